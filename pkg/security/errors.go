@@ -1,0 +1,28 @@
+package security
+
+// Stable reasons for refusing a tools/call; the plugin uses them as local-reply details.
+const (
+	ReasonMissingCredential   = "mcp-rest.missing-credential"
+	ReasonMalformedCredential = "mcp-rest.malformed-credential"
+)
+
+// Error is a per-request refusal from Apply. Msg says which scheme and carrier were expected;
+// it never contains a credential value or any client-supplied text.
+type Error struct {
+	Reason string // ReasonMissingCredential or ReasonMalformedCredential
+	Msg    string // e.g. `tool "get_me" requires an HTTP Bearer credential in the Authorization header`
+}
+
+func (e *Error) Error() string { return "security: " + e.Msg }
+
+// ConfigError is a compile-time error. Error() starts with the JSON path of the bad field,
+// e.g. `server.securitySchemes[1].in: must be one of header, query, cookie`. Msg never
+// contains a credential value.
+type ConfigError struct {
+	Path string
+	Msg  string
+}
+
+func (e *ConfigError) Error() string { return e.Path + ": " + e.Msg }
+
+func cfgErr(path, msg string) error { return &ConfigError{Path: path, Msg: msg} }

@@ -1,0 +1,226 @@
+package security
+
+import (
+	"encoding/base64"
+	"strconv"
+)
+
+// SchemeSpec is one server.securitySchemes[] entry as written in the config.
+type SchemeSpec struct {
+	ID, Type, Scheme, In, Name, DefaultCredential string
+	HasDefault                                    bool // defaultCredential key present
+}
+
+type kind uint8
+
+const (
+	kindBasic kind = iota + 1
+	kindBearer
+	kindAPIKey
+)
+
+type place uint8
+
+const (
+	inHeader place = iota + 1
+	inQuery
+	inCookie
+)
+
+// Scheme is a compiled, immutable security scheme.
+type Scheme struct {
+	id    string
+	kind  kind
+	in    place
+	name  string // as configured ("Authorization" for http schemes): for messages, query and cookie
+	key   string // header carriers: lowercase name; query and cookie: the exact name
+	desc  string // "http:bearer", "apiKey:header:x-api-key", ...
+	where string // "the Authorization header", `the "api_key" query parameter`, ...
+	want  string // "an HTTP Bearer credential", "an API key"
+	def   Secret // default credential in wire form ("Basic b64", "Bearer tok", raw key)
+}
+
+// ID returns the scheme id.
+func (s *Scheme) ID() string { return s.id }
+
+// Describe returns the scheme's form and carrier, e.g. "http:basic" or "apiKey:query:api_key".
+func (s *Scheme) Describe() string { return s.desc }
+
+// HasDefault reports whether the scheme has a default credential.
+func (s *Scheme) HasDefault() bool { return !s.def.IsZero() }
+
+// Carrier returns where the scheme's credential lives.
+func (s *Scheme) Carrier() Carrier { return Carrier{In: placeNames[s.in], Name: s.key} }
+
+var placeNames = [...]string{inHeader: "header", inQuery: "query", inCookie: "cookie"}
+
+// CompileSchemes compiles server.securitySchemes. paths[i] is the JSON path of specs[i]
+// (e.g. "server.securitySchemes[2]"); nil paths means exactly those default paths.
+// Environment references in defaultCredential are resolved here, once.
+func CompileSchemes(specs []SchemeSpec, paths []string, env Env) (map[string]*Scheme, error) {
+	if paths != nil && len(paths) != len(specs) {
+		return nil, cfgErr("server.securitySchemes", "internal: "+strconv.Itoa(len(paths))+
+			" paths for "+strconv.Itoa(len(specs))+" schemes")
+	}
+	out := make(map[string]*Scheme, len(specs))
+	first := make(map[string]string, len(specs))
+	for i, spec := range specs {
+		path := "server.securitySchemes[" + strconv.Itoa(i) + "]"
+		if paths != nil {
+			path = paths[i]
+		}
+		s, err := compileScheme(spec, path, env)
+		if err != nil {
+			return nil, err
+		}
+		if prev, dup := first[s.id]; dup {
+			return nil, cfgErr(path+".id", "duplicate id "+strconv.Quote(s.id)+" (first defined at "+prev+")")
+		}
+		first[s.id] = path
+		out[s.id] = s
+	}
+	return out, nil
+}
+
+func compileScheme(spec SchemeSpec, path string, env Env) (*Scheme, error) {
+	if spec.ID == "" {
+		return nil, cfgErr(path+".id", "must not be empty")
+	}
+	s := &Scheme{id: spec.ID}
+	var err error
+	switch lowerASCII(spec.Type) {
+	case "http":
+		err = compileHTTP(s, spec, path)
+	case "apikey":
+		err = compileAPIKey(s, spec, path)
+	case "":
+		err = cfgErr(path+".type", "is required (http or apiKey)")
+	default:
+		err = cfgErr(path+".type", strconv.Quote(spec.Type)+" is not supported yet (supported: http, apiKey)")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if spec.HasDefault || spec.DefaultCredential != "" {
+		s.def, err = compileCredential(s, spec.DefaultCredential, path+".defaultCredential", env)
+		if err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+func compileHTTP(s *Scheme, spec SchemeSpec, path string) error {
+	if spec.In != "" {
+		return cfgErr(path+".in", "only allowed for type apiKey")
+	}
+	if spec.Name != "" {
+		return cfgErr(path+".name", "only allowed for type apiKey")
+	}
+	s.in, s.name, s.key, s.where = inHeader, "Authorization", "authorization", "the Authorization header"
+	switch lowerASCII(spec.Scheme) {
+	case "basic":
+		s.kind, s.desc, s.want = kindBasic, "http:basic", "an HTTP Basic credential"
+	case "bearer":
+		s.kind, s.desc, s.want = kindBearer, "http:bearer", "an HTTP Bearer credential"
+	case "":
+		return cfgErr(path+".scheme", "is required for type http (basic or bearer)")
+	default:
+		return cfgErr(path+".scheme", strconv.Quote(spec.Scheme)+" is not supported yet (supported: basic, bearer)")
+	}
+	return nil
+}
+
+// reservedHeaders cannot carry an API key: hop-by-hop, framing, routing or cookie headers.
+var reservedHeaders = []string{"host", "content-length", "transfer-encoding", "connection",
+	"keep-alive", "proxy-connection", "te", "trailer", "upgrade", "cookie", "set-cookie",
+	"proxy-authorization"}
+
+func compileAPIKey(s *Scheme, spec SchemeSpec, path string) error {
+	if spec.Scheme != "" {
+		return cfgErr(path+".scheme", "only allowed for type http")
+	}
+	s.kind, s.want, s.name = kindAPIKey, "an API key", spec.Name
+	switch lowerASCII(spec.In) {
+	case "header":
+		s.in, s.key = inHeader, lowerASCII(spec.Name)
+		s.where = "the " + strconv.Quote(spec.Name) + " header"
+	case "query":
+		s.in, s.key = inQuery, spec.Name
+		s.where = "the " + strconv.Quote(spec.Name) + " query parameter"
+	case "cookie":
+		s.in, s.key = inCookie, spec.Name
+		s.where = "the " + strconv.Quote(spec.Name) + " cookie"
+	default:
+		return cfgErr(path+".in", "must be one of header, query, cookie")
+	}
+	if msg := checkKeyName(s.in, spec.Name, s.key); msg != "" {
+		return cfgErr(path+".name", msg)
+	}
+	s.desc = "apiKey:" + placeNames[s.in] + ":" + s.key
+	return nil
+}
+
+func checkKeyName(in place, name, key string) string {
+	if name == "" {
+		return "is required for type apiKey"
+	}
+	switch in {
+	case inHeader:
+		if !allIn(name, &tokenChars) {
+			return "must be a valid header name (RFC 9110 token)"
+		}
+		for _, r := range reservedHeaders {
+			if key == r {
+				return strconv.Quote(name) + " cannot carry an API key"
+			}
+		}
+	case inCookie:
+		if !allIn(name, &tokenChars) {
+			return "must be a valid cookie name (RFC 6265 token)"
+		}
+	default:
+		if !allIn(name, &visibleChars) {
+			return "must be visible ASCII without spaces"
+		}
+	}
+	return ""
+}
+
+// compileCredential resolves a configured credential (literal or "${ENV}"), checks it fits
+// the scheme and returns it in wire form.
+func compileCredential(s *Scheme, raw, path string, env Env) (Secret, error) {
+	v, err := resolveValue(raw, path, env)
+	if err != nil {
+		return Secret{}, err
+	}
+	if msg := checkConfigured(s, v); msg != "" {
+		return Secret{}, cfgErr(path, msg)
+	}
+	switch s.kind {
+	case kindBasic:
+		return NewSecret("Basic " + base64.StdEncoding.EncodeToString([]byte(v))), nil
+	case kindBearer:
+		return NewSecret("Bearer " + v), nil
+	}
+	return NewSecret(v), nil
+}
+
+// checkConfigured validates a configured credential value; the message never quotes it.
+func checkConfigured(s *Scheme, v string) string {
+	switch {
+	case s.kind == kindBasic && !containsByte(v, ':'):
+		return `must be "user:pass" (no ':' found)`
+	case s.kind == kindBasic && hasCTL(v):
+		return "must not contain control characters"
+	case s.kind == kindBearer && !isToken68(v):
+		return "must be a token68 value (letters, digits, -._~+/ and trailing =)"
+	case s.kind == kindAPIKey && s.in == inHeader && !allIn(v, &visibleChars):
+		return "must be visible ASCII without spaces (header value)"
+	case s.kind == kindAPIKey && s.in == inCookie && !allIn(v, &cookieOctets):
+		return "must contain only RFC 6265 cookie-octets"
+	case s.kind == kindAPIKey && s.in == inQuery && hasCTL(v):
+		return "must not contain control characters"
+	}
+	return ""
+}
