@@ -25,8 +25,9 @@ type Target interface {
 //     the template sets it (PolicySpec.TemplateSetsAuthorization);
 //  3. it sets the upstream credential exactly once, replacing anything already in t.
 //
-// On error (*Error: missing or malformed client credential) step 2 has run but no
-// credential was set: the caller must refuse the call and send nothing upstream.
+// On error (*Error: missing or malformed client credential) step 2 has run, U's carrier was
+// emptied too and no credential was set: the caller must refuse the call and send nothing
+// upstream.
 // source names where the credential came from, never its value.
 func (p *Policy) Apply(in Inbound, t Target) (source string, err error) {
 	switch p.mode {
@@ -50,10 +51,11 @@ func (p *Policy) applyPassthrough(in *Inbound, t Target) (string, error) {
 		f = failForm
 	}
 	p.strip(t)
+	d := p.dest
 	if f != failNone {
+		d.del(t) // leave no credential of any origin in the refused request
 		return "", p.refusal(f)
 	}
-	d := p.dest
 	switch {
 	case d.kind == kindAPIKey:
 		d.put(t, cred)
