@@ -97,6 +97,7 @@ func TestExtractHeaders(t *testing.T) {
 		{"ck", hdr("cookie", "session=a,b"), "", failSyntax},
 		{"ck", hdr("cookie", `session=a\b`), "", failSyntax},
 		{"ck", hdr("cookie", " session = abc"), "", failSyntax},
+		{"ck", hdr("cookie", "session =abc"), "abc", failNone}, // names are trimmed, like net/http
 		{"ck", hdr("cookie", "session=a; session=b"), "", failDuplicate},
 		{"ck", hdr("cookie", "session=a", "cookie", "session=a"), "", failDuplicate},
 		{"ck", hdr("cookie", "Session=abc; sessionx=1"), "", failMissing},

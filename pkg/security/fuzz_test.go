@@ -90,8 +90,8 @@ func FuzzParseCookie(f *testing.F) {
 			hs = append(hs, [2]string{"cookie", h})
 		}
 		cred, fail := cookieValue(hs, "session")
-		if fail == failNone && (!allIn(cred, &cookieOctets) || !strings.Contains(header, "session="+cred) &&
-			!strings.Contains(header, "session=\""+cred+"\"")) {
+		if fail == failNone && (!allIn(cred, &cookieOctets) || !strings.Contains(header, "session") ||
+			!strings.Contains(header, "="+cred) && !strings.Contains(header, "=\""+cred+"\"")) {
 			t.Fatalf("accepted %q from %q", cred, header)
 		}
 		for _, p := range []*Policy{self, toBearer} {

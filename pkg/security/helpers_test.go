@@ -37,7 +37,10 @@ func (f *fakeTarget) SetQuery(n, v string) {
 	f.ops = append(f.ops, "set query "+n)
 	f.query = setPair(f.query, n, v)
 }
-func (f *fakeTarget) DelQuery(n string) { f.ops = append(f.ops, "del query "+n); f.query = delPair(f.query, n) }
+func (f *fakeTarget) DelQuery(n string) {
+	f.ops = append(f.ops, "del query "+n)
+	f.query = delPair(f.query, n)
+}
 func (f *fakeTarget) SetCookie(n, v string) {
 	f.ops = append(f.ops, "set cookie "+n)
 	f.cookies = setPair(f.cookies, n, v)
