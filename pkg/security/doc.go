@@ -63,7 +63,9 @@
 // Authorization unless the tool's template sets it itself, then sets the upstream credential
 // exactly once, replacing anything a template or argument put there: Bearer ->
 // "Authorization: Bearer <c>", basic -> "Authorization: Basic <b64>", apiKey -> the named
-// header, query parameter or cookie.
+// header, query parameter or cookie. When Apply refuses (*Error) it has still stripped, and
+// emptied U's carrier too, but set nothing: the caller must not send the request.
+// Proxy-Authorization is always removed and is not listed by Policy.Carriers.
 //
 // passthroughAuthHeader (Higress, server-wide) is an operator opt-in: for tools with no C and
 // no U (and no template Authorization) the client's Authorization header is copied upstream
