@@ -103,28 +103,15 @@ func (r *request) selectEra() (Outcome, bool) {
 	if r.era == Modern {
 		return r.checkModern()
 	}
-	return Outcome{}, true
+	return r.checkMirrored(false)
 }
 
 // checkModern applies 2026-07-28 streamable-http "Server Validation"
 // (required headers present and equal to the body, else 400 -32020) and
 // basic/index "_meta" (required fields present, else 400 -32602).
 func (r *request) checkModern() (Outcome, bool) {
-	h := r.h
-	switch {
-	case h.dup != "":
-		return r.mismatch("duplicate " + h.dup + " header"), false
-	case h.ProtocolVersion == "":
-		return r.mismatch("missing " + HeaderProtocolVersion + " header"), false
-	case h.Method == "":
-		return r.mismatch("missing " + HeaderMethod + " header"), false
-	case h.Method != r.method:
-		return r.mismatch(HeaderMethod + " header does not match the request method"), false
-	}
-	if r.method == MethodToolsCall {
-		if out, ok := r.checkName(); !ok {
-			return out, false
-		}
+	if out, ok := r.checkMirrored(true); !ok {
+		return out, false
 	}
 	switch {
 	case !r.meta[metaVersion].Exists():
@@ -133,6 +120,30 @@ func (r *request) checkModern() (Outcome, bool) {
 		return r.fail(400, CodeInvalidParams, "Invalid params: missing "+fieldMetaCapabilities, nil), false
 	case !r.meta[metaCapabilities].IsObject():
 		return r.fail(400, CodeInvalidParams, "Invalid params: "+fieldMetaCapabilities+" must be an object", nil), false
+	}
+	return Outcome{}, true
+}
+
+// checkMirrored checks the headers that mirror the body. Modern requires
+// them; a Legacy request may still carry them (a dual-era client, or a
+// gateway that routes on them), and those present must agree with the
+// body too, so nothing in front of us can be told one thing while we do
+// another ("Servers that process the request body MUST reject requests
+// where the values specified in the headers do not match").
+func (r *request) checkMirrored(required bool) (Outcome, bool) {
+	h := r.h
+	switch {
+	case h.dup != "":
+		return r.mismatch("duplicate " + h.dup + " header"), false
+	case required && h.ProtocolVersion == "":
+		return r.mismatch("missing " + HeaderProtocolVersion + " header"), false
+	case required && h.Method == "":
+		return r.mismatch("missing " + HeaderMethod + " header"), false
+	case h.Method != "" && h.Method != r.method:
+		return r.mismatch(HeaderMethod + " header does not match the request method"), false
+	}
+	if r.method == MethodToolsCall && (required || h.Name != "") {
+		return r.checkName()
 	}
 	return Outcome{}, true
 }

@@ -131,10 +131,8 @@ func (s *Server) toolsCall(r *request, allowed func(string) bool) Outcome {
 	case !args.IsObject():
 		return r.fail(200, CodeInvalidParams, "Invalid params: params.arguments must be an object", nil)
 	}
-	if r.era == Modern {
-		if problem := checkParamHeaders(s.params[idx], r.h, args); problem != "" {
-			return r.mismatch(problem)
-		}
+	if problem := checkParamHeaders(s.params[idx], r.h, args, r.era == Modern); problem != "" {
+		return r.mismatch(problem)
 	}
 	return Outcome{Kind: ToolCall, Method: MethodToolsCall, Call: &Call{
 		ID:        r.id,

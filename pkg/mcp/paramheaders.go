@@ -137,10 +137,10 @@ func isToken(s string) bool {
 
 // checkParamHeaders validates the Mcp-Param-* headers of a tool against the
 // arguments (streamable-http "Server Behavior for Custom Headers"): a value
-// present in the body needs its header, an absent or null one must not have
-// it, and the decoded header must equal the value. It returns "" or the
-// problem, naming headers and fields, never values.
-func checkParamHeaders(params []paramHeader, h *Headers, args gjson.Result) string {
+// present in the body needs its header (when required), an absent or null
+// one must not have it, and the decoded header must equal the value. It
+// returns "" or the problem, naming headers and fields, never values.
+func checkParamHeaders(params []paramHeader, h *Headers, args gjson.Result, required bool) string {
 	for i := range params {
 		p := &params[i]
 		raw, found, dup := h.param(p.header)
@@ -149,7 +149,7 @@ func checkParamHeaders(params []paramHeader, h *Headers, args gjson.Result) stri
 		switch {
 		case dup:
 			return "duplicate " + p.header + " header"
-		case !found && !present:
+		case !found && (!present || !required):
 			continue
 		case !found:
 			return "missing " + p.header + " header for " + p.field
