@@ -66,7 +66,7 @@ func TestScanParamHeaders(t *testing.T) {
 	deep := strings.Repeat(`{"type":"object","properties":{"a":`, 70) + `{"type":"string"}` + strings.Repeat(`}}`, 70)
 	cases := []struct {
 		name, schema, err string
-		headers          []string
+		headers           []string
 	}{
 		{name: "none", schema: `{"type":"object"}`},
 		{name: "no inputSchema", schema: `null`},
