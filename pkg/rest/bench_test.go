@@ -1,0 +1,87 @@
+package rest
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/tidwall/gjson"
+)
+
+// The DESIGN budget case: a tools/call with a path arg, a query arg, a credential (set later
+// by pkg/security) and a 1 KB JSON response.
+func benchTool(b *testing.B) *Tool {
+	spec := ToolSpec{
+		Name: "get_item",
+		Args: []ArgSpec{
+			{Name: "id", Type: "string", Required: true, Position: "path"},
+			{Name: "q", Type: "string", Position: "query"},
+		},
+		Request: &RequestTemplateSpec{
+			URL: "https://api.example.com/v1/items/{id}", Method: "GET",
+			Headers: []HeaderSpec{{Key: "X-Tenant", Value: "{{.config.tenant}}"}},
+		},
+	}
+	tool, _, err := CompileTool("tools[0]", spec, []byte(`{"tenant":"acme"}`))
+	if err != nil {
+		b.Fatal(err)
+	}
+	return tool
+}
+
+func BenchmarkBuildRequest(b *testing.B) {
+	tool := benchTool(b)
+	args := gjson.Parse(`{"id":"item-42","q":"red shoes"}`)
+	client := [][2]string{{":authority", "gw.example.com"}, {"content-type", "application/json"},
+		{"authorization", "Bearer abc"}, {"traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"}}
+	var r Request
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if err := tool.ValidateArgs(args); err != nil {
+			b.Fatal(err)
+		}
+		if err := tool.BuildRequest(args, client, &r); err != nil {
+			b.Fatal(err)
+		}
+		r.SetHeader("authorization", "Bearer upstream")
+		if r.URI() == "" {
+			b.Fatal("empty URI")
+		}
+	}
+}
+
+func benchBody() []byte {
+	var sb strings.Builder
+	sb.WriteString(`{"id":"item-42","name":"Red shoes","tags":[`)
+	for sb.Len() < 1000 {
+		sb.WriteString(`"tag-\"quoted\"",`)
+	}
+	sb.WriteString(`"last"],"price":12.5}`)
+	return []byte(sb.String())
+}
+
+func BenchmarkConvertResponse(b *testing.B) {
+	tool := benchTool(b)
+	body := benchBody()
+	args := gjson.Parse(`{"id":"item-42","q":"red shoes"}`)
+	b.ReportAllocs()
+	b.SetBytes(int64(len(body)))
+	for i := 0; i < b.N; i++ {
+		if out := tool.ConvertResponse(200, "application/json", body, args, 512); len(out) == 0 {
+			b.Fatal("empty result")
+		}
+	}
+}
+
+func BenchmarkConvertResponseTemplate(b *testing.B) {
+	spec := ToolSpec{Name: "t", Request: &RequestTemplateSpec{URL: "https://x.example/a", Method: "GET"},
+		Response: ResponseTemplateSpec{Body: "{{.name}}: {{range .tags}}{{.}} {{end}}{{.price}}"}}
+	tool, _, err := CompileTool("tools[0]", spec, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	body := benchBody()
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		tool.ConvertResponse(200, "application/json", body, gjson.Result{}, 512)
+	}
+}

@@ -1,0 +1,189 @@
+package rest
+
+import (
+	"errors"
+	"strings"
+
+	template "github.com/higress-group/gjson_template"
+	"github.com/tidwall/gjson"
+)
+
+// tracingHeaders are the only client headers BuildRequest copies upstream.
+var tracingHeaders = [...]string{"traceparent", "tracestate", "x-request-id", "x-b3-traceid",
+	"x-b3-spanid", "x-b3-parentspanid", "x-b3-sampled", "x-b3-flags", "b3"}
+
+// SourceAddressHeader is a pseudo client header the plugin may add to clientHeaders (the
+// downstream peer address, from the "source.address" property) for tools whose templates call
+// getSocketIP or getRealIP; see Tool.UsesClientAddress.
+const SourceAddressHeader = ":source-address"
+
+// BuildRequest fills dst from the tool's request template and args (defaults applied for
+// absent args). clientHeaders is read only for the tracing headers (traceparent, tracestate,
+// x-request-id, x-b3-*, b3) and, for getRealIP/getSocketIP, x-forwarded-for and
+// SourceAddressHeader; nothing else from the client is copied. Errors are *CallError.
+func (t *Tool) BuildRequest(args gjson.Result, clientHeaders [][2]string, dst *Request) error {
+	if t.req == nil {
+		return callErr("tool " + quote(t.name) + " has no upstream request")
+	}
+	dst.Reset()
+	cc := &dst.cc
+	cc.reset(t, args, clientHeaders)
+	dst.Method = t.req.method
+	if err := t.buildURL(dst, cc); err != nil {
+		return err
+	}
+	if err := t.buildHeaders(dst, cc); err != nil {
+		return err
+	}
+	if err := t.buildBody(dst, cc); err != nil {
+		return err
+	}
+	dst.addDefaultHeader("accept", "*/*")
+	copyTracing(dst, clientHeaders)
+	return nil
+}
+
+func (t *Tool) buildURL(r *Request, cc *callCtx) error {
+	r.url.reset(t)
+	if err := t.req.url.render(&r.url, cc); err != nil {
+		return templateFailure("requestTemplate.url", err)
+	}
+	if err := t.setURL(r, string(r.url.buf), cc); err != nil {
+		return err
+	}
+	for i := range t.args {
+		a := &t.args[i]
+		if v := cc.vals[i]; v.Exists() && (a.pos == posQuery || a.pos == posNone && t.req.argsToURLParam) {
+			r.SetQuery(a.name, argText(v))
+		}
+	}
+	return nil
+}
+
+func (t *Tool) buildHeaders(r *Request, cc *callCtx) error {
+	for i := range t.req.headers {
+		h := &t.req.headers[i]
+		v := h.value
+		if h.tmpl != nil {
+			r.text.reset(h.name, t)
+			if err := h.tmpl.render(&r.text, cc); err != nil {
+				return templateFailure("requestTemplate header "+quote(h.name), err)
+			}
+			if hasHeaderBreak(string(r.text.buf)) {
+				return callErr("invalid arguments: header " + quote(h.name) + " would contain a line break")
+			}
+			v = string(r.text.buf)
+		}
+		r.Headers = append(r.Headers, [2]string{h.name, v})
+	}
+	for i := range t.args {
+		a := &t.args[i]
+		v := cc.vals[i]
+		if !v.Exists() || a.pos != posHeader && a.pos != posCookie {
+			continue
+		}
+		s := argText(v)
+		if a.pos == posHeader {
+			if hasHeaderBreak(s) {
+				return callErr("invalid arguments: " + quote(a.name) + " must not contain CR, LF or NUL (it is sent as a header)")
+			}
+			r.SetHeader(a.lname, s)
+			continue
+		}
+		if !isCookieValueSafe(s) {
+			return callErr("invalid arguments: " + quote(a.name) + " must not contain ';' or control characters (it is sent as a cookie)")
+		}
+		r.appendCookie(a.name, s)
+	}
+	return nil
+}
+
+// appendCookie adds name=value to the Cookie header (Higress joins cookie args with "; ").
+func (r *Request) appendCookie(name, value string) {
+	for i := range r.Headers {
+		if r.Headers[i][0] == "cookie" {
+			if r.Headers[i][1] != "" {
+				r.Headers[i][1] += "; "
+			}
+			r.Headers[i][1] += name + "=" + value
+			return
+		}
+	}
+	r.Headers = append(r.Headers, [2]string{"cookie", name + "=" + value})
+}
+
+func copyTracing(r *Request, client [][2]string) {
+	for _, kv := range client {
+		if !isTracingHeader(kv[0]) || hasHeaderBreak(kv[1]) {
+			continue
+		}
+		r.addDefaultHeader(lower(kv[0]), kv[1])
+	}
+}
+
+func isTracingHeader(name string) bool {
+	if len(name) < 2 || len(name) > 17 {
+		return false
+	}
+	for _, h := range tracingHeaders {
+		if len(h) == len(name) && strings.EqualFold(h, name) {
+			return true
+		}
+	}
+	return false
+}
+
+// clientAddresses returns what Higress's getRealIP and getSocketIP return: the first
+// X-Forwarded-For address (else the peer address) and the peer address, without ports.
+func clientAddresses(client [][2]string) (real, socket string) {
+	for _, kv := range client {
+		switch lower(kv[0]) {
+		case "x-forwarded-for":
+			if real == "" {
+				real = parseIP(kv[1], true)
+			}
+		case SourceAddressHeader:
+			socket = parseIP(kv[1], false)
+		}
+	}
+	if real == "" {
+		real = socket
+	}
+	return real, socket
+}
+
+// parseIP strips the port (and, for a header, everything after the first address).
+func parseIP(s string, fromHeader bool) string {
+	if fromHeader {
+		s, _, _ = strings.Cut(s, ",")
+	}
+	s = strings.TrimSpace(s)
+	if strings.Contains(s, ".") {
+		s, _, _ = strings.Cut(s, ":")
+		return s
+	}
+	if i := strings.IndexByte(s, ']'); i > 0 && s[0] == '[' {
+		return s[1:i]
+	}
+	return s
+}
+
+// templateFailure turns a template execution error into a CallError naming the template and
+// the failing action, without the engine's detail (which may quote data).
+func templateFailure(what string, err error) error {
+	var ce *CallError
+	if errors.As(err, &ce) {
+		return ce
+	}
+	msg := what + " could not be rendered"
+	var ee template.ExecError
+	if errors.As(err, &ee) {
+		s := strings.TrimPrefix(ee.Error(), "template: ")
+		if i := strings.Index(s, ">: "); i >= 0 && strings.Contains(s[:i], " at <") {
+			msg += ": " + s[:i+1]
+		}
+	} else if s := err.Error(); strings.HasSuffix(s, "data must be a valid JSON object or array") {
+		msg += ": the data is not a JSON object or array"
+	}
+	return callErr(msg)
+}

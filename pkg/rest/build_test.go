@@ -1,0 +1,175 @@
+package rest
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"github.com/tidwall/gjson"
+)
+
+type wantReq struct {
+	method, scheme, authority, uri string
+	headers                        [][2]string
+	body                           string
+}
+
+var clientHeaders = [][2]string{
+	{":authority", "gw.example.com"}, {"authorization", "Bearer client-secret"}, {"cookie", "sid=1"},
+	{"Traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"}, {"x-request-id", "rid-1"},
+	{"x-b3-sampled", "1"}, {"x-forwarded-for", "203.0.113.9:5555, 10.0.0.1"}, {"user-agent", "mcp-client"},
+	{"x-b3-bad", "ignored"}, {"b3", "bad\nvalue"},
+}
+
+var tracing = [][2]string{{"traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"},
+	{"x-request-id", "rid-1"}, {"x-b3-sampled", "1"}}
+
+func hdrs(h ...[2]string) [][2]string { return append(h, tracing...) }
+
+var acceptAny = [2]string{"accept", "*/*"}
+
+func TestBuildRequest(t *testing.T) {
+	fixedRand(t)
+	f := loadFixture(t)
+	cases := []struct {
+		name, tool, args string
+		want             wantReq
+	}{
+		{"path and query args, config header, defaults", "get_item", `{"id":"item-42","q":"red shoes"}`, wantReq{
+			"GET", "https", "api.example.com", "/v1/items/item-42?q=red+shoes&limit=10",
+			hdrs([2]string{"x-api-key", "k-123"}, acceptAny), ""}},
+		{"path arg stays in its segment", "get_item", `{"id":"../admin?x=1#f","limit":"3"}`, wantReq{
+			"GET", "https", "api.example.com", "/v1/items/..%2Fadmin%3Fx=1%23f?limit=3",
+			hdrs([2]string{"x-api-key", "k-123"}, acceptAny), ""}},
+		{"query arg cannot add parameters", "get_item", `{"id":"a b","q":"x&admin=1"}`, wantReq{
+			"GET", "https", "api.example.com", "/v1/items/a%20b?q=x%26admin%3D1&limit=10",
+			hdrs([2]string{"x-api-key", "k-123"}, acceptAny), ""}},
+		{"template path and query values escaped per context", "search_code",
+			`{"owner":"o","repo":"r/../x","query":"lang:go a+b","page":2}`, wantReq{
+				"GET", "https", "api.example.com", "/repos/o/r%2F..%2Fx/search?q=lang%3Ago+a%2Bb&page=2&region=eu-west",
+				hdrs([2]string{"accept", "application/vnd.example+json"}), ""}},
+		{"absent template query value renders empty (as Higress)", "search_code", `{"owner":"o","repo":"r","query":"q"}`,
+			wantReq{"GET", "https", "api.example.com", "/repos/o/r/search?q=q&page=&region=eu-west",
+				hdrs([2]string{"accept", "application/vnd.example+json"}), ""}},
+		{"value in host, argsToJsonBody without the path arg", "sandbox_run", `{"sandbox":"i1a2b3","code":"print(\"hi\")\n"}`,
+			wantReq{"POST", "https", "8080-i1a2b3.sandbox.example.dev", "/run",
+				hdrs([2]string{"content-type", "application/json"}, acceptAny), `{"code":"print(\"hi\")\n","timeout":30}`}},
+		{"relative URL keeps the route host", "delete_note", `{"teamPath":"team a","noteId":"n/1"}`, wantReq{
+			"DELETE", "", "", "/teams/team%20a/notes/n%2F1", hdrs(acceptAny), ""}},
+		{"JSON body template escapes values inside strings", "create_issue",
+			`{"title":"He said \"hi\"\n","labels":["a","b"]}`, wantReq{"POST", "https", "api.example.com", "/issues",
+				hdrs([2]string{"content-type", "application/json; charset=utf-8"}, acceptAny),
+				`{"title": "He said \"hi\"\n", "labels": "[\"a\",\"b\"]", "draft": false, "tenant": "acme"}` + "\n"}},
+		{"fast-path JSON body template", "commit_message", `{"message":"a\\b \"c\"\t"}`, wantReq{
+			"POST", "https", "api.example.com", "/commits",
+			hdrs([2]string{"content-type", "application/json; charset=utf-8"}, acceptAny),
+			`{"message": "a\\b \"c\"\t", "tenant": "acme"}`}},
+		{"body args as a form (template content-type)", "price_form", `{"province":"浙江","code":"a&b=c"}`, wantReq{
+			"POST", "https", "prices.example.com", "/average",
+			hdrs([2]string{"content-type", "application/x-www-form-urlencoded"}, [2]string{"authorization", "APPCODE k-123"}, acceptAny),
+			"province=%E6%B5%99%E6%B1%9F&code=a%26b%3Dc"}},
+		{"body args as JSON, string coerced to integer", "body_args_json", `{"name":"n","count":"3","verbose":true}`, wantReq{
+			"POST", "https", "api.example.com", "/things?verbose=true",
+			hdrs([2]string{"content-type", "application/json; charset=utf-8"}, acceptAny), `{"name":"n","count":3}`}},
+		{"no body args: no body", "body_args_json", `{"verbose":false}`, wantReq{
+			"POST", "https", "api.example.com", "/things?verbose=false", hdrs(acceptAny), ""}},
+		{"argsToFormBody", "args_to_form", `{"deck":"d1","title":"T&t"}`, wantReq{
+			"POST", "https", "slides.example.com", "/decks/d1/render",
+			hdrs([2]string{"content-type", "application/x-www-form-urlencoded"}, acceptAny), "title=T%26t&pages=5"}},
+		{"argsToUrlParam replaces template params, arrays as JSON", "args_to_url",
+			`{"city":"Suzhou","tags":["x","y"],"key":"k1","ignored":"z"}`, wantReq{
+				"GET", "https", "weather.example.com",
+				"/forecast?lang=en&units=metric&city=Suzhou&days=5&tags=%5B%22x%22%2C%22y%22%5D",
+				hdrs([2]string{"key", "k1"}, acceptAny), ""}},
+		{"header and cookie args", "header_cookie", `{"X-Trace-Tag":"t1","hint":"h=1"}`, wantReq{
+			"GET", "https", "api.example.com", "/prefs",
+			hdrs([2]string{"cookie", "site=main; hint=h=1; theme=dark"}, [2]string{"x-trace-tag", "t1"}, acceptAny), ""}},
+		{"engine header values", "nonce_header", `{"lang":"de"}`, wantReq{
+			"GET", "https", "api.example.com", "/nonce",
+			hdrs([2]string{"x-nonce", "00112233-4455-4677-8899-aabbccddeeff"}, [2]string{"x-lang", "DE"}, acceptAny), ""}},
+		{"getRealIP from X-Forwarded-For", "ip_lookup", `{}`, wantReq{
+			"POST", "https", "ip.example.com", "/lookup",
+			hdrs([2]string{"content-type", "application/x-www-form-urlencoded"}, acceptAny), "ip=203.0.113.9\n"}},
+		{"form body template escapes values", "ip_lookup", `{"ip":"1.2.3.4&admin=1"}`, wantReq{
+			"POST", "https", "ip.example.com", "/lookup",
+			hdrs([2]string{"content-type", "application/x-www-form-urlencoded"}, acceptAny), "ip=1.2.3.4%26admin%3D1\n"}},
+		{"engine URL escapes path and query values", "labels_query",
+			`{"repo":"ABC/def","labels":["bug","ui"],"state":"open&x=1"}`, wantReq{
+				"GET", "https", "api.example.com",
+				"/repos/abc%2Fdef/issues?labels=%5B%22bug%22%2C%22ui%22%5D&state=open%26x%3D1", hdrs(acceptAny), ""}},
+		{"engine URL: literal text inside if decides the context", "labels_query", `{"repo":"r","labels":["a"]}`, wantReq{
+			"GET", "https", "api.example.com", "/repos/r/issues?labels=%5B%22a%22%5D", hdrs(acceptAny), ""}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var r Request
+			err := f.tool(t, c.tool).BuildRequest(gjson.Parse(c.args), clientHeaders, &r)
+			require.NoError(t, err)
+			got := wantReq{r.Method, r.Scheme, r.Authority, r.URI(), r.Headers, string(r.Body)}
+			assert.Equal(t, c.want, got)
+		})
+	}
+}
+
+func TestBuildRequestRefusals(t *testing.T) {
+	f := loadFixture(t)
+	cases := []struct{ name, tool, args, want string }{
+		{"missing path arg", "get_item", `{"q":"x"}`, `invalid arguments: missing "id" for the URL placeholder {id}`},
+		{"null path arg counts as absent", "delete_note", `{"teamPath":"t","noteId":null}`,
+			`invalid arguments: missing "noteId" for the URL placeholder {noteId}`},
+		{"placeholder without a path arg", "orphan_placeholder", `{"id":"1"}`,
+			`invalid URL: placeholder {id} is not filled by any argument with position path`},
+		{"host value with a dot", "sandbox_run", `{"sandbox":"evil.com/x","code":"1"}`,
+			`invalid arguments: a value placed in the URL host must be letters, digits and '-' only (argument "sandbox")`},
+		{"host value missing", "sandbox_run", `{"code":"1"}`,
+			`invalid arguments: a value placed in the URL host must be letters, digits and '-' only (argument "sandbox")`},
+		{"dot segment from a path arg", "delete_note", `{"teamPath":"..","noteId":"n"}`,
+			`invalid arguments: the URL path would contain a "." or ".." segment`},
+		{"dot segment from a template value", "search_code", `{"owner":".","repo":"r","query":"q"}`,
+			`invalid arguments: the URL path would contain a "." or ".." segment`},
+		{"CR/LF in a header arg", "header_cookie", `{"X-Trace-Tag":"t\r\nx-admin: 1"}`,
+			`invalid arguments: "X-Trace-Tag" must not contain CR, LF or NUL (it is sent as a header)`},
+		{"NUL in a header arg", "header_cookie", `{"X-Trace-Tag":"t\u0000"}`,
+			`invalid arguments: "X-Trace-Tag" must not contain CR, LF or NUL (it is sent as a header)`},
+		{"LF in a header template value", "nonce_header", `{"lang":"en\nx-admin: 1"}`,
+			`invalid arguments: header "x-lang" would contain a line break (from a template value)`},
+		{"cookie injection", "header_cookie", `{"hint":"a; admin=1"}`,
+			`invalid arguments: "hint" must not contain ';' or control characters (it is sent as a cookie)`},
+		{"engine error (join of an absent arg fails in Higress too)", "labels_query", `{"repo":"r"}`,
+			`requestTemplate.url could not be rendered: url:1:89: executing "url" at <",">`},
+		{"no upstream", "greet", `{"name":"x"}`, `tool "greet" has no upstream request`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var r Request
+			err := f.tool(t, c.tool).BuildRequest(gjson.Parse(c.args), nil, &r)
+			var ce *CallError
+			require.True(t, errors.As(err, &ce), "want *CallError, got %v", err)
+			assert.Equal(t, c.want, ce.Msg)
+		})
+	}
+}
+
+func TestBuildRequestTemplateFailure(t *testing.T) {
+	spec := ToolSpec{Name: "t", Args: []ArgSpec{{Name: "n", Type: "array"}},
+		Request: &RequestTemplateSpec{URL: "https://x.example/a", Method: "POST",
+			Body: `{"first": "{{ (index .args.n 5) }}"}`}}
+	tool, _, err := CompileTool("tools[0]", spec, nil)
+	require.NoError(t, err)
+	var r Request
+	err = tool.BuildRequest(gjson.Parse(`{"n":["secret-value"]}`), nil, &r)
+	require.Error(t, err)
+	assert.Equal(t, `requestTemplate.body could not be rendered: body:1:29: executing "body" at <5>`, err.Error())
+	assert.NotContains(t, err.Error(), "secret-value")
+}
+
+func TestRequestReuse(t *testing.T) {
+	f := loadFixture(t)
+	var r Request
+	require.NoError(t, f.tool(t, "price_form").BuildRequest(gjson.Parse(`{"province":"p","code":"c"}`), nil, &r))
+	require.NoError(t, f.tool(t, "get_item").BuildRequest(gjson.Parse(`{"id":"1"}`), nil, &r))
+	assert.Equal(t, wantReq{"GET", "https", "api.example.com", "/v1/items/1?limit=10",
+		[][2]string{{"x-api-key", "k-123"}, acceptAny}, ""},
+		wantReq{r.Method, r.Scheme, r.Authority, r.URI(), r.Headers, string(r.Body)})
+}

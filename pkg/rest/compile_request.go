@@ -1,0 +1,252 @@
+package rest
+
+import (
+	"net/url"
+	"strings"
+
+	"github.com/tidwall/gjson"
+)
+
+var methods = map[string]bool{"GET": true, "POST": true, "PUT": true, "PATCH": true, "DELETE": true,
+	"HEAD": true, "OPTIONS": true}
+
+func (c *compiler) compileRequest(spec *RequestTemplateSpec) error {
+	p := c.path + ".requestTemplate"
+	rp := &requestPlan{method: strings.ToUpper(spec.Method), argsToURLParam: spec.ArgsToURLParam}
+	if !methods[rp.method] {
+		return errAt(p+".method", "unsupported method "+quote(spec.Method)+" (want GET, POST, PUT, PATCH, DELETE, HEAD or OPTIONS)")
+	}
+	n := 0
+	for _, b := range []bool{spec.ArgsToJSONBody, spec.ArgsToURLParam, spec.ArgsToFormBody} {
+		if b {
+			n++
+		}
+	}
+	if n > 1 {
+		return errAt(p, "only one of argsToJsonBody, argsToUrlParam and argsToFormBody can be true")
+	}
+	c.tool.req = rp
+	if err := c.compileURL(p+".url", spec.URL); err != nil {
+		return err
+	}
+	if err := c.compileHeaders(p+".headers", spec.Headers); err != nil {
+		return err
+	}
+	return c.compileBody(p, spec)
+}
+
+func (c *compiler) template(path, name, src string, overBody bool) (*tmpl, error) {
+	c.cur = path
+	tp, err := c.compileTemplate(name, src, overBody)
+	if err != nil {
+		return nil, errAt(path, err.Error())
+	}
+	return tp, nil
+}
+
+func (c *compiler) compileURL(p, src string) error {
+	tp, err := c.template(p, "url", src, false)
+	if err != nil {
+		return err
+	}
+	c.tool.req.url = tp
+	first := tp.firstText()
+	lf := strings.ToLower(first)
+	if !strings.HasPrefix(first, "/") && !strings.HasPrefix(lf, "http://") && !strings.HasPrefix(lf, "https://") {
+		return errAt(p, "must start with http://, https:// or / (after {{.config.x}} values are filled in)")
+	}
+	for _, s := range tp.texts {
+		if strings.ContainsAny(s, "#\r\n") {
+			return errAt(p, "must not contain a fragment (#) or a line break")
+		}
+	}
+	if tp.eng != nil {
+		return nil
+	}
+	if err := c.checkSampleURL(p, tp); err != nil {
+		return err
+	}
+	tp.segs = c.splitHoles(tp.segs)
+	return nil
+}
+
+// checkSampleURL renders a fast-path URL with every value "x" and checks the result the way
+// calls will be checked, plus net/url's parse (no userinfo, valid escapes).
+func (c *compiler) checkSampleURL(p string, tp *tmpl) error {
+	var b strings.Builder
+	for _, sg := range tp.segs {
+		if sg.kind == segLit {
+			b.WriteString(sg.lit)
+		} else {
+			b.WriteString("x")
+		}
+	}
+	sample := b.String()
+	if path, _, _ := strings.Cut(sample, "?"); strings.Contains(path, "{") {
+		c.warnPlaceholders(p, path)
+	}
+	u, err := url.Parse(fillAllPlaceholders(sample))
+	if err != nil {
+		return errAt(p, "invalid URL: "+strings.TrimPrefix(err.Error(), "parse "+quote(fillAllPlaceholders(sample))+": "))
+	}
+	if u.User != nil {
+		return errAt(p, "must not contain userinfo (user@)")
+	}
+	if u.Host == "" && u.Scheme != "" {
+		return errAt(p, "has no host")
+	}
+	if u.RawQuery != "" {
+		if _, err := url.ParseQuery(strings.ReplaceAll(u.RawQuery, ";", "%3B")); err != nil {
+			return errAt(p, "invalid query: "+err.Error())
+		}
+	}
+	if hasDotSegment(u.EscapedPath()) {
+		return errAt(p, "path must not contain \".\" or \"..\" segments")
+	}
+	return nil
+}
+
+// warnPlaceholders warns about {name} placeholders in the URL path that no path arg fills.
+func (c *compiler) warnPlaceholders(p, path string) {
+	for {
+		i := strings.IndexByte(path, '{')
+		if i < 0 {
+			return
+		}
+		j := strings.IndexByte(path[i:], '}')
+		if j < 0 {
+			return
+		}
+		name := path[i+1 : i+j]
+		if name != "" && !strings.ContainsAny(name, "/{?&= ") {
+			if k := c.tool.argIndex(name); k < 0 || c.tool.args[k].pos != posPath {
+				c.warn(p, "placeholder {"+name+"} is not filled by an arg with position path; calls will be refused")
+			}
+		}
+		path = path[i+j+1:]
+	}
+}
+
+func fillAllPlaceholders(s string) string {
+	var b strings.Builder
+	for {
+		i := strings.IndexByte(s, '{')
+		j := strings.IndexByte(s[max(i, 0):], '}')
+		if i < 0 || j < 0 {
+			b.WriteString(s)
+			return b.String()
+		}
+		b.WriteString(s[:i])
+		b.WriteString("x")
+		s = s[i+j+1:]
+	}
+}
+
+func (c *compiler) compileHeaders(p string, specs []HeaderSpec) error {
+	rp := c.tool.req
+	seen := map[string]bool{}
+	for i, h := range specs {
+		hp := index(p, i)
+		if h.Key == "" {
+			c.warn(hp+".key", "empty header key; the header is skipped (as in Higress)")
+			continue
+		}
+		name := strings.ToLower(h.Key)
+		if !isToken(h.Key) || forbiddenHeaders[name] {
+			return errAt(hp+".key", "header "+quote(h.Key)+" cannot be set by a template")
+		}
+		if seen[name] {
+			return errAt(hp+".key", "duplicate header "+quote(h.Key))
+		}
+		seen[name] = true
+		tp, err := c.template(hp+".value", "header", h.Value, false)
+		if err != nil {
+			return err
+		}
+		for _, s := range tp.texts {
+			if hasHeaderBreak(s) {
+				return errAt(hp+".value", "must not contain CR, LF or NUL")
+			}
+		}
+		hpl := headerPlan{name: name}
+		if lit, ok := tp.literal(); ok {
+			hpl.value = lit
+		} else {
+			hpl.tmpl = tp
+		}
+		rp.headers = append(rp.headers, hpl)
+	}
+	for k := range c.tool.args {
+		if a := &c.tool.args[k]; a.pos == posHeader && seen[a.lname] {
+			return errAt(index(c.path+".args", k)+".name", "header arg "+quote(a.name)+" is also a template header")
+		}
+	}
+	return nil
+}
+
+func (c *compiler) compileBody(p string, spec *RequestTemplateSpec) error {
+	rp := c.tool.req
+	switch {
+	case spec.Body != "":
+		if spec.ArgsToJSONBody || spec.ArgsToFormBody {
+			c.warn(p+".body", "body is set, so argsToJsonBody/argsToFormBody are ignored (as in Higress)")
+		}
+		tp, err := c.template(p+".body", "body", spec.Body, false)
+		if err != nil {
+			return err
+		}
+		rp.mode, rp.body, rp.bodyJSON = bodyTemplate, tp, startsJSON(tp.firstText())
+	case spec.ArgsToJSONBody:
+		rp.mode = bodyArgsJSON
+	case spec.ArgsToFormBody:
+		rp.mode = bodyArgsForm
+	}
+	return nil
+}
+
+func (c *compiler) compileResponse(spec ToolSpec, local bool) error {
+	p := c.path + ".responseTemplate"
+	r := spec.Response
+	if r.Body != "" && (r.PrependBody != "" || r.AppendBody != "") {
+		return errAt(p, "prependBody and appendBody cannot be used with body")
+	}
+	if local && r.Body == "" {
+		return errAt(p+".body", "is required for a tool without requestTemplate.url")
+	}
+	c.tool.resp.prepend, c.tool.resp.append = r.PrependBody, r.AppendBody
+	if r.Body != "" {
+		tp, err := c.template(p+".body", "responseTemplate", r.Body, !local)
+		if err != nil {
+			return err
+		}
+		c.tool.resp.body = tp
+	}
+	if spec.ErrorResponseTemplate != "" {
+		if local {
+			c.warn(c.path+".errorResponseTemplate", "unused: the tool has no requestTemplate.url")
+		}
+		tp, err := c.template(c.path+".errorResponseTemplate", "errorResponseTemplate", spec.ErrorResponseTemplate, true)
+		if err != nil {
+			return err
+		}
+		c.tool.resp.errBody = tp
+	}
+	return c.checkOutputSchema(spec)
+}
+
+func (c *compiler) checkOutputSchema(spec ToolSpec) error {
+	if spec.OutputSchema == nil {
+		return nil
+	}
+	s := gjson.ParseBytes(spec.OutputSchema)
+	if !gjson.ValidBytes(spec.OutputSchema) || !s.IsObject() {
+		return errAt(c.path+".outputSchema", "must be a JSON object")
+	}
+	c.tool.outSchema = compactJSON(s.Raw) != "{}"
+	r := spec.Response
+	if c.tool.outSchema && spec.Request != nil && spec.Request.URL != "" && (r.Body != "" || r.PrependBody != "" || r.AppendBody != "") {
+		c.warn(c.path+".responseTemplate", "with outputSchema, a JSON object response is returned as is "+
+			"(text and structuredContent); the response template applies only to other responses")
+	}
+	return nil
+}

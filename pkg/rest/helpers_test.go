@@ -1,0 +1,139 @@
+package rest
+
+import (
+	"path/filepath"
+	"strconv"
+	"testing"
+
+	"github.com/tidwall/gjson"
+
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/internal/testutil"
+)
+
+// specsFromConfig decodes a Higress mcp-server config (JSON) into ToolSpecs the way pkg/config
+// does (keys as Higress reads them; other arg keys go to Extra).
+func specsFromConfig(cfg gjson.Result) []ToolSpec {
+	var out []ToolSpec
+	for _, tj := range cfg.Get("tools").Array() {
+		spec := ToolSpec{
+			Name:                  tj.Get("name").Str,
+			Description:           tj.Get("description").Str,
+			ErrorResponseTemplate: tj.Get("errorResponseTemplate").Str,
+			OutputSchema:          rawOrNil(tj.Get("outputSchema")),
+			Response: ResponseTemplateSpec{
+				Body:        tj.Get("responseTemplate.body").Str,
+				PrependBody: tj.Get("responseTemplate.prependBody").Str,
+				AppendBody:  tj.Get("responseTemplate.appendBody").Str,
+			},
+		}
+		for _, a := range tj.Get("args").Array() {
+			spec.Args = append(spec.Args, argSpecFrom(a))
+		}
+		if rt := tj.Get("requestTemplate"); rt.IsObject() {
+			req := &RequestTemplateSpec{
+				URL: rt.Get("url").Str, Method: rt.Get("method").Str, Body: rt.Get("body").Str,
+				ArgsToJSONBody: rt.Get("argsToJsonBody").Bool(), ArgsToURLParam: rt.Get("argsToUrlParam").Bool(),
+				ArgsToFormBody: rt.Get("argsToFormBody").Bool(),
+			}
+			for _, h := range rt.Get("headers").Array() {
+				req.Headers = append(req.Headers, HeaderSpec{Key: h.Get("key").Str, Value: h.Get("value").String()})
+			}
+			spec.Request = req
+		}
+		out = append(out, spec)
+	}
+	return out
+}
+
+var higressArgKeys = map[string]bool{"name": true, "description": true, "type": true, "required": true,
+	"default": true, "enum": true, "items": true, "properties": true, "position": true}
+
+func argSpecFrom(a gjson.Result) ArgSpec {
+	s := ArgSpec{
+		Name: a.Get("name").Str, Description: a.Get("description").Str, Type: a.Get("type").Str,
+		Required: a.Get("required").Bool(), Position: a.Get("position").Str,
+		Default: rawOrNil(a.Get("default")), Items: rawOrNil(a.Get("items")),
+		Properties: rawOrNil(a.Get("properties")),
+	}
+	if e := a.Get("enum"); len(e.Array()) > 0 {
+		s.Enum = []byte(e.Raw)
+	}
+	a.ForEach(func(k, v gjson.Result) bool {
+		if !higressArgKeys[k.Str] && v.Type != gjson.Null {
+			s.Extra = append(s.Extra, [2]string{k.Str, v.Raw})
+		}
+		return true
+	})
+	return s
+}
+
+func rawOrNil(r gjson.Result) []byte {
+	if !r.Exists() || r.Type == gjson.Null {
+		return nil
+	}
+	return []byte(r.Raw)
+}
+
+// loadYAML reads a YAML config as the JSON the plugin receives.
+func loadYAML(t testing.TB, path string) gjson.Result {
+	t.Helper()
+	js, err := testutil.YAMLFileToJSON(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return gjson.ParseBytes(js)
+}
+
+// fixture compiles every tool of testdata/tools.yaml.
+type fixture struct {
+	tools map[string]*Tool
+	warns []Warning
+}
+
+func loadFixture(t testing.TB) *fixture {
+	t.Helper()
+	cfg := loadYAML(t, filepath.Join("testdata", "tools.yaml"))
+	f := &fixture{tools: map[string]*Tool{}}
+	for i, spec := range specsFromConfig(cfg) {
+		tool, warns, err := CompileTool("tools["+strconv.Itoa(i)+"]", spec, []byte(cfg.Get("server.config").Raw))
+		if err != nil {
+			t.Fatalf("compile %s: %v", spec.Name, err)
+		}
+		f.tools[spec.Name] = tool
+		f.warns = append(f.warns, warns...)
+	}
+	return f
+}
+
+func (f *fixture) tool(t testing.TB, name string) *Tool {
+	t.Helper()
+	tool := f.tools[name]
+	if tool == nil {
+		t.Fatalf("no fixture tool %q", name)
+	}
+	return tool
+}
+
+// fixedRand makes {{uuidv4}} deterministic for a test.
+func fixedRand(t testing.TB) {
+	t.Helper()
+	old := randRead
+	randRead = func(b []byte) (int, error) {
+		for i := range b {
+			b[i] = byte(i * 17)
+		}
+		return len(b), nil
+	}
+	t.Cleanup(func() { randRead = old })
+}
+
+// higressConfigs lists the shared real Higress configs (the test fails when they are absent:
+// CI has them).
+func higressConfigs(t testing.TB) []string {
+	t.Helper()
+	files, err := testutil.HigressConfigs()
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no Higress configs: %v", err)
+	}
+	return files
+}

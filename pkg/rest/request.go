@@ -1,0 +1,230 @@
+package rest
+
+import (
+	"strings"
+
+	"github.com/tidwall/gjson"
+)
+
+// Request is the upstream request being built. It implements security.Target: SetHeader,
+// DelHeader, SetQuery, DelQuery, SetCookie and DelCookie replace or remove every occurrence.
+// A Request can be reused for many calls: BuildRequest resets it and reuses its buffers.
+type Request struct {
+	Method    string
+	Scheme    string      // "http"/"https" from the tool URL ("" for relative URLs)
+	Authority string      // host[:port] from the tool URL ("" for relative URL: keep client's)
+	Path      string      // escaped path, starting with "/"
+	Query     [][2]string // decoded key/value pairs, in order; encoded by URI()
+	Headers   [][2]string // lowercase names
+	Body      []byte
+
+	cc   callCtx
+	url  urlSink
+	text textSink
+	body bodySink
+}
+
+// Reset empties r, keeping its buffers.
+func (r *Request) Reset() {
+	r.Method, r.Scheme, r.Authority, r.Path = "", "", "", ""
+	r.Query = r.Query[:0]
+	r.Headers = r.Headers[:0]
+	r.Body = r.Body[:0]
+}
+
+// URI returns Path, then "?" and the query encoded as url.Values.Encode encodes values (in
+// order, not sorted), when there is a query.
+func (r *Request) URI() string {
+	if len(r.Query) == 0 {
+		return r.Path
+	}
+	n := len(r.Path) + 1
+	for _, kv := range r.Query {
+		n += len(kv[0]) + len(kv[1]) + 2
+	}
+	var sb strings.Builder
+	sb.Grow(n + n/2)
+	sb.WriteString(r.Path)
+	var tmp [64]byte
+	for i, kv := range r.Query {
+		if i == 0 {
+			sb.WriteByte('?')
+		} else {
+			sb.WriteByte('&')
+		}
+		writeQueryEscaped(&sb, kv[0], tmp[:0])
+		sb.WriteByte('=')
+		writeQueryEscaped(&sb, kv[1], tmp[:0])
+	}
+	return sb.String()
+}
+
+func writeQueryEscaped(sb *strings.Builder, s string, tmp []byte) {
+	if !needsQueryEscape(s) {
+		sb.WriteString(s)
+		return
+	}
+	for len(s) > 0 {
+		n := min(len(s), 16)
+		sb.Write(appendQueryEscape(tmp[:0], s[:n]))
+		s = s[n:]
+	}
+}
+
+// Header returns the first value of the named header (case-insensitive).
+func (r *Request) Header(name string) (string, bool) {
+	name = lower(name)
+	for _, kv := range r.Headers {
+		if kv[0] == name {
+			return kv[1], true
+		}
+	}
+	return "", false
+}
+
+// SetHeader replaces every value of the named header with value (appended when absent).
+func (r *Request) SetHeader(name, value string) {
+	r.Headers = setPair(r.Headers, lower(name), value)
+}
+
+// DelHeader removes every value of the named header.
+func (r *Request) DelHeader(name string) {
+	r.Headers = delPair(r.Headers, lower(name))
+}
+
+// SetQuery replaces every value of the query parameter (exact name) with value.
+func (r *Request) SetQuery(name, value string) {
+	r.Query = setPair(r.Query, name, value)
+}
+
+// DelQuery removes every value of the query parameter (exact name).
+func (r *Request) DelQuery(name string) {
+	r.Query = delPair(r.Query, name)
+}
+
+// SetCookie sets the cookie name=value in the single Cookie header, replacing any cookie of
+// that name.
+func (r *Request) SetCookie(name, value string) {
+	v := removeCookie(r.cookieHeader(), name)
+	if v != "" {
+		v += "; "
+	}
+	r.SetHeader("cookie", v+name+"="+value)
+}
+
+// DelCookie removes every cookie of that name; the Cookie header goes when it is left empty.
+func (r *Request) DelCookie(name string) {
+	old := r.cookieHeader()
+	if old == "" {
+		return
+	}
+	if v := removeCookie(old, name); v != "" {
+		r.SetHeader("cookie", v)
+	} else {
+		r.DelHeader("cookie")
+	}
+}
+
+// cookieHeader joins every Cookie header value (there is normally one).
+func (r *Request) cookieHeader() string {
+	v := ""
+	for _, kv := range r.Headers {
+		if kv[0] == "cookie" && kv[1] != "" {
+			if v != "" {
+				v += "; "
+			}
+			v += kv[1]
+		}
+	}
+	return v
+}
+
+// removeCookie drops the pairs named name from a Cookie header value.
+func removeCookie(header, name string) string {
+	if header == "" {
+		return ""
+	}
+	var b strings.Builder
+	for _, p := range strings.Split(header, ";") {
+		p = strings.TrimSpace(p)
+		if p == "" {
+			continue
+		}
+		if k, _, _ := strings.Cut(p, "="); strings.TrimSpace(k) == name {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteString("; ")
+		}
+		b.WriteString(p)
+	}
+	return b.String()
+}
+
+func setPair(list [][2]string, name, value string) [][2]string {
+	found := false
+	out := list[:0]
+	for _, kv := range list {
+		if kv[0] != name {
+			out = append(out, kv)
+		} else if !found {
+			found = true
+			out = append(out, [2]string{name, value})
+		}
+	}
+	if !found {
+		out = append(out, [2]string{name, value})
+	}
+	return out
+}
+
+func delPair(list [][2]string, name string) [][2]string {
+	out := list[:0]
+	for _, kv := range list {
+		if kv[0] != name {
+			out = append(out, kv)
+		}
+	}
+	return out
+}
+
+// callCtx holds one call's resolved arguments and the lazily built template data.
+type callCtx struct {
+	tool      *Tool
+	vals      []gjson.Result
+	dataBuf   []byte
+	dataState uint8 // 0 none, 1 built without _client, 2 built with _client
+	client    [][2]string
+	scratch   []byte
+}
+
+func (cc *callCtx) reset(t *Tool, args gjson.Result, client [][2]string) {
+	cc.tool, cc.client, cc.dataState = t, client, 0
+	cc.vals = t.resolveArgs(args, cc.vals)
+}
+
+// data returns {"config":...,"args":{...}} (+ "_client" for getRealIP/getSocketIP), the data
+// Higress gives request templates; args are the declared ones, with defaults applied.
+func (cc *callCtx) data(withClient bool) []byte {
+	want := uint8(1)
+	if withClient {
+		want = 2
+	}
+	if cc.dataState >= want {
+		return cc.dataBuf
+	}
+	b := append(cc.dataBuf[:0], `{"config":`...)
+	b = append(b, cc.tool.config...)
+	b = append(b, `,"args":`...)
+	b = cc.tool.appendArgsObject(b, cc.vals, nil)
+	if withClient {
+		real, socket := clientAddresses(cc.client)
+		b = append(b, `,"_client":{"realIP":`...)
+		b = appendJSONString(b, real)
+		b = append(b, `,"socketIP":`...)
+		b = appendJSONString(b, socket)
+		b = append(b, '}')
+	}
+	cc.dataBuf, cc.dataState = append(b, '}'), want
+	return cc.dataBuf
+}

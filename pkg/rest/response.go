@@ -1,0 +1,210 @@
+package rest
+
+import (
+	"bytes"
+	"encoding/base64"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/tidwall/gjson"
+)
+
+// ConvertResponse turns the REST response into a CallToolResult JSON object.
+//   - non-2xx: isError, text errorResponseTemplate (when set and not empty) or
+//     "HTTP <status>: <body excerpt of at most maxExcerpt bytes>";
+//   - image/*: an image content (as Higress);
+//   - outputSchema set and a JSON object body: the body as text and as structuredContent;
+//   - else text = responseTemplate.body rendered over the JSON body (plus .args), or
+//     prependBody + body + appendBody; "success" when that is empty (as Higress).
+func (t *Tool) ConvertResponse(status int, contentType string, body []byte, args gjson.Result, maxExcerpt int) []byte {
+	if status < 200 || status > 299 {
+		return t.errorResult(status, contentType, body, args, maxExcerpt)
+	}
+	if mt := mediaType(contentType); strings.HasPrefix(mt, "image/") {
+		return imageResult(body, mt)
+	}
+	if t.outSchema {
+		if obj := bytes.TrimSpace(body); len(obj) > 0 && obj[0] == '{' && gjson.ValidBytes(obj) {
+			return structuredResult(obj)
+		}
+	}
+	if t.resp.body == nil {
+		if len(t.resp.prepend)+len(body)+len(t.resp.append) == 0 {
+			return textResult("success", false)
+		}
+		b := make([]byte, 0, len(t.resp.prepend)+len(body)+len(body)/8+len(t.resp.append)+64)
+		b = append(b, `{"content":[{"type":"text","text":"`...)
+		b = appendJSONStringContent(b, t.resp.prepend)
+		b = appendJSONStringContent(b, unsafeString(body))
+		b = appendJSONStringContent(b, t.resp.append)
+		return append(b, `"}],"isError":false}`...)
+	}
+	data, ok := dataOverBody(body, t.argsJSON(args), "")
+	if !ok {
+		return ErrorResult("HTTP " + strconv.Itoa(status) + ": the response is not JSON, so responseTemplate " +
+			"cannot be applied: " + excerpt(body, maxExcerpt))
+	}
+	text, err := t.resp.body.renderText(data, nil)
+	if err != nil {
+		return ErrorResult(templateFailure("responseTemplate", err).Error())
+	}
+	if text == "" {
+		text = "success"
+	}
+	return textResult(text, false)
+}
+
+// errorResult renders a non-2xx response. errorResponseTemplate sees the JSON body (or {} when
+// the body is not JSON) plus "_headers" {":status", "content-type"} and "args".
+func (t *Tool) errorResult(status int, contentType string, body []byte, args gjson.Result, maxExcerpt int) []byte {
+	st := strconv.Itoa(status)
+	if t.resp.errBody != nil {
+		h := []byte(`{":status":`)
+		h = appendJSONString(h, st)
+		h = append(h, `,"content-type":`...)
+		h = appendJSONString(h, contentType)
+		h = append(h, '}')
+		data, ok := dataOverBody(body, t.argsJSON(args), string(h))
+		if !ok {
+			data, _ = dataOverBody(nil, t.argsJSON(args), string(h))
+		}
+		if text, err := t.resp.errBody.renderText(data, nil); err == nil && strings.TrimSpace(text) != "" {
+			return ErrorResult(text)
+		}
+	}
+	msg := "HTTP " + st
+	if ex := excerpt(body, maxExcerpt); ex != "" {
+		msg += ": " + ex
+	}
+	return ErrorResult(msg)
+}
+
+// LocalResult answers a tool without upstream: its responseTemplate rendered over
+// {"config":...,"args":...}; structuredContent when outputSchema is set and the text is a
+// JSON object.
+func (t *Tool) LocalResult(args gjson.Result) []byte {
+	if t.resp.body == nil {
+		return ErrorResult("tool " + quote(t.name) + " has no responseTemplate")
+	}
+	cc := callCtx{}
+	cc.reset(t, args, nil)
+	text, err := t.resp.body.renderText(nil, &cc)
+	if err != nil {
+		return ErrorResult(templateFailure("responseTemplate", err).Error())
+	}
+	if t.outSchema {
+		if obj := bytes.TrimSpace([]byte(text)); len(obj) > 0 && obj[0] == '{' && gjson.ValidBytes(obj) {
+			return structuredResult(obj)
+		}
+	}
+	return textResult(text, false)
+}
+
+// ErrorResult returns {"content":[{"type":"text","text":msg}],"isError":true}.
+func ErrorResult(msg string) []byte { return textResult(msg, true) }
+
+func textResult(text string, isError bool) []byte {
+	b := make([]byte, 0, len(text)+len(text)/8+64)
+	b = append(b, `{"content":[{"type":"text","text":`...)
+	b = appendJSONString(b, text)
+	if isError {
+		return append(b, `}],"isError":true}`...)
+	}
+	return append(b, `}],"isError":false}`...)
+}
+
+func structuredResult(obj []byte) []byte {
+	b := make([]byte, 0, 2*len(obj)+len(obj)/4+96)
+	b = append(b, `{"content":[{"type":"text","text":`...)
+	b = appendJSONString(b, unsafeString(obj))
+	b = append(b, `}],"structuredContent":`...)
+	b = append(b, obj...)
+	return append(b, `,"isError":false}`...)
+}
+
+func imageResult(body []byte, mimeType string) []byte {
+	b := make([]byte, 0, base64.StdEncoding.EncodedLen(len(body))+len(mimeType)+96)
+	b = append(b, `{"content":[{"type":"image","data":"`...)
+	b = base64.StdEncoding.AppendEncode(b, body)
+	b = append(b, `","mimeType":`...)
+	b = appendJSONString(b, mimeType)
+	return append(b, `}],"isError":false}`...)
+}
+
+func mediaType(ct string) string {
+	if i := strings.IndexByte(ct, ';'); i >= 0 {
+		ct = ct[:i]
+	}
+	return lower(strings.TrimSpace(ct))
+}
+
+// excerpt returns the trimmed body cut to at most max bytes at a UTF-8 boundary, with "…"
+// when cut; "" when max <= 0.
+func excerpt(body []byte, max int) string {
+	body = bytes.TrimSpace(body)
+	if max <= 0 || len(body) == 0 {
+		return ""
+	}
+	if len(body) <= max {
+		return string(body)
+	}
+	cut := max
+	for cut > 0 && cut > max-utf8.UTFMax && !utf8.RuneStart(body[cut]) {
+		cut--
+	}
+	return string(body[:cut]) + "…"
+}
+
+// argsJSON returns the resolved args as a JSON object, for response templates.
+func (t *Tool) argsJSON(args gjson.Result) []byte {
+	vals := t.resolveArgs(args, nil)
+	return t.appendArgsObject(nil, vals, nil)
+}
+
+// dataOverBody builds a response template's data: the JSON body with "args" (and "_headers"
+// when headers != "") added after its own fields. gjson reads the first occurrence of a key, so
+// a body field named "args" or "_headers" wins over ours. A JSON array body is used as is; an
+// empty body becomes {}. ok is false when the body is not JSON.
+func dataOverBody(body, args []byte, headers string) (data []byte, ok bool) {
+	obj := bytes.TrimSpace(body)
+	switch {
+	case len(obj) == 0:
+		obj = []byte("{}")
+	case obj[0] == '[' && gjson.ValidBytes(obj):
+		return obj, true
+	case obj[0] != '{' || !gjson.ValidBytes(obj):
+		return nil, false
+	}
+	data = make([]byte, 0, len(obj)+len(args)+len(headers)+32)
+	data = append(data, obj[:len(obj)-1]...)
+	if len(bytes.TrimSpace(obj[1:len(obj)-1])) > 0 {
+		data = append(data, ',')
+	}
+	if headers != "" {
+		data = append(data, `"_headers":`...)
+		data = append(data, headers...)
+		data = append(data, ',')
+	}
+	data = append(data, `"args":`...)
+	data = append(data, args...)
+	return append(data, '}'), true
+}
+
+// renderText renders a text template: over data when given, else over the call's {config, args}.
+func (tp *tmpl) renderText(data []byte, cc *callCtx) (string, error) {
+	s := &textSink{}
+	if tp.eng != nil && data != nil {
+		if err := tp.eng.Execute(&engineWriter{lits: tp.lits, s: s}, data); err != nil {
+			return "", err
+		}
+		return string(s.buf), nil
+	}
+	if cc == nil {
+		cc = &callCtx{}
+	}
+	if err := tp.render(s, cc); err != nil {
+		return "", err
+	}
+	return string(s.buf), nil
+}

@@ -1,0 +1,83 @@
+package rest
+
+import (
+	"github.com/tidwall/gjson"
+)
+
+// listEntry builds the tools/list entry once. The inputSchema follows Higress's InputSchema:
+// every property has "type" (default "string") and "description" (possibly ""); "enum" when
+// non-empty; "items" only for arrays and "properties" only for objects; "default" when set;
+// "required" only when some arg is required. Unlike Higress, properties keep the args' order,
+// type aliases are listed as their JSON Schema type, and extra keywords pass through.
+func (c *compiler) listEntry(spec ToolSpec) ([]byte, error) {
+	b := []byte(`{"name":`)
+	b = appendJSONString(b, spec.Name)
+	b = append(b, `,"description":`...)
+	b = appendJSONString(b, spec.Description)
+	b = append(b, `,"inputSchema":{"type":"object","properties":{`...)
+	for i, s := range spec.Args {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendJSONString(b, s.Name)
+		b = append(b, ':')
+		b = appendProperty(b, &c.tool.args[i], s)
+	}
+	b = append(b, '}')
+	first := true
+	for _, a := range c.tool.args {
+		if !a.required {
+			continue
+		}
+		if first {
+			b = append(b, `,"required":[`...)
+			first = false
+		} else {
+			b = append(b, ',')
+		}
+		b = appendJSONString(b, a.name)
+	}
+	if !first {
+		b = append(b, ']')
+	}
+	b = append(b, '}')
+	if c.tool.outSchema {
+		b = append(b, `,"outputSchema":`...)
+		b = appendCompactJSON(b, string(spec.OutputSchema))
+	}
+	b = append(b, '}')
+	if !gjson.ValidBytes(b) {
+		return nil, errAt(c.path, "cannot build the tools/list entry")
+	}
+	return b, nil
+}
+
+func appendProperty(b []byte, a *arg, s ArgSpec) []byte {
+	b = append(b, `{"type":`...)
+	b = appendJSONString(b, typeNames[a.typ])
+	b = append(b, `,"description":`...)
+	b = appendJSONString(b, s.Description)
+	if len(a.enum) > 0 {
+		b = append(b, `,"enum":`...)
+		b = appendCompactJSON(b, string(s.Enum))
+	}
+	if a.typ == typeArray && s.Items != nil {
+		b = append(b, `,"items":`...)
+		b = appendCompactJSON(b, string(s.Items))
+	}
+	if a.typ == typeObject && s.Properties != nil {
+		b = append(b, `,"properties":`...)
+		b = appendCompactJSON(b, string(s.Properties))
+	}
+	if a.def.Exists() {
+		b = append(b, `,"default":`...)
+		b = append(b, a.def.Raw...)
+	}
+	for _, kv := range s.Extra {
+		b = append(b, ',')
+		b = appendJSONString(b, kv[0])
+		b = append(b, ':')
+		b = appendCompactJSON(b, kv[1])
+	}
+	return append(b, '}')
+}

@@ -1,0 +1,71 @@
+// Package rest turns a Higress-compatible REST tool definition into upstream requests and
+// turns the REST responses into MCP tool results.
+//
+// CompileTool does all parsing and template compilation once. BuildRequest and
+// ConvertResponse then work by appending into reusable buffers: templates made only of
+// literals, {{.args.x}}, {{.config.x}} and {{uuidv4}} render without text/template; every
+// other template renders with Higress's own engine (github.com/higress-group/gjson_template,
+// text/template over gjson with sprig functions), so it behaves as it does in Higress.
+//
+// Values produced by a template action are escaped for the place they land in:
+//   - URL host: only letters, digits and '-' are accepted (else the call is refused);
+//   - URL path: url.PathEscape, so a value stays inside its segment ("../a?b" becomes
+//     "..%2Fa%3Fb"), and a path segment "." or ".." made from arguments is refused;
+//   - URL query: url.QueryEscape, so a value cannot add parameters;
+//   - header values: a value with CR, LF or NUL is refused;
+//   - JSON body templates: inside a JSON string literal a value is JSON-escaped;
+//   - form body templates (form content-type): a value is form-escaped.
+//
+// Literal text of the templates and {{.config.x}} values are trusted and used as written.
+package rest
+
+// ArgSpec is one tools[].args[] entry as decoded by pkg/config.
+type ArgSpec struct {
+	Name, Description, Type string // Type may be "", a JSON Schema type, or int/float/bool
+	Required                bool
+	Default                 []byte      // raw JSON or nil
+	Enum                    []byte      // raw JSON array or nil
+	Items                   []byte      // raw JSON or nil
+	Properties              []byte      // raw JSON or nil
+	Position                string      // "", query, path, header, cookie, body
+	Extra                   [][2]string // other JSON Schema keywords: key, raw JSON
+}
+
+// HeaderSpec is one requestTemplate.headers[] entry.
+type HeaderSpec struct{ Key, Value string }
+
+// RequestTemplateSpec is a tool's requestTemplate.
+type RequestTemplateSpec struct {
+	URL, Method                                    string
+	Headers                                        []HeaderSpec
+	Body                                           string
+	ArgsToJSONBody, ArgsToURLParam, ArgsToFormBody bool
+}
+
+// ResponseTemplateSpec is a tool's responseTemplate.
+type ResponseTemplateSpec struct{ Body, PrependBody, AppendBody string }
+
+// ToolSpec is one tools[] entry.
+type ToolSpec struct {
+	Name, Description     string
+	Args                  []ArgSpec
+	Request               *RequestTemplateSpec // nil: the tool answers locally from Response
+	Response              ResponseTemplateSpec
+	ErrorResponseTemplate string
+	OutputSchema          []byte // raw JSON object or nil
+}
+
+// Warning is a non-fatal finding of CompileTool; Path is a JSON path such as "tools[2].args[0].type".
+type Warning struct{ Path, Msg string }
+
+// Carrier is where an argument is sent: In is "header", "query" or "cookie"; Name is lowercase
+// for headers.
+type Carrier struct{ In, Name string }
+
+// CallError is a per-call refusal (bad arguments, a value that cannot be placed safely, a
+// template that failed). Msg is meant for the tool result: it names arguments, never values.
+type CallError struct{ Msg string }
+
+func (e *CallError) Error() string { return e.Msg }
+
+func callErr(msg string) *CallError { return &CallError{Msg: msg} }

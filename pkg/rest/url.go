@@ -1,0 +1,218 @@
+package rest
+
+import (
+	"strings"
+)
+
+type urlState uint8
+
+const (
+	stScheme urlState = iota
+	stAuthority
+	stPath
+	stQuery
+)
+
+// urlSink renders a URL template. Literal text decides where we are (scheme, host, path,
+// query); values are escaped for that place, so they cannot change the URL's structure.
+type urlSink struct {
+	buf   []byte
+	state urlState
+	err   error
+	tool  *Tool
+}
+
+func (u *urlSink) reset(t *Tool) {
+	u.buf, u.state, u.err, u.tool = u.buf[:0], stScheme, nil, t
+}
+
+func (u *urlSink) failed() error { return u.err }
+
+func (u *urlSink) lit(s string) {
+	from := len(u.buf)
+	u.buf = append(u.buf, s...)
+	for i := from; i < len(u.buf); i++ {
+		c := u.buf[i]
+		switch u.state {
+		case stScheme:
+			if i == 0 && c == '/' {
+				u.state = stPath
+			} else if c == '/' && i >= 2 && u.buf[i-1] == '/' && u.buf[i-2] == ':' {
+				u.state = stAuthority
+			}
+		case stAuthority:
+			if c == '/' {
+				u.state = stPath
+			} else if c == '?' {
+				u.state = stQuery
+			}
+		case stPath:
+			if c == '?' {
+				u.state = stQuery
+			}
+		}
+	}
+}
+
+func (u *urlSink) dyn(s string, arg int) {
+	if u.err != nil {
+		return
+	}
+	switch u.state {
+	case stScheme:
+		u.err = callErr("invalid URL: the scheme cannot come from a template value" + u.tool.fromArg(arg))
+	case stAuthority:
+		if !isHostLabelValue(s) {
+			u.err = callErr("invalid arguments: a value placed in the URL host must be letters, digits and '-' only" +
+				u.tool.fromArg(arg))
+			return
+		}
+		u.buf = append(u.buf, s...)
+	case stPath:
+		u.buf = appendPathEscape(u.buf, s)
+	case stQuery:
+		u.buf = appendQueryEscape(u.buf, s)
+	}
+}
+
+// setURL splits a rendered URL into r's Scheme, Authority, Path and Query, filling {name}
+// placeholders from path arguments. Every value in s is already escaped by urlSink.
+func (t *Tool) setURL(r *Request, s string, cc *callCtx) error {
+	rest := s
+	if !strings.HasPrefix(s, "/") {
+		i := strings.Index(s, "://")
+		if i <= 0 {
+			return callErr("invalid URL: want an absolute http(s) URL or a path starting with /")
+		}
+		scheme := lower(s[:i])
+		if scheme != "http" && scheme != "https" {
+			return callErr("invalid URL: scheme must be http or https")
+		}
+		rest = s[i+3:]
+		j := strings.IndexAny(rest, "/?")
+		if j < 0 {
+			j = len(rest)
+		}
+		if !isAuthority(rest[:j]) {
+			return callErr("invalid URL: bad host")
+		}
+		r.Scheme, r.Authority, rest = scheme, rest[:j], rest[j:]
+	}
+	path, query := rest, ""
+	if q := strings.IndexByte(rest, '?'); q >= 0 {
+		path, query = rest[:q], rest[q+1:]
+	}
+	if strings.IndexByte(s, '#') >= 0 {
+		return callErr("invalid URL: a fragment is not allowed")
+	}
+	if err := t.setPath(r, path, cc); err != nil {
+		return err
+	}
+	return t.setQuery(r, query, cc)
+}
+
+func (t *Tool) setPath(r *Request, path string, cc *callCtx) error {
+	if strings.IndexByte(path, '{') >= 0 {
+		b, err := t.fillPlaceholders(cc.scratch[:0], path, cc, true)
+		cc.scratch = b[:0]
+		if err != nil {
+			return err
+		}
+		path = string(b)
+	}
+	if !pathIsClean(path) {
+		path = string(appendNormalizedPath(make([]byte, 0, len(path)+16), path))
+	}
+	if path == "" {
+		path = "/"
+	}
+	if hasDotSegment(path) {
+		return callErr("invalid arguments: the URL path would contain a \".\" or \"..\" segment")
+	}
+	r.Path = path
+	return nil
+}
+
+// fillPlaceholders replaces {name} with the path argument name, escaped for the path (inPath)
+// or the query. In the path every {name} must be filled; in the query only path arguments'
+// names are replaced (other braces are data).
+func (t *Tool) fillPlaceholders(dst []byte, s string, cc *callCtx, inPath bool) ([]byte, error) {
+	for {
+		i := strings.IndexByte(s, '{')
+		if i < 0 {
+			return append(dst, s...), nil
+		}
+		j := strings.IndexByte(s[i:], '}')
+		name := ""
+		if j > 1 {
+			name = s[i+1 : i+j]
+		}
+		if name == "" || strings.ContainsAny(name, "/{?&= ") {
+			dst = append(dst, s[:i+1]...)
+			s = s[i+1:]
+			continue
+		}
+		k := t.argIndex(name)
+		if k < 0 || t.args[k].pos != posPath {
+			if !inPath {
+				dst = append(dst, s[:i+j+1]...)
+				s = s[i+j+1:]
+				continue
+			}
+			return dst, callErr("invalid URL: placeholder {" + name + "} is not filled by any argument with position path")
+		}
+		v := cc.vals[k]
+		if !v.Exists() {
+			return dst, callErr("invalid arguments: missing " + quote(name) + " for the URL placeholder {" + name + "}")
+		}
+		dst = append(dst, s[:i]...)
+		if inPath {
+			dst = appendPathEscape(dst, argText(v))
+		} else {
+			dst = appendQueryEscape(dst, argText(v))
+		}
+		s = s[i+j+1:]
+	}
+}
+
+// setQuery appends the rendered query's pairs to r.Query, decoded.
+func (t *Tool) setQuery(r *Request, query string, cc *callCtx) error {
+	if query == "" {
+		return nil
+	}
+	if strings.IndexByte(query, '{') >= 0 {
+		b, err := t.fillPlaceholders(nil, query, cc, false)
+		if err != nil {
+			return err
+		}
+		query = string(b)
+	}
+	for query != "" {
+		var pair string
+		pair, query, _ = strings.Cut(query, "&")
+		if pair == "" {
+			continue
+		}
+		k, v, _ := strings.Cut(pair, "=")
+		k, _ = queryUnescape(k)
+		v, _ = queryUnescape(v)
+		r.Query = append(r.Query, [2]string{k, v})
+	}
+	return nil
+}
+
+// isAuthority accepts host[:port] made of letters, digits, '-', '.', ':', '[', ']', '_'.
+func isAuthority(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		ok := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' ||
+			c == '-' || c == '.' || c == ':' || c == '[' || c == ']' || c == '_'
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
