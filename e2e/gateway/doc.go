@@ -1,0 +1,52 @@
+// Package gateway is a small local stand-in for Envoy that hosts a compiled proxy-wasm plugin
+// (build/plugin.wasm) behind a real HTTP listener.
+//
+// The plugin runs in wazero through the proxy-wasm host of proxy-wasm-go-sdk's proxytest
+// (HostEmulator), with the plugin configuration, VM configuration and WASI environment Envoy
+// would give it (vm_config.environment_variables), a real clock and real randomness. For each
+// HTTP request on a configured route the gateway does what Envoy's HTTP connection manager,
+// wasm filter and router do, in order:
+//
+//  1. adds x-request-id (when absent) and x-forwarded-proto, drops hop-by-hop headers, and calls
+//     the plugin's request-header hook with :method, :path, :authority, :scheme and every header
+//     (names lowercased); then the body hook, whole or in RequestChunkSize chunks, the last one
+//     with end_of_stream;
+//  2. executes every DispatchHttpCall for real against the cluster it names and hands the
+//     response back (proxy_on_http_call_response), until the plugin resumes the stream or
+//     answers it;
+//  3. if the plugin sent a local reply, that is the response; otherwise the request as the plugin
+//     left it (method, :path, :authority, headers, body) goes over HTTP to the route's cluster,
+//     or to the cluster Route.AuthorityClusters names for the :authority the plugin set: the
+//     upstream address always comes from the gateway's own configuration, never from a host the
+//     request names. Connection failures and timeouts become Envoy's local replies (503
+//     "upstream connect error ...", 504 "upstream request timeout");
+//  4. the response (upstream, local reply of the plugin or of the router) goes through the
+//     plugin's response-header and response-body hooks, as Envoy sends local replies through the
+//     encoder filter chain; a local reply sent from a response hook replaces the response as is;
+//  5. proxy_on_log and proxy_on_delete end the stream.
+//
+// Requests that match no route get a 404 without reaching the plugin; request bodies above
+// MaxRequestBodyBytes get a 413 before the plugin.
+//
+// Serialization: the emulator keeps process-global state (one registered host, one VM state,
+// a log) and a wasm module is not reentrant, so every call into the plugin and the emulator is
+// serialized by one mutex, like Envoy's single worker thread. Streams still interleave at their
+// upstream I/O and callouts, like Envoy's event loop. For the same reason only one Gateway can
+// exist in a process at a time: New fails while another is open. The gateway also takes over the
+// standard library logger, where proxytest writes every plugin log line and the headers and body
+// of every callout: plugin lines become Logs entries, callout lines are dropped.
+//
+// If the plugin traps (a Go panic inside the module), the stream gets a 503 and the VM is
+// rebuilt for the next request (Envoy's failure_policy FAIL_RELOAD).
+//
+// Logs: the gateway writes its access log (method, path without query, status, cluster, time)
+// and the plugin's log lines to Config.Logger, never headers, query strings, bodies or the
+// configuration. Logs returns every captured line, at every level, so tests can assert that no
+// secret appears in them.
+//
+// Known gaps against Envoy: no TLS to upstreams, no HTTP/2, no trailers, no route-cache clearing
+// (the route is chosen once, on the request as received), properties limited to the ones the
+// Higress wrapper reads (plugin_name, route_name, cluster_name, x_request_id, request.*), and the
+// emulator keeps every finished stream's state and every log line in memory (fine for tests and
+// demos, not for long-running production use).
+package gateway

@@ -1,0 +1,280 @@
+package gateway
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+func TestRewrittenRequestReachesTheRouteCluster(t *testing.T) {
+	for _, tc := range []struct {
+		name          string
+		reqChunk, rsp int
+	}{
+		{"whole bodies", 0, 0},
+		{"multi-chunk bodies", 3, 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			be := echoUpstream(t)
+			_, url := startGateway(t, be.addr(), closedAddr(t), func(c *Config) {
+				c.RequestChunkSize, c.ResponseChunkSize = tc.reqChunk, tc.rsp
+			})
+			got := do(t, "POST", url+"/t/echo?api_key=client", "hello world", map[string]string{
+				"Authorization": "Bearer client-token", "Content-Type": "text/plain",
+			})
+			if got.status != 200 || got.body != `wrapped:{"echo":"HELLO WORLD"}` {
+				t.Fatalf("reply = %d %q", got.status, got.body)
+			}
+			if got.header.Get("X-Plugin-Response") != "1" || got.header.Get("Set-Cookie") != "" {
+				t.Errorf("reply headers = %v", got.header)
+			}
+			if got.header.Get("Content-Length") != fmt.Sprint(len(got.body)) {
+				t.Errorf("content-length = %q for %d bytes", got.header.Get("Content-Length"), len(got.body))
+			}
+			recs := be.got()
+			if len(recs) != 1 {
+				t.Fatalf("backend got %d requests", len(recs))
+			}
+			r := recs[0]
+			if r.Method != "POST" || r.RequestURI != "/echo?from=plugin&q=a%2Fb" || r.Host != "backend.test" || r.Body != "HELLO WORLD" {
+				t.Errorf("backend got %s %s host=%s body=%q", r.Method, r.RequestURI, r.Host, r.Body)
+			}
+			for _, h := range []string{"Authorization", "User-Agent", "Accept-Encoding"} {
+				if v, ok := r.Header[h]; ok {
+					t.Errorf("backend got %s: %q", h, v)
+				}
+			}
+			if r.Header.Get("X-Plugin") != "1" || r.Header.Get("X-Forwarded-Proto") != "http" ||
+				len(r.Header.Get("X-Request-Id")) != 36 || r.Header.Get("X-Envoy-Expected-Rq-Timeout-Ms") != "15000" {
+				t.Errorf("backend headers = %v", r.Header)
+			}
+		})
+	}
+}
+
+func TestLocalRepliesGoThroughTheResponseHooks(t *testing.T) {
+	be := echoUpstream(t)
+	_, url := startGateway(t, be.addr(), closedAddr(t), nil)
+	got := do(t, "POST", url+"/t/local", "abc", nil)
+	if got.status != 418 || got.body != `wrapped:{"local":true,"bodyLength":3}` {
+		t.Errorf("reply = %d %q", got.status, got.body)
+	}
+	if got.header.Get("X-Local") != "yes" || got.header.Get("X-Plugin-Response") != "1" || got.header.Get("Content-Type") != "application/json" {
+		t.Errorf("reply headers = %v", got.header)
+	}
+	got = do(t, "GET", url+"/t/anything", "", nil)
+	if got.status != 405 || got.header.Get("Allow") != "POST" || got.body != "wrapped:method not allowed" {
+		t.Errorf("GET reply = %d %v %q", got.status, got.header, got.body)
+	}
+	if n := len(be.got()); n != 0 {
+		t.Errorf("backend got %d requests, want 0", n)
+	}
+}
+
+func TestCallouts(t *testing.T) {
+	be := echoUpstream(t)
+	auth := newUpstream(t, func(w http.ResponseWriter, r *http.Request, body []byte) {
+		fmt.Fprintf(w, "issued-for-%s", body)
+	})
+	_, url := startGateway(t, be.addr(), auth.addr(), nil)
+
+	got := do(t, "POST", url+"/t/callout-headers", "x", nil)
+	if got.status != 200 {
+		t.Fatalf("callout-headers reply = %d %q", got.status, got.body)
+	}
+	got = do(t, "POST", url+"/t/callout-body", "client-cred", nil)
+	if got.status != 200 || got.body != `wrapped:{"echo":"token:issued-for-client-cred"}` {
+		t.Fatalf("callout-body reply = %d %q", got.status, got.body)
+	}
+	calls := auth.got()
+	if len(calls) != 2 || calls[0].Method != "GET" || calls[0].RequestURI != "/auth?phase=headers" || calls[0].Host != "auth.test" ||
+		calls[1].Method != "POST" || calls[1].RequestURI != "/token" || calls[1].Body != "client-cred" {
+		t.Fatalf("auth got %+v", calls)
+	}
+	recs := be.got()
+	if len(recs) != 2 || !strings.HasPrefix(recs[0].Header.Get("X-Auth-Status"), "200/") {
+		t.Fatalf("backend got %+v", recs)
+	}
+}
+
+func TestCalloutUsesThePluginTimeout(t *testing.T) {
+	be := echoUpstream(t)
+	auth := newUpstream(t, func(w http.ResponseWriter, r *http.Request, body []byte) {
+		time.Sleep(1500 * time.Millisecond) // the plugin asked for 1234 ms; the default is 5 s
+	})
+	_, url := startGateway(t, be.addr(), auth.addr(), nil)
+	got := do(t, "POST", url+"/t/callout-headers", "x", nil)
+	recs := be.got()
+	if got.status != 200 || len(recs) != 1 || recs[0].Header.Get("X-Auth-Status") != "none/0" {
+		t.Fatalf("reply %d, backend got %+v", got.status, recs)
+	}
+}
+
+func TestUpstreamIsChosenByTheGatewayNeverByTheRequest(t *testing.T) {
+	be, other := echoUpstream(t), echoUpstream(t)
+	_, url := startGateway(t, be.addr(), closedAddr(t), func(c *Config) {
+		c.Clusters["other"] = Cluster{Address: other.addr()}
+		c.Routes[0].AuthorityClusters = map[string]string{"Backend.Test": "other"}
+	})
+	do(t, "POST", url+"/t/evil-host", "a", map[string]string{"Host": "evil.example"})
+	do(t, "POST", url+"/t/echo", "b", nil)
+	if recs := be.got(); len(recs) != 1 || recs[0].Host != "evil.example:1" || recs[0].Body != "A" {
+		t.Errorf("route cluster got %+v", recs)
+	}
+	if recs := other.got(); len(recs) != 1 || recs[0].Host != "backend.test" || recs[0].Body != "B" {
+		t.Errorf("authority cluster got %+v", recs)
+	}
+}
+
+func TestHostRewrite(t *testing.T) {
+	be := echoUpstream(t)
+	_, url := startGateway(t, be.addr(), closedAddr(t), func(c *Config) { c.Routes[0].HostRewrite = "petstore" })
+	do(t, "POST", url+"/t/echo", "a", nil)
+	if recs := be.got(); len(recs) != 1 || recs[0].Host != "petstore" {
+		t.Errorf("backend got %+v", recs)
+	}
+}
+
+func TestUpstreamFailuresAreEnvoyLocalReplies(t *testing.T) {
+	slow := newUpstream(t, func(w http.ResponseWriter, r *http.Request, body []byte) { time.Sleep(time.Second) })
+	for _, tc := range []struct {
+		name    string
+		backend string
+		timeout time.Duration
+		status  int
+		body    string
+	}{
+		{"connection refused", closedAddr(t), 0, 503, "wrapped:" + connectFailureBody},
+		{"timeout", slow.addr(), 200 * time.Millisecond, 504, "wrapped:" + timeoutBody},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, url := startGateway(t, tc.backend, closedAddr(t), func(c *Config) { c.UpstreamTimeout = tc.timeout })
+			got := do(t, "POST", url+"/t/echo", "a", nil)
+			if got.status != tc.status || got.body != tc.body || got.header.Get("X-Plugin-Response") != "1" {
+				t.Errorf("reply = %d %v %q", got.status, got.header, got.body)
+			}
+		})
+	}
+}
+
+func TestPluginFaults(t *testing.T) {
+	be := echoUpstream(t)
+	_, url := startGateway(t, be.addr(), closedAddr(t), func(c *Config) {
+		c.Env["WASM_DISABLE_PANIC_RECOVERY"] = "true" // a panic traps instead of being logged
+	})
+	if got := do(t, "POST", url+"/t/stuck", "a", nil); got.status != 500 || !strings.Contains(got.body, "never resumed") {
+		t.Errorf("stuck reply = %d %q", got.status, got.body)
+	}
+	if got := do(t, "POST", url+"/t/panic", "a", nil); got.status != 503 {
+		t.Errorf("panic reply = %d %q", got.status, got.body)
+	}
+	if got := do(t, "POST", url+"/t/echo", "after", nil); got.status != 200 || got.body != `wrapped:{"echo":"AFTER"}` {
+		t.Errorf("after rebuild reply = %d %q", got.status, got.body)
+	}
+	if n := len(be.got()); n != 1 {
+		t.Errorf("backend got %d requests, want 1", n)
+	}
+}
+
+func TestEnvironmentAndStartFailure(t *testing.T) {
+	be := echoUpstream(t)
+	_, url := startGateway(t, be.addr(), closedAddr(t), nil)
+	if got := do(t, "POST", url+"/t/env", "", nil); got.body != "wrapped:secret-length=12" {
+		t.Errorf("env reply = %d %q", got.status, got.body)
+	}
+
+	_, err := New(Config{Wasm: testWasm, Clusters: map[string]Cluster{"b": {Address: be.addr()}}, Routes: []Route{{Prefix: "/", Cluster: "b"}}})
+	if err == nil || !strings.Contains(err.Error(), "another Gateway") {
+		t.Errorf("second New while one is open: %v", err)
+	}
+}
+
+func TestStartFailureReportsThePluginLog(t *testing.T) {
+	g, err := New(Config{
+		Wasm: testWasm, PluginConfig: []byte(`{"secretEnv":"NOT_SET"}`),
+		Clusters: map[string]Cluster{"b": {Address: "127.0.0.1:1"}}, Routes: []Route{{Prefix: "/", Cluster: "b"}},
+	})
+	if err == nil {
+		g.Close()
+		t.Fatal("New succeeded without the environment variable")
+	}
+	want := "gateway: plugin rejected its configuration (proxy_on_configure returned false): testplugin: environment variable NOT_SET is not set"
+	if !strings.Contains(err.Error(), want) {
+		t.Errorf("error = %v\nwant it to contain %q", err, want)
+	}
+	be := echoUpstream(t)
+	startGateway(t, be.addr(), closedAddr(t), nil) // the failed New released the process-wide slot
+}
+
+func TestNoRouteAndOversizedBody(t *testing.T) {
+	be := echoUpstream(t)
+	g, url := startGateway(t, be.addr(), closedAddr(t), func(c *Config) { c.MaxRequestBodyBytes = 10 })
+	started := len(g.Logs())
+	if got := do(t, "POST", url+"/other", "a", nil); got.status != 404 {
+		t.Errorf("no route: %d", got.status)
+	}
+	if got := do(t, "POST", url+"/t/echo", "01234567890", nil); got.status != 413 {
+		t.Errorf("oversized: %d", got.status)
+	}
+	for _, e := range g.Logs()[started:] {
+		if e.Source == "plugin" {
+			t.Errorf("plugin ran: %+v", e)
+		}
+	}
+	if n := len(be.got()); n != 0 {
+		t.Errorf("backend got %d requests", n)
+	}
+}
+
+func TestLogsAreCapturedAndKeepSecretsOut(t *testing.T) {
+	be := echoUpstream(t)
+	auth := newUpstream(t, func(w http.ResponseWriter, r *http.Request, body []byte) { fmt.Fprint(w, "tok") })
+	g, url := startGateway(t, be.addr(), auth.addr(), nil)
+	do(t, "POST", url+"/t/echo?api_key=query-secret", "a", map[string]string{"Authorization": "Bearer header-secret"})
+	do(t, "POST", url+"/t/callout-body", "callout-secret", nil)
+	levels := map[string]bool{}
+	var access []string
+	for _, e := range g.Logs() {
+		for _, s := range []string{"query-secret", "header-secret", "callout-secret", "s3cr3t-value"} {
+			if strings.Contains(e.Msg, s) {
+				t.Errorf("log entry leaks %q: %+v", s, e)
+			}
+		}
+		if e.Source == "plugin" {
+			levels[e.Level] = true
+		}
+		if e.Source == "gateway" && e.Level == "info" {
+			access = append(access, e.Msg)
+		}
+	}
+	if len(levels) != 6 {
+		t.Errorf("plugin log levels captured = %v, want all 6", levels)
+	}
+	if len(access) != 2 || !strings.HasPrefix(access[0], "POST /t/echo -> 200 cluster=backend upstream_status=200 ") {
+		t.Errorf("access log = %q", access)
+	}
+}
+
+func TestConcurrentStreamsStayApart(t *testing.T) {
+	be := newUpstream(t, func(w http.ResponseWriter, r *http.Request, body []byte) {
+		time.Sleep(20 * time.Millisecond) // let streams interleave in the plugin
+		fmt.Fprintf(w, "%s", body)
+	})
+	_, url := startGateway(t, be.addr(), closedAddr(t), func(c *Config) { c.RequestChunkSize = 7 })
+	var wg sync.WaitGroup
+	for i := range 24 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			body := strings.Repeat(fmt.Sprintf("stream-%02d;", i), 40)
+			got := do(t, "POST", url+"/t/echo", body, nil)
+			if want := "wrapped:" + strings.ToUpper(body); got.status != 200 || got.body != want {
+				t.Errorf("stream %d: %d %q", i, got.status, got.body)
+			}
+		}()
+	}
+	wg.Wait()
+}

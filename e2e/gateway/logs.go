@@ -1,0 +1,134 @@
+package gateway
+
+import (
+	"bytes"
+	"context"
+	"log"
+	"log/slog"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+)
+
+// LogEntry is one line the gateway saw or wrote.
+type LogEntry struct {
+	Source string // "plugin" (proxy_log), "wasm-stdout", "wasm-stderr", "gateway", "emulator"
+	Level  string // trace, debug, info, warn, error, critical
+	Msg    string
+}
+
+// maxLogEntries bounds what a long-running gateway keeps in memory for Logs.
+const maxLogEntries = 20000
+
+type logSink struct {
+	mu       sync.Mutex
+	entries  []LogEntry
+	dropped  int
+	logger   *slog.Logger
+	minLevel uint32 // plugin logs below it are kept for Logs but not written to logger
+
+	// timeouts of DispatchHttpCall, in dispatch order, parsed from proxytest's log lines
+	// (HttpCalloutAttribute does not carry them).
+	calloutTimeouts []uint32
+}
+
+func (s *logSink) add(e LogEntry) {
+	s.mu.Lock()
+	if len(s.entries) >= maxLogEntries {
+		n := copy(s.entries, s.entries[len(s.entries)/2:])
+		s.dropped += len(s.entries) - n
+		s.entries = s.entries[:n]
+	}
+	s.entries = append(s.entries, e)
+	s.mu.Unlock()
+	if e.Source == "plugin" && logLevels[e.Level] < s.minLevel {
+		return
+	}
+	s.logger.Log(context.Background(), slogLevel(e.Level), e.Msg, "source", e.Source, "level", e.Level)
+}
+
+func (s *logSink) snapshot() []LogEntry {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]LogEntry(nil), s.entries...)
+}
+
+func slogLevel(l string) slog.Level {
+	switch l {
+	case "trace", "debug":
+		return slog.LevelDebug
+	case "info":
+		return slog.LevelInfo
+	case "warn":
+		return slog.LevelWarn
+	default:
+		return slog.LevelError
+	}
+}
+
+// writerSink turns a guest's stdout or stderr into log entries, one per line.
+type writerSink struct {
+	sink   *logSink
+	source string
+	level  string
+}
+
+func (w writerSink) Write(p []byte) (int, error) {
+	for _, line := range strings.Split(strings.TrimRight(string(p), "\n"), "\n") {
+		if line != "" {
+			w.sink.add(LogEntry{Source: w.source, Level: w.level, Msg: line})
+		}
+	}
+	return len(p), nil
+}
+
+// proxytest writes to the standard library logger: every proxy_log call ("proxy_info_log: ..."),
+// and, for each DispatchHttpCall, the upstream, timeout, headers and body (which carry
+// credentials for token endpoints). The gateway owns that logger while it exists: plugin lines
+// become LogEntry values in their real order, callout lines are parsed for the timeout and
+// otherwise dropped, and anything else is kept as an "emulator" entry.
+var (
+	stdLogOnce   sync.Once
+	activeSink   atomic.Pointer[logSink]
+	stdLogFilter = &stdLogWriter{}
+)
+
+func installStdLogFilter(s *logSink) {
+	stdLogOnce.Do(func() {
+		log.SetFlags(0)
+		log.SetPrefix("")
+		log.SetOutput(stdLogFilter)
+	})
+	activeSink.Store(s)
+}
+
+type stdLogWriter struct{}
+
+func (stdLogWriter) Write(p []byte) (int, error) {
+	s := activeSink.Load()
+	if s == nil {
+		return len(p), nil
+	}
+	line := string(bytes.TrimSuffix(p, []byte("\n")))
+	switch {
+	case strings.HasPrefix(line, "proxy_"):
+		if level, msg, ok := strings.Cut(strings.TrimPrefix(line, "proxy_"), "_log: "); ok {
+			s.add(LogEntry{Source: "plugin", Level: level, Msg: msg})
+			return len(p), nil
+		}
+	case strings.HasPrefix(line, "[http callout to "):
+		if _, t, ok := strings.Cut(line, "] timeout: "); ok {
+			if n, err := strconv.ParseUint(t, 10, 32); err == nil {
+				s.mu.Lock()
+				s.calloutTimeouts = append(s.calloutTimeouts, uint32(n))
+				s.mu.Unlock()
+			}
+		}
+		return len(p), nil // headers, body, trailers: never logged
+	case strings.HasPrefix(line, "[redis "), strings.HasPrefix(line, "[foreign call]"):
+		return len(p), nil
+	}
+	s.add(LogEntry{Source: "emulator", Level: "warn", Msg: line})
+	return len(p), nil
+}
