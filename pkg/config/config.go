@@ -1,0 +1,118 @@
+// Package config parses and validates the plugin configuration (Higress mcp-server REST mode plus
+// this plugin's bridge block) into an immutable, pre-compiled form. Parse is pure: it touches no
+// host API, and every error names the JSON path of the offending field.
+package config
+
+import (
+	"fmt"
+
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/mcp"
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/rest"
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/security"
+)
+
+// Plugin runtime properties, also declared in spec.yaml (a test keeps them equal).
+const (
+	Phase    = "UNSPECIFIED_PHASE"
+	Priority = 30
+)
+
+// Defaults of the bridge block (see spec.yaml and CONTRACT.md).
+const (
+	DefaultMaxRequestBodyBytes  = 1 << 20
+	DefaultMaxResponseBodyBytes = 4 << 20
+	DefaultErrorExcerptBytes    = 512
+	DefaultToolsListTTLMs       = 300000
+	DefaultServerVersion        = "1.0.0"
+	// CacheScope of tools/list: "private", because the gateway may narrow the list per caller
+	// (x-envoy-allow-mcp-tools), so a list must not be shared between callers.
+	CacheScope = "private"
+)
+
+// Config is the parsed, validated and compiled plugin configuration. It is immutable after Parse
+// and implements mcp.Catalog.
+type Config struct {
+	Server     Server
+	Tools      []*Tool // configured order
+	MCP        mcp.Options
+	AllowTools map[string]bool // nil: every tool is allowed; non-nil (even empty): only these
+	Bridge     Bridge
+	Warnings   []rest.Warning
+
+	entries [][]byte
+	names   []string
+	byName  map[string]int
+}
+
+// Server is the server block.
+type Server struct {
+	Name        string
+	Version     string // bridge.serverVersion
+	Description string
+	Config      []byte // raw JSON object of server.config ("{}" when absent)
+}
+
+// Tool is one compiled tool with its compiled security policy.
+type Tool struct {
+	Rest   *rest.Tool
+	Policy *security.Policy
+}
+
+// Bridge is this plugin's own extension block (top-level key "bridge").
+type Bridge struct {
+	AllowedOrigins    []string // "*" allows every origin; empty: only requests without Origin
+	MaxRequestBytes   int
+	MaxResponseBytes  int
+	ErrorExcerptBytes int
+	ToolsTTLMs        int64
+}
+
+// Error is a configuration error. Its text starts with the JSON path of the offending field
+// (for example "tools[3].requestTemplate.url: ...") and never contains a configured value.
+type Error struct {
+	Path string // "" for errors about the whole document
+	Msg  string
+}
+
+func (e *Error) Error() string {
+	if e.Path == "" {
+		return "config: " + e.Msg
+	}
+	return e.Path + ": " + e.Msg
+}
+
+func errorf(path, format string, args ...any) error {
+	return &Error{Path: path, Msg: fmt.Sprintf(format, args...)}
+}
+
+var _ mcp.Catalog = (*Config)(nil)
+
+// Entries returns the precompiled tools/list entries in configured order.
+func (c *Config) Entries() [][]byte { return c.entries }
+
+// EntryIndex returns the index of the named tool in Entries and Tools, or -1.
+func (c *Config) EntryIndex(name string) int {
+	if i, ok := c.byName[name]; ok {
+		return i
+	}
+	return -1
+}
+
+// Names returns the tool names in configured order.
+func (c *Config) Names() []string { return c.names }
+
+// Allowed reports whether allowTools lets the named tool be listed and called.
+func (c *Config) Allowed(name string) bool {
+	return c.AllowTools == nil || c.AllowTools[name]
+}
+
+func (c *Config) buildCatalog() {
+	c.entries = make([][]byte, len(c.Tools))
+	c.names = make([]string, len(c.Tools))
+	c.byName = make(map[string]int, len(c.Tools))
+	for i, t := range c.Tools {
+		c.entries[i] = t.Rest.ListEntry()
+		c.names[i] = t.Rest.Name()
+		c.byName[c.names[i]] = i
+	}
+}

@@ -1,0 +1,166 @@
+package config
+
+// Higress's own mcp-server REST implementation (github.com/higress-group/wasm-go/pkg/mcp/server),
+// driven in-process as a test oracle: its config parser decides whether Higress accepts a config,
+// its RestMCPTool gives the tools/list entry, and its RestMCPTool.Call renders the upstream
+// request, captured at HttpContext.RouteCall. Call reads request headers through proxywasm host
+// calls, so it runs inside an HTTP context of the SDK's host emulator.
+
+import (
+	"encoding/json"
+	"fmt"
+	"testing"
+
+	"github.com/higress-group/proxy-wasm-go-sdk/proxywasm/proxytest"
+	"github.com/higress-group/proxy-wasm-go-sdk/proxywasm/types"
+	"github.com/higress-group/wasm-go/pkg/iface"
+	hlog "github.com/higress-group/wasm-go/pkg/log"
+	hserver "github.com/higress-group/wasm-go/pkg/mcp/server"
+	"github.com/higress-group/wasm-go/pkg/wrapper"
+	"github.com/tidwall/gjson"
+)
+
+// higress is one config loaded by Higress's code.
+type higress struct {
+	registry *hserver.GlobalToolRegistry
+	server   *hserver.RestMCPServer
+	name     string
+}
+
+// higressRequest is what Higress hands to RouteCall.
+type higressRequest struct {
+	Method, URL string
+	Headers     [][2]string
+	Body        []byte
+}
+
+// loadHigress parses a config with Higress's ParseConfigCore (must succeed) and builds the same
+// RestMCPServer its REST branch builds, so tools can be called.
+func loadHigress(cfgJSON []byte) (*higress, error) {
+	hlog.SetPluginLog(nopLog{})
+	root := gjson.ParseBytes(cfgJSON)
+	h := &higress{registry: &hserver.GlobalToolRegistry{}, name: root.Get("server.name").Str}
+	h.registry.Initialize()
+	var parsed hserver.McpServerConfig
+	if err := hserver.ParseConfigCore(root, &parsed, &hserver.ConfigOptions{ToolRegistry: h.registry}); err != nil {
+		return nil, fmt.Errorf("higress rejects the config: %w", err)
+	}
+	h.server = hserver.NewRestMCPServer(h.name)
+	h.server.SetConfig([]byte(root.Get("server.config").Raw))
+	for _, s := range root.Get("server.securitySchemes").Array() {
+		var scheme hserver.SecurityScheme
+		if err := json.Unmarshal([]byte(s.Raw), &scheme); err != nil {
+			return nil, err
+		}
+		h.server.AddSecurityScheme(scheme)
+	}
+	h.server.SetPassthroughAuthHeader(root.Get("server.passthroughAuthHeader").Bool())
+	for _, tj := range root.Get("tools").Array() {
+		var tool hserver.RestTool
+		if err := json.Unmarshal([]byte(tj.Raw), &tool); err != nil {
+			return nil, err
+		}
+		if err := h.server.AddRestTool(tool); err != nil {
+			return nil, err
+		}
+	}
+	return h, nil
+}
+
+// listEntry returns Higress's tools/list entry of a tool as generic JSON.
+func (h *higress) listEntry(name string) (map[string]any, error) {
+	info, ok := h.registry.GetToolInfo(h.name, name)
+	if !ok {
+		return nil, fmt.Errorf("higress has no tool %q", name)
+	}
+	entry := map[string]any{"name": name, "description": info.Description, "inputSchema": info.InputSchema}
+	if len(info.OutputSchema) > 0 {
+		entry["outputSchema"] = info.OutputSchema
+	}
+	return normalizeJSON(entry)
+}
+
+// render runs Higress's tools/call for one tool and returns the request it would send.
+func (h *higress) render(t *testing.T, name string, args []byte) (*higressRequest, error) {
+	t.Helper()
+	tool, ok := h.server.GetMCPTools()[name]
+	if !ok {
+		return nil, fmt.Errorf("higress has no tool %q", name)
+	}
+	ctx := &captureCtx{}
+	var callErr error
+	inEmulatedRequest(t, func() { callErr = tool.Create(args).Call(ctx, h.server) })
+	if callErr != nil {
+		return nil, callErr
+	}
+	if ctx.req == nil {
+		return nil, fmt.Errorf("higress made no upstream call")
+	}
+	return ctx.req, nil
+}
+
+// captureCtx is the HttpContext handed to RestMCPTool.Call: RouteCall records the request; any
+// other method would panic (the embedded interface is nil), which the tests would report.
+type captureCtx struct {
+	wrapper.HttpContext
+	req *higressRequest
+}
+
+func (c *captureCtx) RouteCall(method, url string, headers [][2]string, body []byte, _ iface.RouteResponseCallback) error {
+	c.req = &higressRequest{Method: method, URL: url, Headers: headers, Body: body}
+	return nil
+}
+
+// emulatorHook is what the emulated HTTP context runs in OnHttpRequestHeaders.
+var emulatorHook func()
+
+type oracleVM struct{ types.DefaultVMContext }
+type oraclePlugin struct{ types.DefaultPluginContext }
+type oracleHTTP struct{ types.DefaultHttpContext }
+
+func (*oracleVM) NewPluginContext(uint32) types.PluginContext { return &oraclePlugin{} }
+func (*oraclePlugin) NewHttpContext(uint32) types.HttpContext { return &oracleHTTP{} }
+func (*oracleHTTP) OnHttpRequestHeaders(int, bool) types.Action {
+	emulatorHook()
+	return types.ActionContinue
+}
+
+// inEmulatedRequest runs f inside an HTTP request of a fresh host emulator (no client headers
+// but :path/:method), where proxywasm host calls work.
+func inEmulatedRequest(t *testing.T, f func()) {
+	t.Helper()
+	host, reset := proxytest.NewHostEmulator(proxytest.NewEmulatorOption().WithVMContext(&oracleVM{}))
+	defer reset()
+	if host.StartVM() != types.OnVMStartStatusOK || host.StartPlugin() != types.OnPluginStartStatusOK {
+		t.Fatal("host emulator did not start")
+	}
+	emulatorHook = f
+	id := host.InitializeHttpContext()
+	host.CallOnRequestHeaders(id, [][2]string{{":method", "POST"}, {":path", "/mcp"}, {":authority", "gw"}}, false)
+}
+
+// normalizeJSON round-trips v through encoding/json so values compare with reflect.DeepEqual.
+func normalizeJSON(v any) (map[string]any, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	var out map[string]any
+	return out, json.Unmarshal(b, &out)
+}
+
+type nopLog struct{}
+
+func (nopLog) Trace(string)                     {}
+func (nopLog) Tracef(string, ...interface{})    {}
+func (nopLog) Debug(string)                     {}
+func (nopLog) Debugf(string, ...interface{})    {}
+func (nopLog) Info(string)                      {}
+func (nopLog) Infof(string, ...interface{})     {}
+func (nopLog) Warn(string)                      {}
+func (nopLog) Warnf(string, ...interface{})     {}
+func (nopLog) Error(string)                     {}
+func (nopLog) Errorf(string, ...interface{})    {}
+func (nopLog) Critical(string)                  {}
+func (nopLog) Criticalf(string, ...interface{}) {}
+func (nopLog) ResetID(string)                   {}

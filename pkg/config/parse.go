@@ -1,0 +1,186 @@
+package config
+
+import (
+	"encoding/json"
+	"errors"
+	"strconv"
+
+	"github.com/tidwall/gjson"
+
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/mcp"
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/rest"
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/security"
+)
+
+// Parse decodes, validates and compiles the plugin configuration (JSON, as Higress and Envoy hand
+// it to the plugin). It is pure: env resolves "${ENV_NAME}" credential references and nothing else
+// is read. The error text starts with the JSON path of the offending field and never contains a
+// configured value.
+func Parse(data []byte, env security.Env) (*Config, error) {
+	root, err := decode(data)
+	if err != nil {
+		return nil, err
+	}
+	if err := walk("", root, &rootField); err != nil {
+		return nil, err
+	}
+	c := &Config{}
+	if c.Bridge, c.Server.Version, err = parseBridge(root.Get("bridge")); err != nil {
+		return nil, err
+	}
+	srv := root.Get("server")
+	c.Server.Name = srv.Get("name").Str
+	c.Server.Description = srv.Get("description").Str
+	c.Server.Config = []byte("{}")
+	if cfg := srv.Get("config"); cfg.IsObject() {
+		c.Server.Config = []byte(cfg.Raw)
+	}
+	schemes, err := compileSchemes(srv, env)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.compileTools(root, schemes, env); err != nil {
+		return nil, err
+	}
+	if c.AllowTools, err = parseAllowTools(root.Get("allowTools"), c.Tools); err != nil {
+		return nil, err
+	}
+	c.MCP = mcp.Options{
+		Info: mcp.ServerInfo{
+			Name:        c.Server.Name,
+			Version:     c.Server.Version,
+			Description: c.Server.Description,
+		},
+		ToolsTTLMs: c.Bridge.ToolsTTLMs,
+		CacheScope: CacheScope,
+	}
+	c.buildCatalog()
+	return c, nil
+}
+
+// decode checks that data is one JSON object and parses it.
+func decode(data []byte) (gjson.Result, error) {
+	if len(data) == 0 {
+		return gjson.Result{}, errorf("", "empty configuration")
+	}
+	if !gjson.ValidBytes(data) {
+		var v json.RawMessage
+		var se *json.SyntaxError
+		if err := json.Unmarshal(data, &v); errors.As(err, &se) {
+			return gjson.Result{}, errorf("", "not valid JSON (syntax error at byte %d)", se.Offset)
+		}
+		return gjson.Result{}, errorf("", "not valid JSON")
+	}
+	root := gjson.ParseBytes(data)
+	if !root.IsObject() {
+		return gjson.Result{}, errorf("", "must be a JSON object, not %s", typeName(root))
+	}
+	return root, nil
+}
+
+// compileTools compiles every tool and its security policy, in configured order.
+func (c *Config) compileTools(root gjson.Result, schemes map[string]*security.Scheme, env security.Env) error {
+	srv := root.Get("server")
+	tools := root.Get("tools").Array()
+	if len(tools) == 0 {
+		return errorf("tools", "at least one tool is required")
+	}
+	seen := make(map[string]int, len(tools))
+	c.Tools = make([]*Tool, 0, len(tools))
+	for i, tj := range tools {
+		path := index("tools", i)
+		name := tj.Get("name").Str
+		if err := checkToolName(join(path, "name"), name); err != nil {
+			return err
+		}
+		if first, dup := seen[name]; dup {
+			return errorf(join(path, "name"), "duplicate tool name %q (also tools[%d])", name, first)
+		}
+		seen[name] = i
+		t, err := c.compileTool(path, tj, srv, schemes, env)
+		if err != nil {
+			return err
+		}
+		c.Tools = append(c.Tools, t)
+	}
+	return nil
+}
+
+func (c *Config) compileTool(path string, tj, srv gjson.Result, schemes map[string]*security.Scheme, env security.Env) (*Tool, error) {
+	spec, argIdx, warns, err := toolSpec(path, tj)
+	if err != nil {
+		return nil, err
+	}
+	c.Warnings = append(c.Warnings, warns...)
+	rt, rw, err := rest.CompileTool(path, spec, c.Server.Config)
+	if err != nil {
+		return nil, remapArgPaths(err, path, argIdx)
+	}
+	for _, w := range rw {
+		c.Warnings = append(c.Warnings, rest.Warning{Path: remapPath(w.Path, path, argIdx), Msg: w.Msg})
+	}
+	pol, err := security.CompilePolicy(policySpec(path, tj, srv, !rt.HasUpstream()), schemes, env)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkCarriers(path, tj, spec, argIdx, rt, pol); err != nil {
+		return nil, err
+	}
+	if p := pol.IgnoredCredentialPath(); p != "" {
+		c.Warnings = append(c.Warnings, rest.Warning{Path: p,
+			Msg: "credential is ignored: passthrough is on, so the client's credential is used"})
+	}
+	return &Tool{Rest: rt, Policy: pol}, nil
+}
+
+func parseAllowTools(r gjson.Result, tools []*Tool) (map[string]bool, error) {
+	if !r.IsArray() {
+		return nil, nil
+	}
+	known := make(map[string]bool, len(tools))
+	for _, t := range tools {
+		known[t.Rest.Name()] = true
+	}
+	allow := map[string]bool{}
+	for i, v := range r.Array() {
+		if !known[v.Str] {
+			return nil, errorf(index("allowTools", i), "names unknown tool %q", v.Str)
+		}
+		allow[v.Str] = true
+	}
+	return allow, nil
+}
+
+// remapPath rewrites "tools[i].args[k]..." paths from the deduplicated arg list rest compiled
+// back to the index the arg has in the configuration.
+func remapPath(p, toolPath string, argIdx []int) string {
+	prefix := toolPath + ".args["
+	if len(p) <= len(prefix) || p[:len(prefix)] != prefix {
+		return p
+	}
+	end := len(prefix)
+	for end < len(p) && p[end] >= '0' && p[end] <= '9' {
+		end++
+	}
+	k, err := strconv.Atoi(p[len(prefix):end])
+	if err != nil || k >= len(argIdx) || argIdx[k] == k {
+		return p
+	}
+	return prefix + strconv.Itoa(argIdx[k]) + p[end:]
+}
+
+// remappedError carries a rest error whose arg index was rewritten by remapPath.
+type remappedError struct {
+	text string
+	err  error
+}
+
+func (e *remappedError) Error() string { return e.text }
+func (e *remappedError) Unwrap() error { return e.err }
+
+func remapArgPaths(err error, toolPath string, argIdx []int) error {
+	if t := remapPath(err.Error(), toolPath, argIdx); t != err.Error() {
+		return &remappedError{text: t, err: err}
+	}
+	return err
+}

@@ -1,0 +1,170 @@
+package config
+
+import (
+	neturl "net/url"
+	"strings"
+
+	"github.com/tidwall/gjson"
+
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/rest"
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/security"
+)
+
+// compileSchemes compiles server.securitySchemes.
+func compileSchemes(srv gjson.Result, env security.Env) (map[string]*security.Scheme, error) {
+	list := srv.Get("securitySchemes").Array()
+	specs := make([]security.SchemeSpec, len(list))
+	paths := make([]string, len(list))
+	for i, s := range list {
+		def := s.Get("defaultCredential")
+		specs[i] = security.SchemeSpec{
+			ID:                s.Get("id").Str,
+			Type:              s.Get("type").Str,
+			Scheme:            s.Get("scheme").Str,
+			In:                s.Get("in").Str,
+			Name:              s.Get("name").Str,
+			DefaultCredential: def.Str,
+			HasDefault:        def.Type == gjson.String,
+		}
+		paths[i] = index("server.securitySchemes", i)
+	}
+	return security.CompileSchemes(specs, paths, env)
+}
+
+// policySpec resolves a tool's client scheme C (tools[].security, else
+// server.defaultDownstreamSecurity) and upstream scheme U (requestTemplate.security, else
+// server.defaultUpstreamSecurity), each with the path of the field it came from. As in Higress,
+// a requirement is taken whole: a tool-level id brings its own passthrough/credential.
+func policySpec(path string, tj, srv gjson.Result, noUpstream bool) security.PolicySpec {
+	spec := security.PolicySpec{
+		ToolName:              tj.Get("name").Str,
+		PassthroughAuthHeader: srv.Get("passthroughAuthHeader").Bool(),
+		NoUpstream:            noUpstream,
+	}
+	for _, h := range tj.Get("requestTemplate.headers").Array() {
+		if strings.EqualFold(h.Get("key").Str, "authorization") {
+			spec.TemplateSetsAuthorization = true
+		}
+	}
+	client, clientPath := tj.Get("security"), join(path, "security")
+	if client.Get("id").Str == "" {
+		client, clientPath = srv.Get("defaultDownstreamSecurity"), "server.defaultDownstreamSecurity"
+	}
+	if id := client.Get("id").Str; id != "" {
+		spec.ClientID, spec.ClientPath = id, join(clientPath, "id")
+		spec.Passthrough = client.Get("passthrough").Bool()
+	}
+	up, upPath := tj.Get("requestTemplate.security"), join(path, "requestTemplate.security")
+	if up.Get("id").Str == "" {
+		up, upPath = srv.Get("defaultUpstreamSecurity"), "server.defaultUpstreamSecurity"
+	}
+	if id := up.Get("id").Str; id != "" {
+		spec.UpstreamID, spec.UpstreamPath = id, join(upPath, "id")
+		if c := up.Get("credential"); c.Type == gjson.String {
+			spec.Credential, spec.HasCredential = c.Str, true
+			spec.CredentialPath = join(upPath, "credential")
+		}
+	}
+	return spec
+}
+
+// checkCarriers refuses args, template headers and template query parameters that target one of
+// the tool's credential carriers: they would override the upstream credential, or leak a value
+// into the place the client credential is stripped from.
+func checkCarriers(path string, tj gjson.Result, spec rest.ToolSpec, argIdx []int, rt *rest.Tool, pol *security.Policy) error {
+	carriers := pol.Carriers()
+	if len(carriers) == 0 {
+		return nil
+	}
+	for _, ac := range rt.ArgCarriers() {
+		if !hitsCarrier(carriers, ac.In, ac.Name) {
+			continue
+		}
+		argPath := join(path, "args")
+		for k, a := range spec.Args {
+			if sameCarrierName(ac.In, a.Name, ac.Name) {
+				argPath = index(argPath, argIdx[k])
+				break
+			}
+		}
+		return errorf(argPath, "arg %q is sent as %s %q, which carries a credential of this tool's security "+
+			"schemes; it would override or leak the credential", ac.Name, carrierWord(ac.In), ac.Name)
+	}
+	for k, h := range tj.Get("requestTemplate.headers").Array() {
+		name := h.Get("key").Str
+		if hitsCarrier(carriers, "header", name) || (strings.EqualFold(name, "cookie") && hasCookieCarrier(carriers)) {
+			return errorf(index(join(path, "requestTemplate.headers"), k)+".key", "template header %q carries a "+
+				"credential of this tool's security schemes; it would override or leak the credential "+
+				"(set upstream credentials with requestTemplate.security or server.defaultUpstreamSecurity)", name)
+		}
+	}
+	for _, q := range templateQueryNames(tj.Get("requestTemplate.url").Str) {
+		if hitsCarrier(carriers, "query", q) {
+			return errorf(join(path, "requestTemplate.url"), "query parameter %q carries a credential of this "+
+				"tool's security schemes; it would override or leak the credential", q)
+		}
+	}
+	return nil
+}
+
+func hitsCarrier(carriers []security.Carrier, in, name string) bool {
+	for _, c := range carriers {
+		if c.In == in && sameCarrierName(in, c.Name, name) {
+			return true
+		}
+	}
+	return false
+}
+
+func hasCookieCarrier(carriers []security.Carrier) bool {
+	for _, c := range carriers {
+		if c.In == "cookie" {
+			return true
+		}
+	}
+	return false
+}
+
+// sameCarrierName compares carrier names: header names case-insensitively, query parameter and
+// cookie names exactly.
+func sameCarrierName(in, a, b string) bool {
+	if in == "header" {
+		return strings.EqualFold(a, b)
+	}
+	return a == b
+}
+
+func carrierWord(in string) string {
+	switch in {
+	case "query":
+		return "query parameter"
+	case "cookie":
+		return "cookie"
+	}
+	return "header"
+}
+
+// templateQueryNames returns the literal parameter names in a URL template's query string
+// ("https://h/p?appid={{.config.k}}&q={{.args.q}}" -> appid, q). Names that are themselves
+// template actions are skipped.
+func templateQueryNames(url string) []string {
+	q := strings.IndexByte(url, '?')
+	if q < 0 {
+		return nil
+	}
+	rawQuery := url[q+1:]
+	if h := strings.IndexByte(rawQuery, '#'); h >= 0 {
+		rawQuery = rawQuery[:h]
+	}
+	var names []string
+	for _, part := range strings.Split(rawQuery, "&") {
+		name, _, _ := strings.Cut(part, "=")
+		if u, err := neturl.QueryUnescape(name); err == nil {
+			name = u
+		}
+		if name != "" && !strings.Contains(name, "{{") {
+			names = append(names, name)
+		}
+	}
+	return names
+}

@@ -1,0 +1,194 @@
+package config
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/tidwall/gjson"
+
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/rest"
+)
+
+// toolSpec turns a tool's JSON (already checked by walk) into the raw spec rest compiles.
+// argIdx maps each arg of spec.Args to its index in the configuration (they differ when a
+// duplicate arg name was merged).
+func toolSpec(path string, tj gjson.Result) (rest.ToolSpec, []int, []rest.Warning, error) {
+	spec := rest.ToolSpec{
+		Name:                  tj.Get("name").Str,
+		Description:           tj.Get("description").Str,
+		ErrorResponseTemplate: tj.Get("errorResponseTemplate").Str,
+		OutputSchema:          rawOrNil(tj.Get("outputSchema")),
+	}
+	args, argIdx, warns, err := argSpecs(join(path, "args"), tj.Get("args"))
+	if err != nil {
+		return spec, nil, nil, err
+	}
+	spec.Args = args
+	if rt := tj.Get("requestTemplate"); rt.IsObject() {
+		spec.Request = requestSpec(rt)
+	}
+	resp := tj.Get("responseTemplate")
+	spec.Response = rest.ResponseTemplateSpec{
+		Body:        resp.Get("body").Str,
+		PrependBody: resp.Get("prependBody").Str,
+		AppendBody:  resp.Get("appendBody").Str,
+	}
+	return spec, argIdx, warns, nil
+}
+
+func requestSpec(rt gjson.Result) *rest.RequestTemplateSpec {
+	req := &rest.RequestTemplateSpec{
+		URL:            rt.Get("url").Str,
+		Method:         rt.Get("method").Str,
+		Body:           rt.Get("body").Str,
+		ArgsToJSONBody: rt.Get("argsToJsonBody").Bool(),
+		ArgsToURLParam: rt.Get("argsToUrlParam").Bool(),
+		ArgsToFormBody: rt.Get("argsToFormBody").Bool(),
+	}
+	for _, h := range rt.Get("headers").Array() {
+		req.Headers = append(req.Headers, rest.HeaderSpec{Key: h.Get("key").Str, Value: h.Get("value").Str})
+	}
+	return req
+}
+
+// argSpecs reads a tool's args. A repeated arg name (real Higress configs have them) is merged
+// as Higress does: the last definition wins, and the arg is required if any definition is.
+func argSpecs(path string, r gjson.Result) ([]rest.ArgSpec, []int, []rest.Warning, error) {
+	var (
+		args   []rest.ArgSpec
+		argIdx []int
+		warns  []rest.Warning
+		byName = map[string]int{} // name -> index in args
+		hdrs   = map[string]int{} // lowercase x-mcp-header -> config index
+	)
+	for j, a := range r.Array() {
+		ap := index(path, j)
+		spec, w, err := argSpec(ap, a)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		warns = append(warns, w...)
+		if err := checkMCPHeader(ap, spec, hdrs, j); err != nil {
+			return nil, nil, nil, err
+		}
+		k, dup := byName[spec.Name]
+		if !dup {
+			byName[spec.Name] = len(args)
+			args = append(args, spec)
+			argIdx = append(argIdx, j)
+			continue
+		}
+		warns = append(warns, rest.Warning{Path: join(ap, "name"), Msg: fmt.Sprintf(
+			"duplicate arg name %q (also %s); the last definition wins, as in Higress",
+			spec.Name, index(path, argIdx[k]))})
+		spec.Required = spec.Required || args[k].Required
+		args[k] = spec
+		argIdx[k] = j
+	}
+	return args, argIdx, warns, nil
+}
+
+func argSpec(path string, a gjson.Result) (rest.ArgSpec, []rest.Warning, error) {
+	spec := rest.ArgSpec{
+		Name:        a.Get("name").Str,
+		Description: a.Get("description").Str,
+		Type:        a.Get("type").Str,
+		Required:    a.Get("required").Bool(),
+		Default:     rawOrNil(a.Get("default")),
+		Items:       rawOrNil(a.Get("items")),
+		Properties:  rawOrNil(a.Get("properties")),
+	}
+	if e := a.Get("enum"); len(e.Array()) > 0 {
+		spec.Enum = []byte(e.Raw)
+	}
+	var warns []rest.Warning
+	if p := a.Get("position"); p.Str != "" {
+		spec.Position = strings.ToLower(p.Str)
+		if spec.Position != p.Str {
+			warns = append(warns, rest.Warning{Path: join(path, "position"),
+				Msg: fmt.Sprintf("position %q read as %q", p.Str, spec.Position)})
+		}
+	}
+	a.ForEach(func(k, v gjson.Result) bool {
+		if lookup(higressArgKeys, k.Str) == nil && v.Type != gjson.Null {
+			spec.Extra = append(spec.Extra, [2]string{k.Str, v.Raw})
+		}
+		return true
+	})
+	return spec, warns, nil
+}
+
+// rawOrNil returns the raw JSON of r, or nil when r is absent or null.
+func rawOrNil(r gjson.Result) []byte {
+	if !r.Exists() || r.Type == gjson.Null {
+		return nil
+	}
+	return []byte(r.Raw)
+}
+
+// checkToolName applies the MCP tool-name rules (server-tools, "Tool Names"): 1 to 128
+// characters from A-Z a-z 0-9 _ - . (every real Higress config complies).
+func checkToolName(path, name string) error {
+	if name == "" || len(name) > 128 {
+		return errorf(path, "tool name must be 1 to 128 characters")
+	}
+	for i := 0; i < len(name); i++ {
+		if !isToolNameChar(name[i]) {
+			return errorf(path, "tool name %q may contain only A-Z, a-z, 0-9, '_', '-' and '.' (MCP tool-name rules)",
+				name)
+		}
+	}
+	return nil
+}
+
+func isToolNameChar(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '.'
+}
+
+// checkMCPHeader validates an arg's "x-mcp-header" annotation (MCP server-tools, x-mcp-header):
+// a non-empty HTTP token, unique case-insensitively within the tool, on a string, integer or
+// boolean arg only.
+func checkMCPHeader(path string, spec rest.ArgSpec, seen map[string]int, j int) error {
+	raw := ""
+	for _, kv := range spec.Extra {
+		if kv[0] == "x-mcp-header" {
+			raw = kv[1]
+		}
+	}
+	if raw == "" {
+		return nil
+	}
+	p := join(path, "x-mcp-header")
+	name := gjson.Parse(raw).Str
+	if !isToken(name) {
+		return errorf(p, "must be a non-empty HTTP header token")
+	}
+	switch spec.Type {
+	case "", "string", "integer", "int", "boolean", "bool":
+	default:
+		return errorf(p, "allowed only on string, integer and boolean args")
+	}
+	key := strings.ToLower(name)
+	if first, dup := seen[key]; dup {
+		return errorf(p, "duplicate x-mcp-header %q (also args[%d])", name, first)
+	}
+	seen[key] = j
+	return nil
+}
+
+// isToken reports whether s is an RFC 9110 token (1*tchar).
+func isToken(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' {
+			continue
+		}
+		if !strings.ContainsRune("!#$%&'*+-.^_`|~", rune(c)) {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,190 @@
+package config
+
+import (
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/tidwall/gjson"
+)
+
+// unknownKeyHints explain keys Higress reads in modes this plugin does not implement.
+var unknownKeyHints = map[string]string{
+	"toolSet":      "composed toolSet servers are not supported; configure one REST server",
+	"transport":    "mcp-proxy servers are not supported; only REST mode is",
+	"mcpServerURL": "mcp-proxy servers are not supported; only REST mode is",
+	"timeout":      "mcp-proxy servers are not supported; only REST mode is",
+}
+
+// walk checks r against f: JSON types, unknown and duplicate keys, required keys and enums.
+// It never quotes a value in its errors, only paths and key names.
+func walk(path string, r gjson.Result, f *field) error {
+	if r.Type == gjson.Null {
+		if f.required {
+			return errorf(path, "is required")
+		}
+		return nil
+	}
+	switch f.kind {
+	case kString:
+		return walkString(path, r, f)
+	case kBool:
+		if r.Type != gjson.True && r.Type != gjson.False {
+			return errorf(path, "must be a boolean, not %s", typeName(r))
+		}
+	case kInt:
+		if !isInteger(r) {
+			return errorf(path, "must be an integer, not %s", typeName(r))
+		}
+	case kNumber:
+		if r.Type != gjson.Number {
+			return errorf(path, "must be a number, not %s", typeName(r))
+		}
+	case kObject:
+		return walkObject(path, r, f.fields)
+	case kArray:
+		return walkArray(path, r, f.elem)
+	case kMap:
+		if !r.IsObject() {
+			return errorf(path, "must be an object, not %s", typeName(r))
+		}
+		return checkDuplicateKeys(path, r)
+	case kSchema:
+		if !r.IsObject() && r.Type != gjson.True && r.Type != gjson.False {
+			return errorf(path, "must be a JSON Schema (an object or a boolean), not %s", typeName(r))
+		}
+	}
+	return nil
+}
+
+func walkString(path string, r gjson.Result, f *field) error {
+	if r.Type != gjson.String {
+		return errorf(path, "must be a string, not %s", typeName(r))
+	}
+	if f.required && r.Str == "" {
+		return errorf(path, "must not be empty")
+	}
+	if len(f.enum) == 0 {
+		return nil
+	}
+	for _, v := range f.enum {
+		if strings.EqualFold(v, r.Str) {
+			return nil
+		}
+	}
+	return errorf(path, "must be one of: %s", strings.Join(f.enum, ", "))
+}
+
+func walkArray(path string, r gjson.Result, elem *field) error {
+	if !r.IsArray() {
+		return errorf(path, "must be an array, not %s", typeName(r))
+	}
+	var err error
+	i := 0
+	r.ForEach(func(_, v gjson.Result) bool {
+		ep := path + "[" + strconv.Itoa(i) + "]"
+		i++
+		if v.Type == gjson.Null {
+			err = errorf(ep, "must not be null")
+		} else {
+			err = walk(ep, v, elem)
+		}
+		return err == nil
+	})
+	return err
+}
+
+func walkObject(path string, r gjson.Result, fs []field) error {
+	if !r.IsObject() {
+		return errorf(path, "must be an object, not %s", typeName(r))
+	}
+	seen := make(map[string]bool, len(fs))
+	var err error
+	r.ForEach(func(k, v gjson.Result) bool {
+		kp := join(path, k.Str)
+		if seen[k.Str] {
+			err = errorf(kp, "duplicate key")
+			return false
+		}
+		seen[k.Str] = true
+		f := lookup(fs, k.Str)
+		if f == nil {
+			err = unknownKey(kp, k.Str, fs)
+			return false
+		}
+		err = walk(kp, v, f)
+		return err == nil
+	})
+	if err != nil {
+		return err
+	}
+	for i := range fs {
+		if fs[i].required && !seen[fs[i].key] {
+			return errorf(join(path, fs[i].key), "is required")
+		}
+	}
+	return nil
+}
+
+func unknownKey(path, key string, fs []field) error {
+	if hint, ok := unknownKeyHints[key]; ok {
+		return errorf(path, "unknown key: %s", hint)
+	}
+	for i := range fs {
+		if strings.EqualFold(fs[i].key, key) {
+			return errorf(path, "unknown key (keys are case-sensitive: did you mean %q?)", fs[i].key)
+		}
+	}
+	return errorf(path, "unknown key")
+}
+
+func checkDuplicateKeys(path string, r gjson.Result) error {
+	seen := map[string]bool{}
+	var err error
+	r.ForEach(func(k, _ gjson.Result) bool {
+		if seen[k.Str] {
+			err = errorf(join(path, k.Str), "duplicate key")
+		}
+		seen[k.Str] = true
+		return err == nil
+	})
+	return err
+}
+
+// isInteger reports whether r is a JSON number with an integral value that a float64 holds exactly
+// (configs converted through protobuf Struct carry every number as a double).
+func isInteger(r gjson.Result) bool {
+	if r.Type != gjson.Number {
+		return false
+	}
+	if _, err := strconv.ParseInt(r.Raw, 10, 64); err == nil {
+		return true
+	}
+	return !math.IsInf(r.Num, 0) && math.Trunc(r.Num) == r.Num && math.Abs(r.Num) <= 1<<53
+}
+
+func typeName(r gjson.Result) string {
+	switch {
+	case r.Type == gjson.String:
+		return "a string"
+	case r.Type == gjson.Number:
+		return "a number"
+	case r.Type == gjson.True || r.Type == gjson.False:
+		return "a boolean"
+	case r.IsArray():
+		return "an array"
+	case r.IsObject():
+		return "an object"
+	}
+	return "null"
+}
+
+// join appends key to a JSON path.
+func join(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+func index(path string, i int) string { return path + "[" + strconv.Itoa(i) + "]" }
