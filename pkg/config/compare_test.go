@@ -16,6 +16,7 @@ import (
 // deliberate differences (query-order, header-case, json-body-order). It returns one line per
 // mismatch.
 func diffRequests(ours *rest.Request, theirs *higressRequest) []string {
+	noteNormalisations(ours, theirs)
 	var diffs []string
 	diff := func(what string, got, want any) {
 		diffs = append(diffs, fmt.Sprintf("%s: ours %v, Higress %v", what, got, want))
@@ -163,4 +164,34 @@ func rawJSONStrings(b []byte) []byte {
 		i = j
 	}
 	return out
+}
+
+// normalised counts, per deliberate difference, the compared requests it applied to.
+var normalised = map[string]int{}
+
+func noteNormalisations(ours *rest.Request, theirs *higressRequest) {
+	if u, err := url.Parse(theirs.URL); err == nil && len(ours.Query) > 1 && ours.URI() != u.RequestURI() {
+		normalised["query-order"]++
+	}
+	for _, h := range ours.Headers {
+		if headerValue(theirs.Headers, h[0]) != "" && !hasExactHeader(theirs.Headers, h[0]) {
+			normalised["header-case"]++
+			break
+		}
+	}
+	if string(ours.Body) != string(theirs.Body) && json.Valid(ours.Body) && json.Valid(theirs.Body) {
+		normalised["json-body-order"]++
+	}
+	if string(ours.Body) != string(theirs.Body) && string(rawJSONStrings(ours.Body)) == string(theirs.Body) {
+		normalised["json-string-escaping"]++
+	}
+}
+
+func hasExactHeader(h [][2]string, name string) bool {
+	for _, kv := range h {
+		if kv[0] == name {
+			return true
+		}
+	}
+	return false
 }

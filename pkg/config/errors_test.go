@@ -97,6 +97,12 @@ var errorCases = []struct {
 	{"carrier: template query", withSchemes(`"securitySchemes":[`+keyQuery+`],"defaultUpstreamSecurity":{"id":"q"}`,
 		`{"name":"a","requestTemplate":{"url":"https://h/x?city={{.args.c}}&appid={{.config.id}}","method":"GET"}}`),
 		`tools[0].requestTemplate.url: query parameter "appid" carries a credential`},
+	{"carrier: cookie arg", withSchemes(`"securitySchemes":[{"id":"c","type":"apiKey","in":"cookie","name":"sid","defaultCredential":"k"}],"defaultUpstreamSecurity":{"id":"c"}`,
+		`{"name":"a","args":[{"name":"sid","position":"cookie"}],"requestTemplate":{"url":"https://h/x","method":"GET"}}`),
+		`tools[0].args[0]: arg "sid" is sent as cookie "sid"`},
+	{"carrier: template Cookie header", withSchemes(`"securitySchemes":[{"id":"c","type":"apiKey","in":"cookie","name":"sid","defaultCredential":"k"}],"defaultUpstreamSecurity":{"id":"c"}`,
+		`{"name":"a","requestTemplate":{"url":"https://h/x","method":"GET","headers":[{"key":"Cookie","value":"theme=dark"}]}}`),
+		`tools[0].requestTemplate.headers[0].key: template header "Cookie" carries a credential`},
 	// Semantic errors from rest.CompileTool and security, with their paths.
 	{"rest: unknown arg type", cfg(`{"name":"a","args":[{"name":"x","type":"str"}],"requestTemplate":{"url":"/x","method":"GET"}}`), `tools[0].args[0].type: unknown type "str"`},
 	{"rest: merged duplicate arg keeps its config index", cfg(`{"name":"a","args":[{"name":"x","type":"int"},{"name":"y"},{"name":"x","type":"str"}],"requestTemplate":{"url":"/x","method":"GET"}}`),

@@ -220,3 +220,14 @@ func TestParseDoesNotRetainInput(t *testing.T) {
 		t.Errorf("config changed with the input buffer: %v %q %s", c.Names(), c.Server.Name, c.Entries()[0])
 	}
 }
+
+// BenchmarkParseLargeCatalog measures start-up cost: parsing and compiling 60 tools.
+func BenchmarkParseLargeCatalog(b *testing.B) {
+	data := yamlConfig(b, "large-catalog.yaml")
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if _, err := Parse(data, secretEnv); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -89,29 +89,38 @@ func argSpecs(path string, r gjson.Result) ([]rest.ArgSpec, []int, []rest.Warnin
 }
 
 func argSpec(path string, a gjson.Result) (rest.ArgSpec, []rest.Warning, error) {
-	spec := rest.ArgSpec{
-		Name:        a.Get("name").Str,
-		Description: a.Get("description").Str,
-		Type:        a.Get("type").Str,
-		Required:    a.Get("required").Bool(),
-		Default:     rawOrNil(a.Get("default")),
-		Items:       rawOrNil(a.Get("items")),
-		Properties:  rawOrNil(a.Get("properties")),
-	}
-	if e := a.Get("enum"); len(e.Array()) > 0 {
-		spec.Enum = []byte(e.Raw)
-	}
+	var spec rest.ArgSpec
 	var warns []rest.Warning
-	if p := a.Get("position"); p.Str != "" {
-		spec.Position = strings.ToLower(p.Str)
-		if spec.Position != p.Str {
-			warns = append(warns, rest.Warning{Path: join(path, "position"),
-				Msg: fmt.Sprintf("position %q read as %q", p.Str, spec.Position)})
-		}
-	}
-	a.ForEach(func(k, v gjson.Result) bool {
-		if lookup(higressArgKeys, k.Str) == nil && v.Type != gjson.Null {
-			spec.Extra = append(spec.Extra, [2]string{k.Str, v.Raw})
+	a.ForEach(func(k, v gjson.Result) bool { // one pass: walk has checked keys and types
+		switch k.Str {
+		case "name":
+			spec.Name = v.Str
+		case "description":
+			spec.Description = v.Str
+		case "type":
+			spec.Type = v.Str
+		case "required":
+			spec.Required = v.Type == gjson.True
+		case "default":
+			spec.Default = rawOrNil(v)
+		case "items":
+			spec.Items = rawOrNil(v)
+		case "properties":
+			spec.Properties = rawOrNil(v)
+		case "enum":
+			if len(v.Array()) > 0 {
+				spec.Enum = []byte(v.Raw)
+			}
+		case "position":
+			spec.Position = strings.ToLower(v.Str)
+			if spec.Position != v.Str {
+				warns = append(warns, rest.Warning{Path: join(path, "position"),
+					Msg: fmt.Sprintf("position %q read as %q", v.Str, spec.Position)})
+			}
+		default:
+			if v.Type != gjson.Null {
+				spec.Extra = append(spec.Extra, [2]string{k.Str, v.Raw})
+			}
 		}
 		return true
 	})
