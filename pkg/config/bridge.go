@@ -61,7 +61,8 @@ func checkServerVersion(v string) error {
 }
 
 // parseOrigins validates bridge.allowedOrigins: "*" or serialized origins
-// ("scheme://host[:port]", http or https, nothing else), compared case-insensitively.
+// ("scheme://host[:port]", http or https, nothing else), lowercased and without a default port,
+// as browsers send them.
 func parseOrigins(r gjson.Result) ([]string, error) {
 	var out []string
 	for i, v := range r.Array() {
@@ -76,7 +77,12 @@ func parseOrigins(r gjson.Result) ([]string, error) {
 			strings.HasSuffix(v.Str, "?") || strings.HasSuffix(v.Str, "#") {
 			return nil, errorf(path, `must be "*" or an origin like "https://app.example.com" (scheme, host and optional port only)`)
 		}
-		out = append(out, strings.ToLower(v.Str))
+		o := strings.ToLower(v.Str)
+		// Browsers omit the default port in Origin ("https://a.example.com", not ":443").
+		if u.Port() == "443" && u.Scheme == "https" || u.Port() == "80" && u.Scheme == "http" {
+			o = o[:strings.LastIndexByte(o, ':')]
+		}
+		out = append(out, o)
 	}
 	return out, nil
 }

@@ -231,3 +231,18 @@ func BenchmarkParseLargeCatalog(b *testing.B) {
 		}
 	}
 }
+
+func TestAllowedOrigins(t *testing.T) {
+	data := `{"server":{"name":"s"},"bridge":{"allowedOrigins":["*","HTTPS://App.Example.com:443",` +
+		`"http://localhost:8080","http://a.example.com:80","https://b.example.com:8443"]},"tools":[` + getTool("a") + `]}`
+	want := []string{"*", "https://app.example.com", "http://localhost:8080", "http://a.example.com", "https://b.example.com:8443"}
+	if got := mustParse(t, data).Bridge.AllowedOrigins; !reflect.DeepEqual(got, want) {
+		t.Errorf("AllowedOrigins = %q, want %q", got, want)
+	}
+	for _, bad := range []string{"https://a.example.com/", "https://user@a.example.com", "ftp://a.example.com", "https://", "null", "https://a.example.com?x"} {
+		data := `{"server":{"name":"s"},"bridge":{"allowedOrigins":["` + bad + `"]},"tools":[` + getTool("a") + `]}`
+		if _, err := Parse([]byte(data), nil); err == nil || !strings.HasPrefix(err.Error(), "bridge.allowedOrigins[0]: must be") {
+			t.Errorf("%q: error %v", bad, err)
+		}
+	}
+}

@@ -63,10 +63,7 @@ func argSpecs(path string, r gjson.Result) ([]rest.ArgSpec, []int, []rest.Warnin
 	)
 	for j, a := range r.Array() {
 		ap := index(path, j)
-		spec, w, err := argSpec(ap, a)
-		if err != nil {
-			return nil, nil, nil, err
-		}
+		spec, w := argSpec(ap, a)
 		warns = append(warns, w...)
 		if err := checkMCPHeader(ap, spec, hdrs, j); err != nil {
 			return nil, nil, nil, err
@@ -88,7 +85,7 @@ func argSpecs(path string, r gjson.Result) ([]rest.ArgSpec, []int, []rest.Warnin
 	return args, argIdx, warns, nil
 }
 
-func argSpec(path string, a gjson.Result) (rest.ArgSpec, []rest.Warning, error) {
+func argSpec(path string, a gjson.Result) (rest.ArgSpec, []rest.Warning) {
 	var spec rest.ArgSpec
 	var warns []rest.Warning
 	a.ForEach(func(k, v gjson.Result) bool { // one pass: walk has checked keys and types
@@ -124,7 +121,7 @@ func argSpec(path string, a gjson.Result) (rest.ArgSpec, []rest.Warning, error) 
 		}
 		return true
 	})
-	return spec, warns, nil
+	return spec, warns
 }
 
 // rawOrNil returns the raw JSON of r, or nil when r is absent or null.
