@@ -3,9 +3,11 @@ package rest
 import (
 	"crypto/rand"
 	"strings"
+	_ "time/tzdata" // sprig's dateInZone needs zone data; a Wasm VM has no zoneinfo (Higress embeds it too)
 
 	template "github.com/higress-group/gjson_template"
 	"github.com/higress-group/gjson_template/parse"
+	"github.com/tidwall/gjson"
 )
 
 type segKind uint8
@@ -204,7 +206,7 @@ func (c *compiler) fastAction(n *parse.ActionNode) (seg, bool) {
 		}
 		switch a.Ident[0] {
 		case "config":
-			return seg{kind: segLit, lit: argText(c.config.Get(a.Ident[1]))}, true
+			return seg{kind: segLit, lit: printText(c.config.Get(a.Ident[1]))}, true
 		case "args":
 			i := c.tool.argIndex(a.Ident[1])
 			if i < 0 {
@@ -304,6 +306,15 @@ func isConfigAction(a *parse.ActionNode) bool {
 	}
 	f, ok := a.Pipe.Cmds[0].Args[0].(*parse.FieldNode)
 	return ok && len(f.Ident) == 2 && f.Ident[0] == "config"
+}
+
+// printText is how gjson_template prints a value: strings unquoted, other values as their
+// JSON text (server.config is compact, so objects print compact), nothing when missing.
+func printText(v gjson.Result) string {
+	if v.Type == gjson.String {
+		return v.Str
+	}
+	return v.Raw
 }
 
 // render writes the template into s.

@@ -1,0 +1,69 @@
+package rest
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+// target is what pkg/security needs; *Request must satisfy it.
+type target interface {
+	SetHeader(name, value string)
+	DelHeader(name string)
+	SetQuery(name, value string)
+	DelQuery(name string)
+	SetCookie(name, value string)
+	DelCookie(name string)
+}
+
+var _ target = (*Request)(nil)
+
+func TestRequestTarget(t *testing.T) {
+	cases := []struct {
+		name        string
+		op          func(r *Request)
+		wantHeaders [][2]string
+		wantURI     string
+	}{
+		{"SetHeader replaces every value, case-insensitively", func(r *Request) { r.SetHeader("Authorization", "Bearer u") },
+			[][2]string{{"authorization", "Bearer u"}, {"x-a", "1"}, {"cookie", "a=1; key=c; b=2"}}, "/p?k=1&api_key=q&k=2"},
+		{"SetHeader appends when absent", func(r *Request) { r.SetHeader("X-New", "v") },
+			[][2]string{{"authorization", "Bearer a"}, {"x-a", "1"}, {"authorization", "Bearer b"}, {"cookie", "a=1; key=c; b=2"}, {"x-new", "v"}}, "/p?k=1&api_key=q&k=2"},
+		{"DelHeader removes every value", func(r *Request) { r.DelHeader("AUTHORIZATION") },
+			[][2]string{{"x-a", "1"}, {"cookie", "a=1; key=c; b=2"}}, "/p?k=1&api_key=q&k=2"},
+		{"SetQuery replaces every value in place", func(r *Request) { r.SetQuery("k", "v w") },
+			[][2]string{{"authorization", "Bearer a"}, {"x-a", "1"}, {"authorization", "Bearer b"}, {"cookie", "a=1; key=c; b=2"}}, "/p?k=v+w&api_key=q"},
+		{"SetQuery is case-sensitive", func(r *Request) { r.SetQuery("K", "x") },
+			[][2]string{{"authorization", "Bearer a"}, {"x-a", "1"}, {"authorization", "Bearer b"}, {"cookie", "a=1; key=c; b=2"}}, "/p?k=1&api_key=q&k=2&K=x"},
+		{"DelQuery", func(r *Request) { r.DelQuery("api_key") },
+			[][2]string{{"authorization", "Bearer a"}, {"x-a", "1"}, {"authorization", "Bearer b"}, {"cookie", "a=1; key=c; b=2"}}, "/p?k=1&k=2"},
+		{"SetCookie replaces the pair", func(r *Request) { r.SetCookie("key", "s") },
+			[][2]string{{"authorization", "Bearer a"}, {"x-a", "1"}, {"authorization", "Bearer b"}, {"cookie", "a=1; b=2; key=s"}}, "/p?k=1&api_key=q&k=2"},
+		{"DelCookie", func(r *Request) { r.DelCookie("a") },
+			[][2]string{{"authorization", "Bearer a"}, {"x-a", "1"}, {"authorization", "Bearer b"}, {"cookie", "key=c; b=2"}}, "/p?k=1&api_key=q&k=2"},
+		{"DelCookie drops an empty header", func(r *Request) { r.DelCookie("a"); r.DelCookie("key"); r.DelCookie("b") },
+			[][2]string{{"authorization", "Bearer a"}, {"x-a", "1"}, {"authorization", "Bearer b"}}, "/p?k=1&api_key=q&k=2"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := &Request{Path: "/p", Query: [][2]string{{"k", "1"}, {"api_key", "q"}, {"k", "2"}},
+				Headers: [][2]string{{"authorization", "Bearer a"}, {"x-a", "1"}, {"authorization", "Bearer b"}, {"cookie", "a=1; key=c; b=2"}}}
+			c.op(r)
+			assert.Equal(t, c.wantHeaders, r.Headers)
+			assert.Equal(t, c.wantURI, r.URI())
+		})
+	}
+}
+
+func TestSetCookieWithoutHeader(t *testing.T) {
+	r := &Request{Path: "/"}
+	r.SetCookie("sid", "x")
+	r.DelCookie("nope")
+	assert.Equal(t, [][2]string{{"cookie", "sid=x"}}, r.Headers)
+}
+
+func TestURI(t *testing.T) {
+	r := &Request{Path: "/a%20b", Query: [][2]string{{"q", "a b&c=d/é"}, {"", ""}, {"k+", "~-._"}}}
+	assert.Equal(t, "/a%20b?q=a+b%26c%3Dd%2F%C3%A9&=&k%2B=~-._", r.URI())
+	assert.Equal(t, "/x", (&Request{Path: "/x"}).URI())
+}
