@@ -59,7 +59,7 @@ func TestJSONString(t *testing.T) {
 		"plain":              `"plain"`,
 		"q\"b\\s/":           `"q\"b\\s/"`,
 		"\n\r\t\b\f\x00\x1f": `"\n\r\t\b\f\u0000\u001f"`,
-		"é€😀\u2028":         "\"é€😀\u2028\"",
+		"é€😀\u2028":          "\"é€😀\u2028\"",
 		"bad\xff\xc3":        `"bad\ufffd\ufffd"`,
 	}
 	for in, want := range cases {
