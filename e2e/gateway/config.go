@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"time"
@@ -37,6 +39,18 @@ type Config struct {
 	RequestChunkSize     int           // >0 delivers the request body in chunks of this size
 	ResponseChunkSize    int           // >0 delivers the response body in chunks of this size
 	TickInterval         time.Duration // how often plugin ticks are checked; default 50ms
+	// CompilationCacheDir keeps the compiled plugin on disk across processes (the compile of a
+	// 10 MB plugin takes seconds); "" keeps it in memory for this process only.
+	CompilationCacheDir string
+}
+
+// DefaultCompilationCacheDir is a per-user cache directory for CompilationCacheDir.
+func DefaultCompilationCacheDir() string {
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(dir, "mcp-rest-bridge", "wazero")
 }
 
 // Cluster is an upstream, like an Envoy STATIC cluster with one endpoint.

@@ -110,7 +110,7 @@ func (g *Gateway) Close() error {
 }
 
 func (g *Gateway) startHostLocked() (err error) {
-	vm, err := newWasmVM(g.cfg.Wasm, g.cfg.Env,
+	vm, err := newWasmVM(g.cfg.Wasm, g.cfg.Env, g.cfg.CompilationCacheDir,
 		writerSink{g.sink, "wasm-stdout", "info"}, writerSink{g.sink, "wasm-stderr", "error"})
 	if err != nil {
 		return err

@@ -31,8 +31,30 @@ func withPluginContextID(ctx context.Context, id uint32) context.Context
 // keep proxytest linked in even if a build only reaches it through the linknames.
 var _ = proxytest.NewEmulatorOption
 
-// compilationCache is shared by every VM of the process: the plugin is compiled once.
-var compilationCache = sync.OnceValue(wazero.NewCompilationCache)
+// compilationCaches are shared by every VM of the process, per directory ("" = in memory only),
+// so the plugin is compiled once; a directory also serves later processes (wazero writes its
+// entries atomically, keyed by module hash and wazero version).
+var (
+	cachesMu          sync.Mutex
+	compilationCaches = map[string]wazero.CompilationCache{}
+)
+
+func compilationCache(dir string) (wazero.CompilationCache, error) {
+	cachesMu.Lock()
+	defer cachesMu.Unlock()
+	if c, ok := compilationCaches[dir]; ok {
+		return c, nil
+	}
+	c := wazero.NewCompilationCache()
+	if dir != "" {
+		var err error
+		if c, err = wazero.NewCompilationCacheWithDir(dir); err != nil {
+			return nil, fmt.Errorf("gateway: compilation cache %s: %w", dir, err)
+		}
+	}
+	compilationCaches[dir] = c
+	return c, nil
+}
 
 // wasmTrap is the panic value used when a call into the module fails (a Go panic inside the
 // plugin, an unreachable, a closed module). The gateway recovers it per request.
@@ -56,9 +78,13 @@ type wasmVM struct {
 }
 
 // newWasmVM compiles and instantiates the plugin with the given WASI environment.
-func newWasmVM(wasm []byte, env map[string]string, stdout, stderr io.Writer) (*wasmVM, error) {
+func newWasmVM(wasm []byte, env map[string]string, cacheDir string, stdout, stderr io.Writer) (*wasmVM, error) {
 	ctx := context.Background()
-	r := wazero.NewRuntimeWithConfig(ctx, wazero.NewRuntimeConfig().WithCompilationCache(compilationCache()))
+	cache, err := compilationCache(cacheDir)
+	if err != nil {
+		return nil, err
+	}
+	r := wazero.NewRuntimeWithConfig(ctx, wazero.NewRuntimeConfig().WithCompilationCache(cache))
 	if _, err := wasi_snapshot_preview1.Instantiate(ctx, r); err != nil {
 		return nil, closeWith(ctx, r, fmt.Errorf("gateway: wasi: %w", err))
 	}
