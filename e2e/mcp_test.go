@@ -303,4 +303,3 @@ func assertNoSecretsInLogs(t *testing.T, d *demo.Demo) {
 		}
 	}
 }
-
