@@ -91,9 +91,9 @@ Call tools:
 Open the Inspector UI (then Connect; add the Authorization header for the passthrough tools):
   npx %[4]s --web --transport http --server-url %[1]s
 
-Inspector 2.x needs Node >= 22.19. Without it, 'make e2e-npm' installs a pinned copy with its
-own Node into e2e/node_modules: replace 'npx %[4]s' with 'e2e/node_modules/.bin/inspector'
-and put e2e/node_modules/.bin first in PATH.
+Inspector 2.x needs Node >= 22.19. With an older Node, 'make e2e-npm' installs the pinned
+Inspector and a Node 22 into e2e/node_modules; then, from the repository root:
+  PATH="$PWD/e2e/node_modules/.bin:$PATH" inspector --cli %[1]s --transport http --method tools/list
 
 Press Ctrl-C to stop.
 `, d.MCPURL, d.BackendURL, cli, inspector)
