@@ -49,13 +49,14 @@ func BenchmarkBuildRequest(b *testing.B) {
 	}
 }
 
+// benchBody is a ~1 KB JSON API response.
 func benchBody() []byte {
 	var sb strings.Builder
-	sb.WriteString(`{"id":"item-42","name":"Red shoes","tags":[`)
+	sb.WriteString(`{"items":[`)
 	for sb.Len() < 1000 {
-		sb.WriteString(`"tag-\"quoted\"",`)
+		sb.WriteString(`{"id":12345,"name":"Red running shoes","price":12.5,"in_stock":true,"tags":["sport","outdoor"]},`)
 	}
-	sb.WriteString(`"last"],"price":12.5}`)
+	sb.WriteString(`{"id":0}],"total":11}`)
 	return []byte(sb.String())
 }
 
@@ -74,7 +75,7 @@ func BenchmarkConvertResponse(b *testing.B) {
 
 func BenchmarkConvertResponseTemplate(b *testing.B) {
 	spec := ToolSpec{Name: "t", Request: &RequestTemplateSpec{URL: "https://x.example/a", Method: "GET"},
-		Response: ResponseTemplateSpec{Body: "{{.name}}: {{range .tags}}{{.}} {{end}}{{.price}}"}}
+		Response: ResponseTemplateSpec{Body: "{{range .items}}{{.name}}: {{range .tags}}{{.}} {{end}}{{.price}}\n{{end}}"}}
 	tool, _, err := CompileTool("tools[0]", spec, nil)
 	if err != nil {
 		b.Fatal(err)

@@ -28,6 +28,7 @@ func (t *Tool) BuildRequest(args gjson.Result, clientHeaders [][2]string, dst *R
 	dst.Reset()
 	cc := &dst.cc
 	cc.reset(t, args, clientHeaders)
+	defer cc.release()
 	dst.Method = t.req.method
 	if err := t.buildURL(dst, cc); err != nil {
 		return err

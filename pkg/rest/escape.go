@@ -188,14 +188,14 @@ func queryUnescape(s string) (string, bool) {
 }
 
 // isHostLabelValue reports whether an argument value may be placed in a URL host: a non-empty
-// run of letters, digits and '-', so it cannot change the domain, port or add userinfo.
+// run of letters, digits, '-' and '_', so it cannot change the domain, port or add userinfo.
 func isHostLabelValue(s string) bool {
 	if s == "" {
 		return false
 	}
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-') {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
 			return false
 		}
 	}

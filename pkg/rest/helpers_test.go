@@ -26,8 +26,16 @@ func specsFromConfig(cfg gjson.Result) []ToolSpec {
 				AppendBody:  tj.Get("responseTemplate.appendBody").Str,
 			},
 		}
-		for _, a := range tj.Get("args").Array() {
-			spec.Args = append(spec.Args, argSpecFrom(a))
+		byName := map[string]int{}
+		for _, a := range tj.Get("args").Array() { // a repeated name: the last wins, required if any is (as pkg/config)
+			s := argSpecFrom(a)
+			if k, dup := byName[s.Name]; dup {
+				s.Required = s.Required || spec.Args[k].Required
+				spec.Args[k] = s
+				continue
+			}
+			byName[s.Name] = len(spec.Args)
+			spec.Args = append(spec.Args, s)
 		}
 		if rt := tj.Get("requestTemplate"); rt.IsObject() {
 			req := &RequestTemplateSpec{

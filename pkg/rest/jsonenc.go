@@ -9,10 +9,16 @@ import (
 
 const hexDigits = "0123456789abcdef"
 
-// jsonSafe[c] is true for ASCII bytes that go into a JSON string unchanged.
-var jsonSafe = func() (t [utf8.RuneSelf]bool) {
-	for c := 0x20; c < utf8.RuneSelf; c++ {
-		t[c] = c != '"' && c != '\\'
+// jsonClass[c]: 0 for bytes copied as they are, 1 for ASCII that must be escaped, 2 for the
+// first byte of a multi-byte (or invalid) UTF-8 sequence.
+var jsonClass = func() (t [256]uint8) {
+	for c := 0; c < 256; c++ {
+		switch {
+		case c >= utf8.RuneSelf:
+			t[c] = 2
+		case c < 0x20 || c == '"' || c == '\\':
+			t[c] = 1
+		}
 	}
 	return t
 }()
@@ -29,12 +35,14 @@ func appendJSONString(dst []byte, s string) []byte {
 func appendJSONStringContent(dst []byte, s string) []byte {
 	start := 0
 	for i := 0; i < len(s); {
+		for i < len(s) && jsonClass[s[i]] == 0 {
+			i++
+		}
+		if i >= len(s) {
+			break
+		}
 		c := s[i]
-		if c < utf8.RuneSelf {
-			if jsonSafe[c] {
-				i++
-				continue
-			}
+		if jsonClass[c] == 1 {
 			dst = append(dst, s[start:i]...)
 			dst = appendEscapedASCII(dst, c)
 			i++

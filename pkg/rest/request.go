@@ -203,6 +203,12 @@ func (cc *callCtx) reset(t *Tool, args gjson.Result, client [][2]string) {
 	cc.vals = t.resolveArgs(args, cc.vals)
 }
 
+// release drops the call's references to the caller's JSON and headers.
+func (cc *callCtx) release() {
+	clear(cc.vals)
+	cc.client, cc.tool = nil, nil
+}
+
 // data returns {"config":...,"args":{...}} (+ "_client" for getRealIP/getSocketIP), the data
 // Higress gives request templates; args are the declared ones, with defaults applied.
 func (cc *callCtx) data(withClient bool) []byte {

@@ -33,7 +33,7 @@ func (t *Tool) ConvertResponse(status int, contentType string, body []byte, args
 		if len(t.resp.prepend)+len(body)+len(t.resp.append) == 0 {
 			return textResult("success", false)
 		}
-		b := make([]byte, 0, len(t.resp.prepend)+len(body)+len(body)/8+len(t.resp.append)+64)
+		b := make([]byte, 0, len(t.resp.prepend)+len(body)+len(body)/4+len(t.resp.append)+64)
 		b = append(b, `{"content":[{"type":"text","text":"`...)
 		b = appendJSONStringContent(b, t.resp.prepend)
 		b = appendJSONStringContent(b, unsafeString(body))

@@ -1,22 +1,3 @@
-// Package rest turns a Higress-compatible REST tool definition into upstream requests and
-// turns the REST responses into MCP tool results.
-//
-// CompileTool does all parsing and template compilation once. BuildRequest and
-// ConvertResponse then work by appending into reusable buffers: templates made only of
-// literals, {{.args.x}}, {{.config.x}} and {{uuidv4}} render without text/template; every
-// other template renders with Higress's own engine (github.com/higress-group/gjson_template,
-// text/template over gjson with sprig functions), so it behaves as it does in Higress.
-//
-// Values produced by a template action are escaped for the place they land in:
-//   - URL host: only letters, digits and '-' are accepted (else the call is refused);
-//   - URL path: url.PathEscape, so a value stays inside its segment ("../a?b" becomes
-//     "..%2Fa%3Fb"), and a path segment "." or ".." made from arguments is refused;
-//   - URL query: url.QueryEscape, so a value cannot add parameters;
-//   - header values: a value with CR, LF or NUL is refused;
-//   - JSON body templates: inside a JSON string literal a value is JSON-escaped;
-//   - form body templates (form content-type): a value is form-escaped.
-//
-// Literal text of the templates and {{.config.x}} values are trusted and used as written.
 package rest
 
 // ArgSpec is one tools[].args[] entry as decoded by pkg/config.

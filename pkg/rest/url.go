@@ -63,7 +63,7 @@ func (u *urlSink) dyn(s string, arg int) {
 		u.err = callErr("invalid URL: the scheme cannot come from a template value" + u.tool.fromArg(arg))
 	case stAuthority:
 		if !isHostLabelValue(s) {
-			u.err = callErr("invalid arguments: a value placed in the URL host must be letters, digits and '-' only" +
+			u.err = callErr("invalid arguments: a value placed in the URL host must be letters, digits, '-' and '_' only" +
 				u.tool.fromArg(arg))
 			return
 		}

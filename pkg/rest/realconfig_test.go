@@ -1,0 +1,68 @@
+package rest
+
+import (
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"github.com/tidwall/gjson"
+
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/internal/testutil"
+)
+
+// realTool compiles one tool of a shared Higress config (read in place, not copied).
+func realTool(t *testing.T, config, name string) *Tool {
+	t.Helper()
+	shared, err := testutil.SharedDir()
+	require.NoError(t, err)
+	cfg := loadYAML(t, filepath.Join(shared, "higress-configs", config))
+	for i, spec := range specsFromConfig(cfg) {
+		if spec.Name == name {
+			tool, _, err := CompileTool("tools["+strconv.Itoa(i)+"]", spec, []byte(cfg.Get("server.config").Raw))
+			require.NoError(t, err)
+			return tool
+		}
+	}
+	t.Fatalf("%s: no tool %q", config, name)
+	return nil
+}
+
+// mcp-openweather's responseTemplate reads {{.args.city}}: empty in Higress, filled here.
+func TestOpenWeatherResponseSeesArgs(t *testing.T) {
+	tool := realTool(t, "mcp-openweather.yaml", "get_weather")
+	body := `{"weather":[{"id":500,"description":"light rain"}],"main":{"temp":12.5,"humidity":81},"wind":{"speed":3.6},"name":"Suzhou"}`
+	got := tool.ConvertResponse(200, "application/json; charset=utf-8", []byte(body), gjson.Parse(`{"city":"苏州"}`), 512)
+	assert.Equal(t, "{\n  \"description\": \"light rain\",\n  \"temperature\": 12.5,\n  \"humidity\": 81,\n"+
+		"  \"wind_speed\": 3.6,\n  \"city\": \"苏州\"\n}\n", gjson.GetBytes(got, "content.0.text").Str)
+	assert.False(t, gjson.GetBytes(got, "isError").Bool())
+
+	var r Request
+	require.NoError(t, tool.BuildRequest(gjson.Parse(`{"city":"苏州"}`), nil, &r))
+	assert.Equal(t, "http://api.openweathermap.org/data/2.5/weather?city=%E8%8B%8F%E5%B7%9E&units=metric&lang=zh_cn",
+		r.Scheme+"://"+r.Authority+r.URI())
+}
+
+// mcp-openweather's forecast template fails at execution in Higress too; we say where, without data.
+func TestOpenWeatherForecastTemplateFailure(t *testing.T) {
+	tool := realTool(t, "mcp-openweather.yaml", "get_weather_forecast")
+	body := `{"list":[{"dt_txt":"2025-01-01 00:00:00","weather":[{"description":"secret-sky"}],"main":{"temp_min":1,"temp_max":2,"humidity":3},"wind":{"speed":4}}]}`
+	got := tool.ConvertResponse(200, "application/json", []byte(body), gjson.Parse(`{"city":"Oslo"}`), 512)
+	assert.True(t, gjson.GetBytes(got, "isError").Bool())
+	assert.Regexp(t, `^responseTemplate could not be rendered: responseTemplate:\d+:\d+: executing "responseTemplate" at <.+>$`,
+		gjson.GetBytes(got, "content.0.text").Str)
+	assert.NotContains(t, string(got), "secret-sky")
+}
+
+// mcp-time answers locally with sprig's dateInZone over .args.timeZone (default Asia/Shanghai).
+func TestTimeLocalResult(t *testing.T) {
+	tool := realTool(t, "mcp-time.yaml", "get-current-time")
+	assert.False(t, tool.HasUpstream())
+	text := gjson.GetBytes(tool.LocalResult(gjson.Parse(`{"timeZone":"Europe/London"}`)), "content.0.text").Str
+	assert.Regexp(t, regexp.MustCompile(`^[A-Z][a-z]+day, \d{4}-\d\d-\d\d \d\d:\d\d:\d\d$`), text)
+	// sprig falls back to UTC for an unknown zone (as in Higress)
+	utc := tool.LocalResult(gjson.Parse(`{"timeZone":"Nowhere/City"}`))
+	assert.False(t, gjson.GetBytes(utc, "isError").Bool(), string(utc))
+}
