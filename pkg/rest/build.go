@@ -1,6 +1,7 @@
 package rest
 
 import (
+	"bytes"
 	"errors"
 	"strings"
 
@@ -70,7 +71,7 @@ func (t *Tool) buildHeaders(r *Request, cc *callCtx) error {
 			if err := h.tmpl.render(&r.text, cc); err != nil {
 				return templateFailure("requestTemplate header "+quote(h.name), err)
 			}
-			if hasHeaderBreak(string(r.text.buf)) {
+			if bytes.ContainsAny(r.text.buf, "\r\n\x00") {
 				return callErr("invalid arguments: header " + quote(h.name) + " would contain a line break")
 			}
 			v = string(r.text.buf)

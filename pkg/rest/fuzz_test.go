@@ -62,6 +62,14 @@ func TestFastPathMatchesEngine(t *testing.T) {
 		assert.Equal(t, cs.want, fast, cs.src)
 		assert.Equal(t, engine, fast, cs.src)
 	}
+	// {{.config.x}} becomes text only where dot is the data root
+	tp, err := c.compileTemplate("x", `{{range .args.c.p}}[{{.config.k}}]{{end}}{{if 1}}{{.config.k}}{{end}}`, false)
+	require.NoError(t, err)
+	cc := &callCtx{}
+	cc.reset(c.tool, gjson.Parse(`{"c":{"p":[{"config":{"k":"item"}},{}]}}`), nil)
+	s := &textSink{}
+	require.NoError(t, tp.render(s, cc))
+	assert.Equal(t, "[item][]v w", string(s.buf))
 	for _, src := range []string{"{{.args}}", "{{.args.a | upper}}", "{{$x := 1}}", "{{range .args.c}}{{end}}", "{{.args.c.p}}", "{{define \"t\"}}x{{end}}"} {
 		_, _, ok := renderFastAndEngine(t, c, src, args)
 		assert.False(t, ok, "%s must use the engine", src)
@@ -142,4 +150,34 @@ func checkRequest(t *testing.T, name string, r *Request, slashes int) {
 	if name == "commit_message" && utf8.ValidString(gjson.GetBytes(r.Body, "message").Str) == false {
 		t.Fatalf("%s: message not UTF-8", name)
 	}
+}
+
+// FuzzCompileURL compiles arbitrary URL templates: no panic, and whatever compiles builds
+// requests whose path keeps its shape.
+func FuzzCompileURL(f *testing.F) {
+	for _, s := range []string{"https://h.example/a/{id}?q={{.args.q}}", "/x/{{.args.id}}/{id}", "{{.config.base}}/v1",
+		"https://{{.args.id}}.h.example/", "http://h:8080/%41{{.args.q | upper}}?a=%20&b", "https://h/{{if .args.q}}x?y={{.args.q}}{{end}}"} {
+		f.Add(s, "a/b?c", "d&e")
+	}
+	f.Fuzz(func(t *testing.T, tmpl, id, qv string) {
+		spec := ToolSpec{Name: "f", Args: []ArgSpec{{Name: "id", Position: "path"}, {Name: "q", Position: "query"}},
+			Request: &RequestTemplateSpec{URL: tmpl, Method: "GET"}}
+		tool, _, err := CompileTool("tools[0]", spec, []byte(`{"base":"https://b.example"}`))
+		if err != nil {
+			return
+		}
+		var r Request
+		if err := tool.BuildRequest(gjson.Parse(`{"id":`+q(id)+`,"q":`+q(qv)+`}`), nil, &r); err != nil {
+			return
+		}
+		if !strings.HasPrefix(r.Path, "/") || strings.ContainsAny(r.Path, "?#") || !pathIsClean(r.Path) || hasDotSegment(r.Path) {
+			t.Fatalf("%q: path %q", tmpl, r.Path)
+		}
+		if _, err := url.Parse("http://h" + r.URI()); err != nil {
+			t.Fatalf("%q: URI %q: %v", tmpl, r.URI(), err)
+		}
+		if r.Scheme != "" && r.Scheme != "http" && r.Scheme != "https" || r.Scheme != "" && !isAuthority(r.Authority) {
+			t.Fatalf("%q: %q %q", tmpl, r.Scheme, r.Authority)
+		}
+	})
 }

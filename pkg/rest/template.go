@@ -21,7 +21,7 @@ const (
 type seg struct {
 	kind segKind
 	lit  string
-	arg  int // index into Tool.args, segArg only
+	arg  int // index into Tool.args (segArg, segHole)
 }
 
 // tmpl is a compiled template: segs on the fast path, else eng (gjson_template).
@@ -95,7 +95,7 @@ func (c *compiler) compileTemplate(name, src string, overBody bool) (*tmpl, erro
 	tp := &tmpl{eng: eng, lits: map[*byte]struct{}{}, overBody: overBody}
 	for _, t := range eng.Templates() {
 		if t.Tree != nil && t.Root != nil {
-			c.rewrite(t.Root, tp)
+			c.rewrite(t.Root, tp, t == eng)
 		}
 	}
 	return tp, nil
@@ -215,20 +215,19 @@ func (c *compiler) fastAction(n *parse.ActionNode) (seg, bool) {
 	return seg{}, false
 }
 
-// rewrite prepares an engine template: {{.config.x}} actions become text (so they count as
-// literal text), getRealIP/getSocketIP become reads of $._client, and text nodes are recorded.
-func (c *compiler) rewrite(n parse.Node, tp *tmpl) {
+// rewrite prepares an engine template: {{.config.x}} actions where dot is the data root
+// (root) become text, so they count as literal text; getRealIP/getSocketIP become reads of
+// $._client; text nodes are recorded.
+func (c *compiler) rewrite(n parse.Node, tp *tmpl, root bool) {
 	switch n := n.(type) {
 	case *parse.ListNode:
 		for i, m := range n.Nodes {
-			if a, ok := m.(*parse.ActionNode); ok {
-				if !tp.overBody && isConfigAction(a) {
-					sg, _ := c.fastAction(a)
-					m = &parse.TextNode{NodeType: parse.NodeText, Pos: a.Pos, Text: []byte(sg.lit)}
-					n.Nodes[i] = m
-				}
+			if a, ok := m.(*parse.ActionNode); ok && root && !tp.overBody && isConfigAction(a) {
+				sg, _ := c.fastAction(a)
+				m = &parse.TextNode{NodeType: parse.NodeText, Pos: a.Pos, Text: []byte(sg.lit)}
+				n.Nodes[i] = m
 			}
-			c.rewrite(m, tp)
+			c.rewrite(m, tp, root)
 		}
 	case *parse.TextNode:
 		if len(n.Text) > 0 {
@@ -236,16 +235,16 @@ func (c *compiler) rewrite(n parse.Node, tp *tmpl) {
 			tp.texts = append(tp.texts, string(n.Text))
 		}
 	case *parse.ActionNode:
-		c.rewrite(n.Pipe, tp)
+		c.rewrite(n.Pipe, tp, root)
 	case *parse.IfNode:
-		c.rewriteBranch(&n.BranchNode, tp)
-	case *parse.RangeNode:
-		c.rewriteBranch(&n.BranchNode, tp)
+		c.rewriteBranch(&n.BranchNode, tp, root, root)
+	case *parse.RangeNode: // range and with set dot in their body, not in their else
+		c.rewriteBranch(&n.BranchNode, tp, false, root)
 	case *parse.WithNode:
-		c.rewriteBranch(&n.BranchNode, tp)
+		c.rewriteBranch(&n.BranchNode, tp, false, root)
 	case *parse.TemplateNode:
 		tp.usesData = true
-		c.rewrite(n.Pipe, tp)
+		c.rewrite(n.Pipe, tp, root)
 	case *parse.PipeNode:
 		if n == nil {
 			return
@@ -255,17 +254,17 @@ func (c *compiler) rewrite(n parse.Node, tp *tmpl) {
 		}
 	case *parse.ChainNode:
 		tp.usesData = true
-		c.rewrite(n.Node, tp)
+		c.rewrite(n.Node, tp, root)
 	case *parse.FieldNode, *parse.VariableNode, *parse.DotNode:
 		tp.usesData = true
 	}
 }
 
-func (c *compiler) rewriteBranch(b *parse.BranchNode, tp *tmpl) {
-	c.rewrite(b.Pipe, tp)
-	c.rewrite(b.List, tp)
+func (c *compiler) rewriteBranch(b *parse.BranchNode, tp *tmpl, listRoot, elseRoot bool) {
+	c.rewrite(b.Pipe, tp, false)
+	c.rewrite(b.List, tp, listRoot)
 	if b.ElseList != nil {
-		c.rewrite(b.ElseList, tp)
+		c.rewrite(b.ElseList, tp, elseRoot)
 	}
 }
 
@@ -273,7 +272,7 @@ func (c *compiler) rewriteCommand(cmd *parse.CommandNode, tp *tmpl) {
 	for i, a := range cmd.Args {
 		id, ok := a.(*parse.IdentifierNode)
 		if !ok {
-			c.rewrite(a, tp)
+			c.rewrite(a, tp, false)
 			continue
 		}
 		switch id.Ident {
