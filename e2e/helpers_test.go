@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -16,6 +14,7 @@ import (
 
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/e2e/backend"
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/e2e/demo"
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/e2e/internal/pluginbuild"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
 
@@ -27,35 +26,13 @@ func TestMain(m *testing.M) {
 }
 
 func runMain(m *testing.M) int {
-	if p := os.Getenv("E2E_PLUGIN_WASM"); p != "" {
-		b, err := os.ReadFile(p)
-		if err != nil {
-			fmt.Fprintln(os.Stderr, "e2e: E2E_PLUGIN_WASM:", err)
-			return 1
-		}
-		pluginWasm = b
-		return m.Run()
-	}
-	dir, err := os.MkdirTemp("", "e2e-plugin-*")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "e2e:", err)
-		return 1
-	}
-	defer os.RemoveAll(dir)
-	out := filepath.Join(dir, "plugin.wasm")
 	start := time.Now()
-	cmd := exec.Command("go", "build", "-buildmode=c-shared", "-trimpath", "-o", out, "./plugin")
-	cmd.Dir = ".."
-	cmd.Env = append(os.Environ(), "GOOS=wasip1", "GOARCH=wasm")
-	if b, err := cmd.CombinedOutput(); err != nil {
-		fmt.Fprintf(os.Stderr, "e2e: building ../plugin for wasip1: %v\n%s", err, b)
-		return 1
-	}
-	if pluginWasm, err = os.ReadFile(out); err != nil {
+	var err error
+	if pluginWasm, err = pluginbuild.Wasm(".."); err != nil {
 		fmt.Fprintln(os.Stderr, "e2e:", err)
 		return 1
 	}
-	fmt.Fprintf(os.Stderr, "e2e: built ../plugin (%d bytes) in %s\n", len(pluginWasm), time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(os.Stderr, "e2e: plugin (%d bytes) ready in %s\n", len(pluginWasm), time.Since(start).Round(time.Millisecond))
 	return m.Run()
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/e2e/backend"
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/e2e/demo"
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/e2e/examples"
 	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
 )
 
@@ -204,7 +205,7 @@ func testAPIKeyHeader(t *testing.T, d *demo.Demo, era string) {
 		t.Fatalf("store_inventory = %+v, %v", res, err)
 	}
 	r := onlyRecord(t, d.Backend)
-	if got, want := credentials(r), []string{"header:X-Api-Key=" + d.Secrets[demo.EnvAPIKey]}; !slices.Equal(got, want) {
+	if got, want := credentials(r), []string{"header:X-Api-Key=" + d.Secrets[examples.EnvAPIKey]}; !slices.Equal(got, want) {
 		t.Errorf("credentials at the backend = %v, want exactly %v", got, want)
 	}
 	d.Backend.Reset()
@@ -213,7 +214,7 @@ func testAPIKeyHeader(t *testing.T, d *demo.Demo, era string) {
 		t.Fatalf("add_pet = %+v, %v", res, err)
 	}
 	r = onlyRecord(t, d.Backend)
-	if got, want := credentials(r), []string{"header:X-Api-Key=" + d.Secrets[demo.EnvAPIKey]}; !slices.Equal(got, want) || r.Method != "POST" {
+	if got, want := credentials(r), []string{"header:X-Api-Key=" + d.Secrets[examples.EnvAPIKey]}; !slices.Equal(got, want) || r.Method != "POST" {
 		t.Errorf("backend got %s with credentials %v, want exactly %v", r.Method, got, want)
 	}
 	assertNoBackendHeaders(t, rec)
@@ -227,7 +228,7 @@ func testAPIKeyQuery(t *testing.T, d *demo.Demo, era string) {
 		t.Fatalf("search_pets = %+v, %v", res, err)
 	}
 	r := onlyRecord(t, d.Backend)
-	if got, want := credentials(r), []string{"query:api_key=" + d.Secrets[demo.EnvSearchKey]}; !slices.Equal(got, want) {
+	if got, want := credentials(r), []string{"query:api_key=" + d.Secrets[examples.EnvSearchKey]}; !slices.Equal(got, want) {
 		t.Errorf("credentials at the backend = %v, want exactly %v", got, want)
 	}
 	if r.Query.Get("q") != "re" || len(r.Query) != 2 {
@@ -242,7 +243,7 @@ func testBasic(t *testing.T, d *demo.Demo, era string) {
 		t.Fatalf("admin_stats = %+v, %v", res, err)
 	}
 	r := onlyRecord(t, d.Backend)
-	if got, want := credentials(r), []string{"header:Authorization=" + basic(d.Secrets[demo.EnvAdminCredential])}; !slices.Equal(got, want) {
+	if got, want := credentials(r), []string{"header:Authorization=" + basic(d.Secrets[examples.EnvAdminCredential])}; !slices.Equal(got, want) {
 		t.Errorf("credentials at the backend = %v, want exactly %v", got, want)
 	}
 }
@@ -250,7 +251,7 @@ func testBasic(t *testing.T, d *demo.Demo, era string) {
 // TestBackendRefusalStaysInside: the backend refuses the plugin's key with 401, WWW-Authenticate
 // and Set-Cookie; the MCP client gets a tool error and none of those headers.
 func TestBackendRefusalStaysInside(t *testing.T) {
-	secrets := demo.Secrets()
+	secrets := examples.Secrets()
 	d := startDemo(t, demo.Options{BackendCredentials: &backend.Credentials{APIKey: "rotated-key-the-plugin-lacks"}})
 	for _, era := range []string{legacy, modern} {
 		t.Run(eraName(era), func(t *testing.T) {
@@ -260,10 +261,10 @@ func TestBackendRefusalStaysInside(t *testing.T) {
 			if err != nil || !res.IsError || !strings.Contains(resultText(res), "401") {
 				t.Fatalf("store_inventory = %+v, %v; want a tool error mentioning 401", res, err)
 			}
-			if strings.Contains(resultText(res), secrets[demo.EnvAPIKey]) {
+			if strings.Contains(resultText(res), secrets[examples.EnvAPIKey]) {
 				t.Errorf("tool error echoes the key: %q", resultText(res))
 			}
-			if r := onlyRecord(t, d.Backend); r.Header.Get("X-Api-Key") != secrets[demo.EnvAPIKey] {
+			if r := onlyRecord(t, d.Backend); r.Header.Get("X-Api-Key") != secrets[examples.EnvAPIKey] {
 				t.Errorf("backend got X-Api-Key %q", r.Header.Get("X-Api-Key"))
 			}
 			assertNoBackendHeaders(t, rec)

@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
 	"strings"
 	"time"
 
@@ -18,23 +17,6 @@ import (
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/e2e/gateway"
 	"sigs.k8s.io/yaml"
 )
-
-// Demo secrets. Each can be overridden by the environment variable of the same name, which is
-// also what the plugin's "${NAME}" references read.
-const (
-	EnvAPIKey          = "DEMO_API_KEY"          // store-key: X-API-Key header
-	EnvSearchKey       = "DEMO_SEARCH_KEY"       // search-key: api_key query parameter
-	EnvAdminCredential = "DEMO_ADMIN_CREDENTIAL" // admin-basic: user:password
-)
-
-var defaultSecrets = map[string]string{
-	EnvAPIKey:          "demo-store-key-5c1f9a",
-	EnvSearchKey:       "demo-search-key-8e2d47",
-	EnvAdminCredential: "petstore-admin:demo-admin-pw-3b6e",
-}
-
-// UserTokens are the bearer tokens the backend accepts for the passthrough tools.
-var UserTokens = map[string]string{"demo-alice-token": "alice", "demo-bob-token": "bob"}
 
 // Options configure Start. Zero values take the defaults.
 type Options struct {
@@ -48,7 +30,7 @@ type Options struct {
 	CacheDir       string // wazero compilation cache; "" = gateway.DefaultCompilationCacheDir()
 	ChunkSize      int    // >0: bodies reach the plugin in chunks of this size
 	// BackendCredentials overrides what the backend accepts (default: the same secrets the
-	// plugin gets, and UserTokens), e.g. to make the backend refuse the plugin's credential.
+	// plugin gets, and examples.UserTokens), e.g. to make the backend refuse the plugin's credential.
 	BackendCredentials *backend.Credentials
 }
 
@@ -61,18 +43,6 @@ type Demo struct {
 	Secrets    map[string]string // the environment the plugin got
 
 	servers []*http.Server
-}
-
-// Secrets returns the demo secrets: defaults overridden by the process environment.
-func Secrets() map[string]string {
-	out := map[string]string{}
-	for k, v := range defaultSecrets {
-		out[k] = v
-		if e, ok := os.LookupEnv(k); ok && e != "" {
-			out[k] = e
-		}
-	}
-	return out
 }
 
 // Start listens on both addresses and serves until Close.
@@ -95,11 +65,11 @@ func Start(opts Options) (*Demo, error) {
 	}
 	env := opts.Env
 	if env == nil {
-		env = Secrets()
+		env = examples.Secrets()
 	}
-	user, pass, _ := strings.Cut(env[EnvAdminCredential], ":")
+	user, pass, _ := strings.Cut(env[examples.EnvAdminCredential], ":")
 	creds := backend.Credentials{
-		BearerTokens: UserTokens, APIKey: env[EnvAPIKey], QueryKey: env[EnvSearchKey], BasicUser: user, BasicPass: pass,
+		BearerTokens: examples.UserTokens, APIKey: env[examples.EnvAPIKey], QueryKey: env[examples.EnvSearchKey], BasicUser: user, BasicPass: pass,
 	}
 	if opts.BackendCredentials != nil {
 		creds = *opts.BackendCredentials

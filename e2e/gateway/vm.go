@@ -5,7 +5,12 @@ import (
 	"crypto/rand"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
 	"sync"
+	"time"
 	_ "unsafe" // go:linkname
 
 	"github.com/higress-group/proxy-wasm-go-sdk/proxywasm/proxytest"
@@ -47,6 +52,7 @@ func compilationCache(dir string) (wazero.CompilationCache, error) {
 	}
 	c := wazero.NewCompilationCache()
 	if dir != "" {
+		pruneCache(dir, 6)
 		var err error
 		if c, err = wazero.NewCompilationCacheWithDir(dir); err != nil {
 			return nil, fmt.Errorf("gateway: compilation cache %s: %w", dir, err)
@@ -54,6 +60,41 @@ func compilationCache(dir string) (wazero.CompilationCache, error) {
 	}
 	compilationCaches[dir] = c
 	return c, nil
+}
+
+// pruneCache keeps the newest keep entries of each wazero cache directory under dir: every plugin
+// build adds tens of megabytes, and old builds are never needed again.
+func pruneCache(dir string, keep int) {
+	subdirs, err := os.ReadDir(dir)
+	if err != nil {
+		return // no cache yet
+	}
+	for _, sd := range subdirs {
+		if !sd.IsDir() {
+			continue
+		}
+		path := filepath.Join(dir, sd.Name())
+		entries, err := os.ReadDir(path)
+		if err != nil {
+			continue
+		}
+		type file struct {
+			name string
+			mod  time.Time
+		}
+		var files []file
+		for _, e := range entries {
+			if info, err := e.Info(); err == nil && info.Mode().IsRegular() {
+				files = append(files, file{e.Name(), info.ModTime()})
+			}
+		}
+		sort.Slice(files, func(i, j int) bool { return files[i].mod.After(files[j].mod) })
+		for i, f := range files {
+			if i >= keep || (strings.HasSuffix(f.name, ".tmp") && time.Since(f.mod) > time.Hour) {
+				_ = os.Remove(filepath.Join(path, f.name)) // best effort; another process may use it
+			}
+		}
+	}
 }
 
 // wasmTrap is the panic value used when a call into the module fails (a Go panic inside the
