@@ -55,21 +55,21 @@ func DefaultCompilationCacheDir() string {
 
 // Cluster is an upstream, like an Envoy STATIC cluster with one endpoint.
 type Cluster struct {
-	Address string // host:port, plain HTTP
+	Address string `json:"address"` // host:port, plain HTTP
 }
 
 // Route maps a path prefix to a cluster. The plugin runs on every route.
 type Route struct {
-	Name   string // property route_name; default "route-<i>"
-	Prefix string // matched against the request path as received
+	Name   string `json:"name"`   // property route_name; default "route-<i>"
+	Prefix string `json:"prefix"` // matched against the request path as received
 	// Cluster receives the request the plugin rewrote, whatever :authority the plugin set.
-	Cluster string
+	Cluster string `json:"cluster"`
 	// AuthorityClusters picks another cluster by the :authority the plugin left (multi-host
 	// configs, like a route per backend host). Unlisted authorities go to Cluster.
-	AuthorityClusters map[string]string
+	AuthorityClusters map[string]string `json:"authorityClusters"`
 	// HostRewrite replaces the upstream Host header (Envoy: host_rewrite_literal, applied by the
 	// router after the filters ran). Empty keeps the :authority the plugin left.
-	HostRewrite string
+	HostRewrite string `json:"hostRewrite"`
 }
 
 var logLevels = map[string]uint32{"trace": 0, "debug": 1, "info": 2, "warn": 3, "error": 4, "critical": 5}

@@ -101,12 +101,13 @@ func closedAddr(t *testing.T) string {
 func startGateway(t *testing.T, backend, auth string, mutate func(*Config)) (*Gateway, string) {
 	t.Helper()
 	cfg := Config{
-		Wasm:           testWasm,
-		PluginConfig:   []byte(`{"secretEnv":"TEST_SECRET","calloutCluster":"auth"}`),
-		Env:            map[string]string{"TEST_SECRET": "s3cr3t-value"},
-		PluginLogLevel: "trace",
-		Clusters:       map[string]Cluster{"backend": {Address: backend}, "auth": {Address: auth}},
-		Routes:         []Route{{Name: "mcp", Prefix: "/t/", Cluster: "backend"}},
+		Wasm:                testWasm,
+		PluginConfig:        []byte(`{"secretEnv":"TEST_SECRET","calloutCluster":"auth"}`),
+		Env:                 map[string]string{"TEST_SECRET": "s3cr3t-value"},
+		PluginLogLevel:      "trace",
+		CompilationCacheDir: DefaultCompilationCacheDir(),
+		Clusters:            map[string]Cluster{"backend": {Address: backend}, "auth": {Address: auth}},
+		Routes:              []Route{{Name: "mcp", Prefix: "/t/", Cluster: "backend"}},
 	}
 	if mutate != nil {
 		mutate(&cfg)

@@ -1,0 +1,61 @@
+// Command gateway hosts a proxy-wasm plugin behind a local HTTP listener, like a one-route Envoy,
+// from a YAML file (see gateway.File and examples/gateway.yaml):
+//
+//	go run ./cmd/gateway -config examples/gateway.yaml
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/e2e/gateway"
+)
+
+func main() {
+	path := flag.String("config", "examples/gateway.yaml", "gateway file")
+	listen := flag.String("listen", "", "override the file's listen address")
+	flag.Parse()
+	if err := run(*path, *listen); err != nil {
+		fmt.Fprintln(os.Stderr, "gateway:", err)
+		os.Exit(1)
+	}
+}
+
+func run(path, listen string) error {
+	cfg, addr, err := gateway.LoadFile(path)
+	if err != nil {
+		return err
+	}
+	if listen != "" {
+		addr = listen
+	}
+	cfg.Logger = slog.New(slog.NewTextHandler(os.Stderr, nil))
+	cfg.CompilationCacheDir = gateway.DefaultCompilationCacheDir()
+	g, err := gateway.New(cfg)
+	if err != nil {
+		return err
+	}
+	defer g.Close()
+	srv := &http.Server{Addr: addr, Handler: g, ReadHeaderTimeout: 10 * time.Second}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	go func() {
+		<-ctx.Done()
+		shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(shutdown) // ListenAndServe returns ErrServerClosed either way
+	}()
+	cfg.Logger.Info("gateway listening", "addr", addr)
+	if err := srv.ListenAndServe(); !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
