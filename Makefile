@@ -1,0 +1,37 @@
+# mcp-rest-bridge: REST APIs as MCP tools, in one proxy-wasm filter.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+GO ?= go
+WASM := build/plugin.wasm
+# A stale WASM_FILE_PATH would make the wasm-mode tests use an old binary.
+unexport WASM_FILE_PATH
+
+.PHONY: help build test test-unit test-plugin lint bench run e2e image clean
+
+help: ## list the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+
+build: ## build the plugin into build/plugin.wasm
+	@mkdir -p build
+	GOOS=wasip1 GOARCH=wasm $(GO) build -buildmode=c-shared -trimpath -o $(WASM) ./plugin
+	@ls -l $(WASM)
+
+test: lint test-unit test-plugin e2e ## everything CI runs: lint, unit, plugin (Go + real .wasm), e2e
+
+test-unit: ## plain Go tests of pkg/ (race detector on)
+	$(GO) test -race -count=1 ./pkg/... ./internal/... ./bench/...
+
+test-plugin: ## plugin tests in Go mode and through the real .wasm; fails if a wasm subtest was skipped
+	@mkdir -p build
+	$(GO) test -count=1 -v -timeout 20m ./plugin/ 2>&1 | tee build/plugin-test.log | grep -E '^(=== RUN|--- (FAIL|SKIP)|FAIL|ok|PASS)|panic' | grep -v '^=== RUN' || true
+	@if grep -qE -- '--- SKIP: .*/wasm' build/plugin-test.log; then echo 'FAIL: wasm-mode subtests were skipped (wasm build failed?)'; grep -E -- '--- SKIP' build/plugin-test.log; exit 1; fi
+	@if ! grep -qE -- '--- PASS: .*/wasm' build/plugin-test.log; then echo 'FAIL: no wasm-mode subtest ran'; exit 1; fi
+	@if ! tail -n 5 build/plugin-test.log | grep -qE '^ok'; then tail -n 60 build/plugin-test.log; exit 1; fi
+	@grep -E '^ok|^(PASS|FAIL)$$' build/plugin-test.log | tail -n 2
+
+lint: ## go vet + gofmt check
+	$(GO) vet ./...
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+
+clean: ## remove build outputs
+	rm -rf build plugin/wasm-unit-test.wasm

@@ -1,0 +1,87 @@
+package main
+
+import (
+	"errors"
+
+	"github.com/higress-group/proxy-wasm-go-sdk/proxywasm"
+	"github.com/higress-group/proxy-wasm-go-sdk/proxywasm/types"
+	"github.com/higress-group/wasm-go/pkg/log"
+
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/mcp"
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/rest"
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/security"
+)
+
+// startToolCall validates the arguments, builds the REST request, resolves
+// the credential and rewrites the in-flight request. Every refusal is a
+// local reply: no request goes upstream unless all of it succeeded.
+func startToolCall(pc pluginConfig, st *requestState, call *mcp.Call) types.Action {
+	tool := pc.cfg.Tools[call.ToolIndex]
+	if err := tool.Rest.ValidateArgs(call.Arguments); err != nil {
+		return replyToolResult(pc, call, rest.ErrorResult(err.Error()))
+	}
+	if !tool.Rest.HasUpstream() {
+		return replyToolResult(pc, call, tool.Rest.LocalResult(call.Arguments))
+	}
+	req := &st.upstream
+	if err := tool.Rest.BuildRequest(call.Arguments, st.clientHeaders, req); err != nil {
+		return replyToolResult(pc, call, rest.ErrorResult(err.Error()))
+	}
+	source, err := tool.Policy.Apply(security.Inbound{Headers: st.clientHeaders, RawQuery: st.rawQuery}, req)
+	if err != nil {
+		var se *security.Error
+		msg := "credential refused"
+		if errors.As(err, &se) {
+			msg = se.Msg
+		}
+		return replyJSON(200, reasonCredential, mcp.ErrorResponse(call.ID, mcp.CodeCredentialRefused, msg, nil))
+	}
+	log.Debugf("mcp-rest-bridge: tools/call %s: credential source %s", tool.Rest.Name(), source)
+	if err := rewriteRequest(st, req); err != nil {
+		log.Errorf("mcp-rest-bridge: tools/call %s: cannot rewrite request: %v", tool.Rest.Name(), err)
+		return replyJSON(200, reasonJSONRPC, mcp.ErrorResponse(call.ID, mcp.CodeInternalError, "internal error: cannot forward the tool call", nil))
+	}
+	st.call = call
+	st.tool = tool
+	return types.ActionContinue
+}
+
+func replyToolResult(pc pluginConfig, call *mcp.Call, result []byte) types.Action {
+	return replyJSON(200, reasonToolResult, pc.server.WrapResult(call, result))
+}
+
+// rewriteRequest replaces the whole header map in one host call: only what
+// pkg/rest and pkg/security put into req goes upstream.
+func rewriteRequest(st *requestState, req *rest.Request) error {
+	authority := req.Authority
+	if authority == "" {
+		authority = headerValue(st.clientHeaders, ":authority")
+	}
+	headers := make([][2]string, 0, len(req.Headers)+4)
+	headers = append(headers,
+		[2]string{":method", req.Method},
+		[2]string{":path", req.URI()},
+		[2]string{":authority", authority},
+	)
+	scheme := req.Scheme
+	if scheme == "" {
+		scheme = headerValue(st.clientHeaders, ":scheme")
+	}
+	if scheme != "" {
+		headers = append(headers, [2]string{":scheme", scheme})
+	}
+	headers = append(headers, req.Headers...)
+	if err := proxywasm.ReplaceHttpRequestHeaders(headers); err != nil {
+		return err
+	}
+	return proxywasm.ReplaceHttpRequestBody(req.Body)
+}
+
+func headerValue(headers [][2]string, name string) string {
+	for _, h := range headers {
+		if h[0] == name {
+			return h[1]
+		}
+	}
+	return ""
+}

@@ -1,0 +1,60 @@
+package main
+
+import (
+	"errors"
+	"os"
+
+	"github.com/higress-group/proxy-wasm-go-sdk/proxywasm"
+	"github.com/higress-group/proxy-wasm-go-sdk/proxywasm/types"
+	"github.com/higress-group/wasm-go/pkg/log"
+	"github.com/higress-group/wasm-go/pkg/wrapper"
+	"github.com/tidwall/gjson"
+
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/config"
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/mcp"
+)
+
+const pluginName = "mcp-rest-bridge"
+
+// pluginConfig is what the wrapper stores per rule; it points at the
+// immutable, pre-compiled configuration.
+type pluginConfig struct {
+	cfg    *config.Config
+	server *mcp.Server
+}
+
+// errConfigNotJSON is returned before the wrapper sees a configuration that is
+// not JSON: the wrapper would otherwise log the whole document, secrets included.
+var errConfigNotJSON = errors.New("mcp-rest-bridge: plugin configuration is not valid JSON")
+
+// checkRawConfig runs before the wrapper parses the configuration.
+func checkRawConfig(wrapper.PluginContext) error {
+	data, err := proxywasm.GetPluginConfiguration()
+	if err != nil && !errors.Is(err, types.ErrorStatusNotFound) {
+		return errors.New("mcp-rest-bridge: cannot read plugin configuration")
+	}
+	if len(data) > 0 && !gjson.ValidBytes(data) {
+		return errConfigNotJSON
+	}
+	return nil
+}
+
+// parseConfig compiles the configuration once; any error fails plugin start
+// with a message that starts with the JSON path of the bad field.
+func parseConfig(data []byte, pc *pluginConfig) error {
+	cfg, err := config.Parse(data, os.LookupEnv)
+	if err != nil {
+		log.Criticalf("mcp-rest-bridge: invalid configuration: %v", err)
+		return err
+	}
+	for _, w := range cfg.Warnings {
+		log.Warnf("mcp-rest-bridge: config warning: %s: %s", w.Path, w.Msg)
+	}
+	server, err := mcp.NewServer(cfg.MCP, cfg)
+	if err != nil {
+		log.Criticalf("mcp-rest-bridge: invalid configuration: %v", err)
+		return err
+	}
+	pc.cfg, pc.server = cfg, server
+	return nil
+}

@@ -1,0 +1,117 @@
+package main
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/higress-group/proxy-wasm-go-sdk/proxywasm"
+	"github.com/higress-group/proxy-wasm-go-sdk/proxywasm/types"
+	"github.com/higress-group/wasm-go/pkg/wrapper"
+
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/config"
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/mcp"
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/rest"
+)
+
+const stateKey = "mcp-rest-bridge.state"
+
+// requestState is everything one HTTP exchange carries between hooks.
+type requestState struct {
+	clientHeaders [][2]string
+	rawQuery      string
+	mcpHeaders    mcp.Headers
+	allowHeader   string // x-envoy-allow-mcp-tools, "" = no restriction
+	call          *mcp.Call
+	tool          *config.Tool
+	upstream      rest.Request
+	resp          responseState
+}
+
+func stateOf(ctx wrapper.HttpContext) *requestState {
+	st, _ := ctx.GetContext(stateKey).(*requestState)
+	return st
+}
+
+// onRequestHeaders checks what can be checked before the body arrives and
+// keeps the client's headers (credential carriers included) in hand.
+func onRequestHeaders(ctx wrapper.HttpContext, pc pluginConfig) types.Action {
+	cfg := pc.cfg
+	ctx.DisableReroute()
+	if ctx.Method() != "POST" {
+		ctx.DontReadRequestBody()
+		return reply(405, reasonMethodNotAllowed, [][2]string{{"allow", "POST"}}, nil)
+	}
+	headers, _ := proxywasm.GetHttpRequestHeaders()
+	st := &requestState{clientHeaders: headers}
+	var origin, contentType, contentLength string
+	for _, h := range headers {
+		switch h[0] {
+		case "origin":
+			origin = h[1]
+		case "content-type":
+			contentType = h[1]
+		case "content-length":
+			contentLength = h[1]
+		case "x-envoy-allow-mcp-tools":
+			st.allowHeader = h[1]
+		default:
+			if strings.HasPrefix(h[0], "mcp-") {
+				st.mcpHeaders.Add(h[0], h[1])
+			}
+		}
+	}
+	if origin != "" && !originAllowed(cfg, origin) {
+		ctx.DontReadRequestBody()
+		return replyError(403, reasonOriginForbidden, mcp.CodeInvalidRequest, "origin not allowed")
+	}
+	if !isJSONContentType(contentType) {
+		ctx.DontReadRequestBody()
+		return replyError(415, reasonMediaType, mcp.CodeInvalidRequest, "Content-Type must be application/json")
+	}
+	limit := cfg.Bridge.MaxRequestBytes
+	if n, err := strconv.Atoi(contentLength); err == nil && n > limit {
+		ctx.DontReadRequestBody()
+		return replyError(413, reasonBodyTooLarge, mcp.CodeInvalidRequest, tooLargeMessage(limit))
+	}
+	if !ctx.HasRequestBody() {
+		ctx.DontReadRequestBody()
+		return replyError(400, reasonJSONRPC, mcp.CodeParseError, "Parse error: empty body")
+	}
+	if path := ctx.Path(); strings.IndexByte(path, '?') >= 0 {
+		st.rawQuery = path[strings.IndexByte(path, '?')+1:]
+	}
+	ctx.SetRequestBodyBufferLimit(uint32(limit))
+	ctx.SetResponseBodyBufferLimit(uint32(cfg.Bridge.MaxResponseBytes))
+	ctx.SetContext(stateKey, st)
+	return types.HeaderStopIteration
+}
+
+func isJSONContentType(ct string) bool {
+	if i := strings.IndexByte(ct, ';'); i >= 0 {
+		ct = ct[:i]
+	}
+	return strings.EqualFold(strings.TrimSpace(ct), "application/json")
+}
+
+// onRequestBody answers MCP locally or rewrites the request into the tool's
+// REST call.
+func onRequestBody(ctx wrapper.HttpContext, pc pluginConfig, body []byte) types.Action {
+	cfg := pc.cfg
+	st := stateOf(ctx)
+	if st == nil {
+		return types.ActionContinue
+	}
+	if len(body) > cfg.Bridge.MaxRequestBytes {
+		return replyError(413, reasonBodyTooLarge, mcp.CodeInvalidRequest, tooLargeMessage(cfg.Bridge.MaxRequestBytes))
+	}
+	allowed := allowFunc(cfg, st.allowHeader)
+	out := pc.server.Handle(allowed, &st.mcpHeaders, body)
+	switch out.Kind {
+	case mcp.Accepted:
+		return reply(202, reasonAccepted, nil, nil)
+	case mcp.ToolCall:
+		return startToolCall(pc, st, out.Call)
+	default:
+		return replyJSON(uint32(out.Status), reasonJSONRPC, out.Body)
+	}
+}

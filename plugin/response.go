@@ -1,0 +1,71 @@
+package main
+
+import (
+	"strconv"
+
+	"github.com/higress-group/proxy-wasm-go-sdk/proxywasm"
+	"github.com/higress-group/proxy-wasm-go-sdk/proxywasm/types"
+	"github.com/higress-group/wasm-go/pkg/log"
+	"github.com/higress-group/wasm-go/pkg/wrapper"
+
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/rest"
+)
+
+// clientResponseHeaders is the complete header set the MCP client gets for a
+// tool result: no backend header (set-cookie, www-authenticate, server, ...)
+// survives.
+var clientResponseHeaders = [][2]string{{":status", "200"}, {"content-type", "application/json"}}
+
+type responseState struct {
+	status      int
+	contentType string
+}
+
+// onResponseHeaders takes the REST response's status and replaces every
+// backend header; the body is converted in onResponseBody.
+func onResponseHeaders(ctx wrapper.HttpContext, pc pluginConfig) types.Action {
+	st := stateOf(ctx)
+	if st == nil || st.call == nil {
+		return types.ActionContinue
+	}
+	status, _ := proxywasm.GetHttpResponseHeader(":status")
+	st.resp.status, _ = strconv.Atoi(status)
+	st.resp.contentType, _ = proxywasm.GetHttpResponseHeader("content-type")
+	// A declared empty body may still end with an empty data frame, which the
+	// wrapper cannot read: answer now rather than never.
+	length, _ := proxywasm.GetHttpResponseHeader("content-length")
+	if !ctx.HasResponseBody() || length == "0" || ctx.IsBinaryResponseBody() {
+		return replyConverted(pc, st, nil, ctx.IsBinaryResponseBody())
+	}
+	if err := proxywasm.ReplaceHttpResponseHeaders(clientResponseHeaders); err != nil {
+		log.Errorf("mcp-rest-bridge: cannot replace response headers: %v", err)
+	}
+	return types.HeaderStopIteration
+}
+
+// replyConverted answers from the response-headers phase, when there is no
+// body to replace (204, HEAD) or the body cannot be read (compressed or binary).
+func replyConverted(pc pluginConfig, st *requestState, body []byte, binary bool) types.Action {
+	var result []byte
+	if binary {
+		result = rest.ErrorResult("the REST backend returned HTTP " + strconv.Itoa(st.resp.status) +
+			" with an encoded or binary body, which cannot be returned as a tool result")
+	} else {
+		result = st.tool.Rest.ConvertResponse(st.resp.status, st.resp.contentType, body, st.call.Arguments, pc.cfg.Bridge.ErrorExcerptBytes)
+	}
+	return replyJSON(200, reasonUpstreamResult, pc.server.WrapResult(st.call, result))
+}
+
+// onResponseBody converts the buffered REST body into the CallToolResult.
+func onResponseBody(ctx wrapper.HttpContext, pc pluginConfig, body []byte) types.Action {
+	st := stateOf(ctx)
+	if st == nil || st.call == nil {
+		return types.ActionContinue
+	}
+	cfg := pc.cfg
+	result := st.tool.Rest.ConvertResponse(st.resp.status, st.resp.contentType, body, st.call.Arguments, cfg.Bridge.ErrorExcerptBytes)
+	if err := proxywasm.ReplaceHttpResponseBody(pc.server.WrapResult(st.call, result)); err != nil {
+		log.Errorf("mcp-rest-bridge: cannot replace response body: %v", err)
+	}
+	return types.ActionContinue
+}
