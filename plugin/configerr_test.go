@@ -1,0 +1,72 @@
+package main
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/higress-group/proxy-wasm-go-sdk/proxywasm/types"
+	"github.com/higress-group/wasm-go/pkg/test"
+	"github.com/stretchr/testify/require"
+)
+
+const configSecret = "cfg-secret-6a0f2c"
+
+// schemes is a server block with a literal secret, so every failure below
+// also proves that a failing config never reaches the logs.
+const schemes = `"server":{"name":"s","config":{"token":"` + configSecret + `"},"securitySchemes":[` +
+	`{"id":"key","type":"apiKey","in":"header","name":"X-API-Key","defaultCredential":"` + configSecret + `"},` +
+	`{"id":"user","type":"http","scheme":"basic"}]}`
+
+// TestConfigErrors: a bad configuration fails plugin start with the JSON
+// path of the bad field, in both modes, and no secret is logged.
+func TestConfigErrors(t *testing.T) {
+	cases := []struct{ name, cfg, want string }{
+		{"not JSON", `server: {name: s, token: ` + configSecret + `}`, "mcp-rest-bridge: plugin configuration is not valid JSON"},
+		{"unknown key", `{` + schemes + `,"tools":[{"name":"t","requestTemplate":{"url":"http://a/b","method":"GET","uri":"x"}}]}`,
+			"tools[0].requestTemplate.uri: unknown key"},
+		{"bad URL", `{` + schemes + `,"tools":[{"name":"t","requestTemplate":{"url":"ftp://a/b","method":"GET"}}]}`, "tools[0].requestTemplate.url: "},
+		{"bad method", `{` + schemes + `,"tools":[{"name":"t","requestTemplate":{"url":"http://a/b","method":"FETCH"}}]}`, "tools[0].requestTemplate.method: "},
+		{"template that does not parse", `{` + schemes + `,"tools":[{"name":"t","requestTemplate":{"url":"http://a/b","method":"GET","headers":[{"key":"X-A","value":"{{.args.x"}]}}]}`,
+			"tools[0].requestTemplate.headers[0].value: "},
+		{"unknown position", `{` + schemes + `,"tools":[{"name":"t","args":[{"name":"a","position":"fragment"}],"requestTemplate":{"url":"http://a/b","method":"GET"}}]}`,
+			"tools[0].args[0].position: must be one of"},
+		{"duplicate tool", `{` + schemes + `,"tools":[{"name":"t","requestTemplate":{"url":"http://a/b","method":"GET"}},{"name":"t","requestTemplate":{"url":"http://a/c","method":"GET"}}]}`,
+			`tools[1].name: duplicate tool name "t"`},
+		{"unknown scheme id", `{` + schemes + `,"tools":[{"name":"t","requestTemplate":{"url":"http://a/b","method":"GET","security":{"id":"nope"}}}]}`,
+			`tools[0].requestTemplate.security.id: unknown security scheme "nope"`},
+		{"passthrough between incompatible forms", `{` + schemes + `,"tools":[{"name":"t","security":{"id":"user","passthrough":true},"requestTemplate":{"url":"http://a/b","method":"GET","security":{"id":"key"}}}]}`,
+			"tools[0].requestTemplate.security.id: cannot pass the client's http:basic credential"},
+		{"header arg on a credential carrier", `{` + schemes + `,"tools":[{"name":"t","args":[{"name":"X-API-Key","position":"header"}],"requestTemplate":{"url":"http://a/b","method":"GET","security":{"id":"key"}}}]}`,
+			`tools[0].args[0]: arg "x-api-key" is sent as header "x-api-key"`},
+		{"wrong type", `{` + schemes + `,"tools":[{"name":"t","args":[{"name":"a","required":"yes"}],"requestTemplate":{"url":"http://a/b","method":"GET"}}]}`,
+			"tools[0].args[0].required: must be a boolean, not a string"},
+	}
+	test.RunTest(t, func(t *testing.T) {
+		for _, tc := range cases {
+			t.Run(tc.name, func(t *testing.T) {
+				host, status := startHost(t, []byte(tc.cfg))
+				require.Equal(t, types.OnPluginStartStatusFailed, status)
+				logs := strings.Join(allLogs(host), "\n")
+				require.Contains(t, logs, tc.want)
+				requireNoSecretInLogs(t, host, configSecret)
+			})
+		}
+	})
+}
+
+// TestChunkedRequestBody: a body that arrives in several chunks is handled
+// once, as a whole, and counted once against the limit.
+func TestChunkedRequestBody(t *testing.T) {
+	cfg := loadYAMLConfig(t, testdataPath("bridge.yaml"))
+	test.RunTest(t, func(t *testing.T) {
+		host := mustStart(t, cfg)
+		host.CallOnHttpRequestHeaders(legacyHeaders())
+		body := `{"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"region_info","arguments":{"city":"Lyon"}}}`
+		third := len(body) / 3
+		require.Equal(t, types.ActionPause, host.CallOnHttpStreamingRequestBody([]byte(body[:third]), false))
+		require.Equal(t, types.ActionPause, host.CallOnHttpStreamingRequestBody([]byte(body[third:2*third]), false))
+		host.CallOnHttpStreamingRequestBody([]byte(body[2*third:]), true)
+		lr := localResponse(t, host)
+		require.Equal(t, "Lyon is served from eu-west-1", jsonField(t, lr.Data, "result.content.0.text").String())
+	})
+}
