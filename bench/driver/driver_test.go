@@ -1,0 +1,117 @@
+package main
+
+import (
+	"bytes"
+	"io"
+	"log"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestMain(m *testing.M) {
+	log.SetOutput(io.Discard) // the host emulator logs every host call
+	os.Exit(m.Run())
+}
+
+// buildNoop compiles bench/noop the way bench/run.sh does.
+func buildNoop(t *testing.T) string {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), "noop.wasm")
+	cmd := exec.Command("go", "build", "-buildmode=c-shared", "-trimpath", "-o", out, "../noop")
+	cmd.Env = append(os.Environ(), "GOOS=wasip1", "GOARCH=wasm")
+	if msg, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("build noop wasm: %v\n%s", err, msg)
+	}
+	return out
+}
+
+// TestDriverNoop keeps the bench harness from rotting: the no-op plugin runs
+// three checked cycles in both wazero engines, the compiler one with the
+// symbol table that bench/cgprof reads.
+func TestDriverNoop(t *testing.T) {
+	wasm := buildNoop(t)
+	syms := filepath.Join(t.TempDir(), "noop.sym")
+	for _, rt := range []string{"interpreter", "compiler"} {
+		t.Run(rt, func(t *testing.T) {
+			args := []string{"-wasm", wasm, "-config", "../config.json", "-expect", "noop", "-n", "3", "-check", "-runtime", rt}
+			if rt == "compiler" {
+				if testing.Short() || raceEnabled {
+					t.Skip("compiling the module takes seconds (over a minute under -race); make bench runs it")
+				}
+				args = append(args, "-symbols", syms)
+			}
+			o, err := parseFlags(args)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out bytes.Buffer
+			if err := run(o, &out); err != nil {
+				t.Fatal(err)
+			}
+			want := "ok: 3 noop cycles (get_pet, scenario apikey, wazero " + rt + ") through " + wasm + "\n"
+			if out.String() != want {
+				t.Fatalf("output %q, want %q", out.String(), want)
+			}
+		})
+	}
+	if testing.Short() || raceEnabled {
+		return
+	}
+	raw, err := os.ReadFile(syms)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{" main.onRequestBody\n", " host:env.proxy_get_header_map_value\n", " runtime.mallocgc\n"} {
+		if !strings.Contains(string(raw), want) {
+			t.Errorf("symbol table lacks %q", strings.TrimSpace(want))
+		}
+	}
+}
+
+// TestDriverRefusesWrongOutcome: the checks must fail when the plugin does not
+// do what the bench claims to measure, and name the first thing that is wrong.
+func TestDriverRefusesWrongOutcome(t *testing.T) {
+	wasm := buildNoop(t)
+	o, err := parseFlags([]string{"-wasm", wasm, "-config", "../config.json", "-expect", "bridge", "-n", "3", "-runtime", "interpreter"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = run(o, &bytes.Buffer{})
+	want := `driver: cycle 1 of 3 (-expect bridge, -scenario apikey): upstream request: :method "POST", want GET`
+	if err == nil || err.Error() != want {
+		t.Fatalf("err = %v, want %q", err, want)
+	}
+}
+
+func TestParseFlags(t *testing.T) {
+	tests := []struct {
+		args []string
+		err  string
+	}{
+		{[]string{}, "driver: -wasm is required"},
+		{[]string{"-wasm", "x", "-n", "0"}, "driver: -n must be at least 1"},
+		{[]string{"-wasm", "x", "-expect", "maybe"}, `driver: -expect must be bridge or noop, not "maybe"`},
+		{[]string{"-wasm", "x", "-runtime", "jit"}, `driver: -runtime must be compiler or interpreter, not "jit"`},
+		{[]string{"-wasm", "x", "-scenario", "oauth"}, `driver: unknown -scenario "oauth" (want apikey, passthrough)`},
+		{[]string{"-wasm", "x", "-runtime", "interpreter", "-symbols", "s"}, "driver: -symbols needs -runtime compiler"},
+		{[]string{"-wasm", "x", "-log-level", "6"}, "driver: -log-level must be 0..5"},
+	}
+	for _, tt := range tests {
+		_, err := parseFlags(tt.args)
+		if err == nil || err.Error() != tt.err {
+			t.Errorf("parseFlags(%q) = %v, want %q", tt.args, err, tt.err)
+		}
+	}
+}
+
+func TestPetResponseIsOneKiB(t *testing.T) {
+	if got := len(petResponse()); got != 1024 {
+		t.Fatalf("response body is %d bytes, want 1024", got)
+	}
+	if !jsonEqual(petResponse(), petResponse()) {
+		t.Fatal("response body is not valid JSON")
+	}
+}

@@ -1,0 +1,161 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	_ "unsafe" // go:linkname
+
+	"github.com/higress-group/proxy-wasm-go-sdk/proxywasm/types"
+	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/api"
+	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
+)
+
+// proxytest.NewWasmVMContext always uses wazero's default engine, cannot share a
+// compilation cache and gives the module no environment. Under callgrind the
+// default engine compiles the 6+ MB Go module in ~30 G instructions (minutes),
+// so the driver builds its own runtime and reuses proxytest's host ABI (the
+// proxy_* imports that forward to the host emulator) as is. The SDK version is
+// pinned in go.mod; TestDriverNoop exercises this path.
+//
+//go:linkname exportHostABI github.com/higress-group/proxy-wasm-go-sdk/proxywasm/proxytest.exportHostABI
+func exportHostABI(ctx context.Context, r wazero.Runtime) error
+
+type vmOptions struct {
+	runtime  string   // "compiler" or "interpreter"
+	cacheDir string   // compiler only: on-disk compilation cache ("" = none)
+	env      []string // KEY=VALUE pairs for the module's environment (Envoy vm_config.environment_variables)
+}
+
+// wasmVM implements types.VMContext, types.PluginContext and types.HttpContext
+// by calling the guest's proxy_on_* exports. One plugin context, as in proxytest.
+type wasmVM struct {
+	ctx      context.Context
+	runtime  wazero.Runtime
+	mod      api.Module
+	exports  map[string]api.Function
+	pluginID uint64
+}
+
+func newVM(wasm []byte, o vmOptions) (*wasmVM, error) {
+	ctx := context.Background()
+	rc := wazero.NewRuntimeConfigCompiler()
+	if o.runtime == "interpreter" {
+		rc = wazero.NewRuntimeConfigInterpreter()
+	} else if o.cacheDir != "" {
+		cache, err := wazero.NewCompilationCacheWithDir(o.cacheDir)
+		if err != nil {
+			return nil, err
+		}
+		rc = rc.WithCompilationCache(cache)
+	}
+	r := wazero.NewRuntimeWithConfig(ctx, rc)
+	if _, err := wasi_snapshot_preview1.Instantiate(ctx, r); err != nil {
+		return nil, err
+	}
+	if err := exportHostABI(ctx, r); err != nil {
+		return nil, err
+	}
+	compiled, err := r.CompileModule(ctx, wasm)
+	if err != nil {
+		return nil, err
+	}
+	mc := wazero.NewModuleConfig().
+		WithStartFunctions("_initialize", "_start", "main").
+		WithStdout(os.Stderr).
+		WithStderr(os.Stderr)
+	for _, kv := range o.env {
+		k, v, _ := strings.Cut(kv, "=")
+		mc = mc.WithEnv(k, v)
+	}
+	mod, err := r.InstantiateModule(ctx, compiled, mc)
+	if err != nil {
+		return nil, err
+	}
+	return &wasmVM{ctx: ctx, runtime: r, mod: mod, exports: map[string]api.Function{}}, nil
+}
+
+func (v *wasmVM) Close() error { return v.runtime.Close(v.ctx) }
+
+// call invokes a guest export; a trap is fatal for the run, as in proxytest.
+func (v *wasmVM) call(name string, args ...uint64) uint64 {
+	fn, ok := v.exports[name]
+	if !ok {
+		if fn = v.mod.ExportedFunction(name); fn == nil {
+			panic(fmt.Sprintf("driver: wasm module does not export %s", name))
+		}
+		v.exports[name] = fn
+	}
+	res, err := fn.Call(v.ctx, args...)
+	if err != nil {
+		panic(fmt.Sprintf("driver: %s: %v", name, err))
+	}
+	if len(res) == 0 {
+		return 0
+	}
+	return res[0]
+}
+
+func b2u(b bool) uint64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// types.VMContext
+func (v *wasmVM) OnVMStart(size int) types.OnVMStartStatus {
+	return v.call("proxy_on_vm_start", 0, uint64(size)) == 1
+}
+func (v *wasmVM) NewPluginContext(id uint32) types.PluginContext {
+	v.pluginID = uint64(id)
+	v.call("proxy_on_context_create", uint64(id), 0)
+	return v
+}
+
+// types.PluginContext
+func (v *wasmVM) OnPluginStart(size int) types.OnPluginStartStatus {
+	return v.call("proxy_on_configure", v.pluginID, uint64(size)) == 1
+}
+func (v *wasmVM) OnPluginDone() bool { return v.call("proxy_on_done", v.pluginID) == 1 }
+func (v *wasmVM) OnQueueReady(queueID uint32) {
+	v.call("proxy_on_queue_ready", v.pluginID, uint64(queueID))
+}
+func (v *wasmVM) OnTick()                               { v.call("proxy_on_tick", v.pluginID) }
+func (v *wasmVM) NewTcpContext(uint32) types.TcpContext { return nil }
+func (v *wasmVM) NewHttpContext(id uint32) types.HttpContext {
+	v.call("proxy_on_context_create", uint64(id), v.pluginID)
+	return &wasmHTTP{vm: v, id: uint64(id)}
+}
+
+type wasmHTTP struct {
+	vm *wasmVM
+	id uint64
+}
+
+func (h *wasmHTTP) action(name string, args ...uint64) types.Action {
+	return types.Action(h.vm.call(name, append([]uint64{h.id}, args...)...))
+}
+
+// types.HttpContext
+func (h *wasmHTTP) OnHttpRequestHeaders(n int, eos bool) types.Action {
+	return h.action("proxy_on_request_headers", uint64(n), b2u(eos))
+}
+func (h *wasmHTTP) OnHttpRequestBody(n int, eos bool) types.Action {
+	return h.action("proxy_on_request_body", uint64(n), b2u(eos))
+}
+func (h *wasmHTTP) OnHttpRequestTrailers(n int) types.Action {
+	return h.action("proxy_on_request_trailers", uint64(n))
+}
+func (h *wasmHTTP) OnHttpResponseHeaders(n int, eos bool) types.Action {
+	return h.action("proxy_on_response_headers", uint64(n), b2u(eos))
+}
+func (h *wasmHTTP) OnHttpResponseBody(n int, eos bool) types.Action {
+	return h.action("proxy_on_response_body", uint64(n), b2u(eos))
+}
+func (h *wasmHTTP) OnHttpResponseTrailers(n int) types.Action {
+	return h.action("proxy_on_response_trailers", uint64(n))
+}
+func (h *wasmHTTP) OnHttpStreamDone() { h.vm.call("proxy_on_log", h.id) }
