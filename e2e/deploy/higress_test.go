@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/e2e/examples"
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/e2e/gateway"
 	yamlv3 "gopkg.in/yaml.v3"
 	"sigs.k8s.io/yaml"
@@ -174,7 +175,7 @@ func TestHigressIngress(t *testing.T) {
 		md := doc["metadata"].(map[string]any)
 		kinds[doc["kind"].(string)+" "+md["namespace"].(string)+"/"+md["name"].(string)] = doc
 	}
-	for _, want := range []string{"Secret default/petstore-demo-secrets", "Deployment default/petstore", "Service default/petstore", "Ingress default/petstore-mcp"} {
+	for _, want := range []string{"Secret default/petstore-demo-secrets", "Secret higress-system/petstore-demo-secrets", "Deployment default/petstore", "Service default/petstore", "Ingress default/petstore-mcp"} {
 		if kinds[want] == nil {
 			t.Errorf("ingress.yaml lacks %s (have %v)", want, sorted(keys(kinds)))
 		}
@@ -183,10 +184,13 @@ func TestHigressIngress(t *testing.T) {
 	if !bytes.Contains(j, []byte(`"path":"/mcp"`)) || !bytes.Contains(j, []byte(`"name":"petstore","port":{"number":8080}`)) {
 		t.Errorf("the Ingress must send /mcp to service petstore:8080: %s", j)
 	}
-	secret, _ := json.Marshal(kinds["Secret default/petstore-demo-secrets"])
-	for _, e := range loadWasmPlugin(t).Spec.VMConfig.Env {
-		if !bytes.Contains(secret, []byte(`"`+e.Name+`":`)) {
-			t.Errorf("the Secret lacks %s, which the plugin's vmConfig takes from the gateway's environment", e.Name)
+	secrets := examples.Secrets()
+	for _, ns := range []string{"default", "higress-system"} {
+		secret, _ := json.Marshal(kinds["Secret "+ns+"/petstore-demo-secrets"])
+		for _, e := range loadWasmPlugin(t).Spec.VMConfig.Env {
+			if !bytes.Contains(secret, []byte(`"`+e.Name+`":"`+secrets[e.Name]+`"`)) && os.Getenv(e.Name) == "" {
+				t.Errorf("Secret %s/petstore-demo-secrets lacks %s with the demo value", ns, e.Name)
+			}
 		}
 	}
 }

@@ -194,7 +194,7 @@ func TestEnvironmentAndStartFailure(t *testing.T) {
 
 func TestStartFailureReportsThePluginLog(t *testing.T) {
 	g, err := New(Config{
-		Wasm: testWasm, PluginConfig: []byte(`{"secretEnv":"NOT_SET"}`),
+		Wasm: testWasm, PluginConfig: []byte(`{"secretEnv":"NOT_SET"}`), CompilationCacheDir: DefaultCompilationCacheDir(),
 		Clusters: map[string]Cluster{"b": {Address: "127.0.0.1:1"}}, Routes: []Route{{Prefix: "/", Cluster: "b"}},
 	})
 	if err == nil {
