@@ -98,7 +98,8 @@ func (g *Gateway) runPhase(ctx context.Context, s *stream, dir direction, header
 		return res, err
 	}
 	stopAll := action == types.HeaderStopAllIterationAndBuffer || action == types.HeaderStopAllIterationAndWatermark
-	if stopAll || (len(chunks) == 0 && action != types.HeaderContinue) {
+	continued := action == types.HeaderContinue || action == types.HeaderContinueAndEndStream
+	if stopAll || (len(chunks) == 0 && !continued) {
 		if res.local, err = g.waitResume(ctx, s); err != nil || res.local != nil {
 			return res, err
 		}
