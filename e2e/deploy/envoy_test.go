@@ -126,7 +126,7 @@ func TestEnvoyBootstrap(t *testing.T) {
 func TestEnvoyPluginConfig(t *testing.T) {
 	p := parseEnvoy(t)
 	if !bytes.Equal(canonical(t, p.config), demoJSON(t)) {
-		t.Fatalf("the plugin configuration in envoy.yaml differs from examples/demo.yaml; re-embed demo.yaml as JSON")
+		t.Fatalf("the plugin configuration in envoy.yaml differs from examples/demo.yaml; run go test ./deploy -run Update -update")
 	}
 	declared := p.wasm.GetVmConfig().GetEnvironmentVariables().GetHostEnvKeys()
 	env := envFor(t, p.config, declared)

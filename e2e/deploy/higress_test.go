@@ -89,7 +89,7 @@ func TestHigressWasmPlugin(t *testing.T) {
 		declared = append(declared, e.Name)
 	}
 	if !bytes.Equal(canonical(t, s.DefaultConfig), demoJSON(t)) {
-		t.Errorf("defaultConfig differs from examples/demo.yaml")
+		t.Errorf("defaultConfig differs from examples/demo.yaml; run go test ./deploy -run Update -update")
 	}
 	if len(s.MatchRules) != 2 || !slices.Equal(s.MatchRules[0].Ingress, []string{"default/petstore-mcp"}) ||
 		!bytes.Equal(canonical(t, s.MatchRules[0].Config), demoJSON(t)) {
