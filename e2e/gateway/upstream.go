@@ -97,7 +97,7 @@ func buildRequest(ctx context.Context, addr, host string, headers [][2]string, b
 	if strings.HasPrefix(p, "//") {
 		parsed, err := url.ParseRequestURI(target)
 		if err != nil {
-			return nil, err
+			return nil, errors.New("unparsable :path") // the path may carry a credential: not quoted
 		}
 		u.Path, u.RawPath, u.RawQuery = parsed.Path, parsed.RawPath, parsed.RawQuery
 	} else {
@@ -105,7 +105,7 @@ func buildRequest(ctx context.Context, addr, host string, headers [][2]string, b
 	}
 	req, err := http.NewRequestWithContext(ctx, method, "http://"+addr+"/", bytes.NewReader(body))
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("invalid :method %q", method)
 	}
 	req.URL = u
 	req.Host = host
