@@ -129,6 +129,17 @@ func TestUpstreamIsChosenByTheGatewayNeverByTheRequest(t *testing.T) {
 	}
 }
 
+// TestHostCopiesWhatThePluginHandsIt: proxytest keeps views of guest memory; the gateway must
+// copy, as Envoy does, or a plugin reusing a buffer changes a request it already handed over.
+func TestHostCopiesWhatThePluginHandsIt(t *testing.T) {
+	be := echoUpstream(t)
+	_, url := startGateway(t, be.addr(), closedAddr(t), nil)
+	do(t, "POST", url+"/t/alias", "x", nil)
+	if recs := be.got(); len(recs) != 1 || recs[0].Body != "original body" {
+		t.Errorf("backend got %+v, want the body as handed over", recs)
+	}
+}
+
 func TestHostRewrite(t *testing.T) {
 	be := echoUpstream(t)
 	_, url := startGateway(t, be.addr(), closedAddr(t), func(c *Config) { c.Routes[0].HostRewrite = "petstore" })

@@ -120,6 +120,14 @@ func onRequestBody(ctx wrapper.HttpContext, c config, body []byte) types.Action 
 			return types.ActionContinue
 		}
 		return types.ActionPause
+	case "/t/alias":
+		// Envoy copies what the plugin hands it; reusing the buffer afterwards changes nothing.
+		buf := []byte("original body")
+		_ = proxywasm.ReplaceHttpRequestBody(buf)
+		copy(buf, "MUTATED")
+		_ = proxywasm.RemoveHttpRequestHeader("content-length")
+		_ = proxywasm.ReplaceHttpRequestHeader(":path", "/echo")
+		return types.ActionContinue
 	case "/t/stuck":
 		return types.ActionPause
 	case "/t/panic":
