@@ -45,6 +45,8 @@ func (b *bodySink) lit(s string) {
 	}
 }
 
+func (b *bodySink) hole(s string, arg int) { b.dyn(s, arg) }
+
 func (b *bodySink) dyn(s string, _ int) {
 	switch {
 	case b.json && b.inStr:

@@ -46,8 +46,8 @@ func TestBuildRequest(t *testing.T) {
 			"GET", "https", "api.example.com", "/v1/items/a%20b?q=x%26admin%3D1&limit=10",
 			hdrs([2]string{"x-api-key", "k-123"}, acceptAny), ""}},
 		{"template path and query values escaped per context", "search_code",
-			`{"owner":"o","repo":"r/../x","query":"lang:go a+b","page":2}`, wantReq{
-				"GET", "https", "api.example.com", "/repos/o/r%2F..%2Fx/search?q=lang%3Ago+a%2Bb&page=2&region=eu-west",
+			`{"owner":"o","repo":"r/x y?","query":"lang:go a+b","page":2}`, wantReq{
+				"GET", "https", "api.example.com", "/repos/o/r/x%20y%3F/search?q=lang%3Ago+a%2Bb&page=2&region=eu-west",
 				hdrs([2]string{"accept", "application/vnd.example+json"}), ""}},
 		{"absent template query value renders empty (as Higress)", "search_code", `{"owner":"o","repo":"r","query":"q"}`,
 			wantReq{"GET", "https", "api.example.com", "/repos/o/r/search?q=q&page=&region=eu-west",
@@ -97,7 +97,7 @@ func TestBuildRequest(t *testing.T) {
 		{"engine URL escapes path and query values", "labels_query",
 			`{"repo":"ABC/def","labels":["bug","ui"],"state":"open&x=1"}`, wantReq{
 				"GET", "https", "api.example.com",
-				"/repos/abc%2Fdef/issues?labels=%5B%22bug%22%2C%22ui%22%5D&state=open%26x%3D1", hdrs(acceptAny), ""}},
+				"/repos/abc/def/issues?labels=%5B%22bug%22%2C%22ui%22%5D&state=open%26x%3D1", hdrs(acceptAny), ""}},
 		{"engine URL: literal text inside if decides the context", "labels_query", `{"repo":"r","labels":["a"]}`, wantReq{
 			"GET", "https", "api.example.com", "/repos/r/issues?labels=%5B%22a%22%5D", hdrs(acceptAny), ""}},
 	}
@@ -127,6 +127,8 @@ func TestBuildRequestRefusals(t *testing.T) {
 		{"dot segment from a path arg", "delete_note", `{"teamPath":"..","noteId":"n"}`,
 			`invalid arguments: the URL path would contain a "." or ".." segment`},
 		{"dot segment from a template value", "search_code", `{"owner":".","repo":"r","query":"q"}`,
+			`invalid arguments: the URL path would contain a "." or ".." segment`},
+		{"template value climbing out of its segment", "search_code", `{"owner":"o","repo":"r/../../admin","query":"q"}`,
 			`invalid arguments: the URL path would contain a "." or ".." segment`},
 		{"CR/LF in a header arg", "header_cookie", `{"X-Trace-Tag":"t\r\nx-admin: 1"}`,
 			`invalid arguments: "X-Trace-Tag" must not contain CR, LF or NUL (it is sent as a header)`},

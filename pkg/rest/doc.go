@@ -20,8 +20,11 @@
 // lands, which is decided by the literal text written before it (at run time, so {{if}}
 // branches are handled):
 //   - URL host: letters, digits, '-' and '_' only, else the call is refused;
-//   - URL path: url.PathEscape, so "../admin?x=1" stays in its segment as "..%2Fadmin%3Fx=1";
-//     a path segment "." or ".." (also as %2E) is refused;
+//   - URL path: a {name} placeholder of a path arg gets url.PathEscape, so "../admin?x=1"
+//     stays in its segment as "..%2Fadmin%3Fx=1"; a {{.args.x}} value written into the path
+//     is escaped the same way except that '/' is kept, because Higress configs rely on
+//     multi-segment values (a repository file path); it can never add a query or fragment,
+//     and a resulting "." or ".." segment (also as %2E) refuses the call;
 //   - URL query: url.QueryEscape, so a value cannot add parameters;
 //   - header values: CR, LF or NUL refuses the call;
 //   - JSON body templates (starting with '{' or '['): inside a JSON string literal a value is

@@ -42,6 +42,22 @@ func appendPathEscape(dst []byte, s string) []byte {
 	return dst
 }
 
+// appendPathValueEscape appends s escaped as url.PathEscape does, except that
+// '/' is kept: a template value inside the URL path may span segments (a file
+// path, as Higress configs expect), but never adds a query or a fragment. Dot
+// segments are refused afterwards on the whole path.
+func appendPathValueEscape(dst []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == '/' || escapeClass[c]&keepInSegment != 0 {
+			dst = append(dst, c)
+		} else {
+			dst = append(dst, '%', upperHex[c>>4], upperHex[c&15])
+		}
+	}
+	return dst
+}
+
 // appendQueryEscape appends s escaped as url.QueryEscape does.
 func appendQueryEscape(dst []byte, s string) []byte {
 	for i := 0; i < len(s); i++ {

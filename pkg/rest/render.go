@@ -11,6 +11,7 @@ import (
 type sink interface {
 	lit(s string)
 	dyn(s string, arg int)
+	hole(s string, arg int) // the value of a {name} placeholder
 	failed() error
 }
 
@@ -40,7 +41,7 @@ func (tp *tmpl) render(s sink, cc *callCtx) error {
 					name := cc.tool.args[sg.arg].name
 					return callErr("invalid arguments: missing " + quote(name) + " for the URL placeholder {" + name + "}")
 				}
-				s.dyn(argText(v), sg.arg)
+				s.hole(argText(v), sg.arg)
 			}
 			if err := s.failed(); err != nil {
 				return err
@@ -118,6 +119,8 @@ func (s *textSink) reset(header string, t *Tool) {
 }
 
 func (s *textSink) lit(p string) { s.buf = append(s.buf, p...) }
+
+func (s *textSink) hole(p string, arg int) { s.dyn(p, arg) }
 
 func (s *textSink) dyn(p string, arg int) {
 	if s.header != "" && hasHeaderBreak(p) {

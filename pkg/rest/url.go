@@ -54,6 +54,19 @@ func (u *urlSink) lit(s string) {
 	}
 }
 
+// hole writes the value of a {name} placeholder of a path arg: in the path it
+// is one segment, so '/' is escaped too ("a/b" -> "a%2Fb").
+func (u *urlSink) hole(s string, arg int) {
+	if u.err == nil && u.state == stPath {
+		u.buf = appendPathEscape(u.buf, s)
+		return
+	}
+	u.dyn(s, arg)
+}
+
+// dyn writes a template value. In the path a value may span segments ('/'
+// kept, as Higress configs such as file paths expect) but cannot add a query,
+// a fragment or a dot segment (refused on the whole path afterwards).
 func (u *urlSink) dyn(s string, arg int) {
 	if u.err != nil {
 		return
@@ -69,7 +82,7 @@ func (u *urlSink) dyn(s string, arg int) {
 		}
 		u.buf = append(u.buf, s...)
 	case stPath:
-		u.buf = appendPathEscape(u.buf, s)
+		u.buf = appendPathValueEscape(u.buf, s)
 	case stQuery:
 		u.buf = appendQueryEscape(u.buf, s)
 	}
