@@ -6,7 +6,7 @@ WASM := build/plugin.wasm
 # A stale WASM_FILE_PATH would make the wasm-mode tests use an old binary.
 unexport WASM_FILE_PATH
 
-.PHONY: help build test test-unit test-plugin lint bench run e2e image clean
+.PHONY: help build test test-unit test-plugin lint bench run e2e e2e-npm image clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -28,6 +28,22 @@ test-plugin: ## plugin tests in Go mode and through the real .wasm; fails if a w
 	@if ! grep -qE -- '--- PASS: .*/wasm' build/plugin-test.log; then echo 'FAIL: no wasm-mode subtest ran'; exit 1; fi
 	@if ! tail -n 5 build/plugin-test.log | grep -qE '^ok'; then tail -n 60 build/plugin-test.log; exit 1; fi
 	@grep -E '^ok|^(PASS|FAIL)$$' build/plugin-test.log | tail -n 2
+
+run: build ## start the demo pet store and the plugin in a local gateway on 127.0.0.1 (Ctrl-C stops)
+	cd e2e && $(GO) run ./cmd/run -wasm ../$(WASM)
+
+e2e/node_modules/.package-lock.json: e2e/package.json e2e/package-lock.json
+	cd e2e && npm ci --no-audit --no-fund
+
+e2e-npm: ## install the pinned MCP Inspector (and Node 22 on linux-x64) into e2e/node_modules
+	@if [ "$${SKIP_NPM:-}" = 1 ]; then echo "SKIP_NPM=1: not installing the MCP Inspector"; else $(MAKE) --no-print-directory e2e/node_modules/.package-lock.json; fi
+
+e2e: build e2e-npm ## end to end: real .wasm in the local gateway, Go SDK + Inspector clients, deployment files
+	cd e2e && $(GO) vet ./... && E2E_PLUGIN_WASM=$(CURDIR)/$(WASM) $(GO) test -count=1 -timeout 10m ./...
+
+IMAGE ?= mcp-rest-bridge:dev
+image: build ## package build/plugin.wasm as an OCI image for Higress (IMAGE=registry/name:tag)
+	docker build -f e2e/Dockerfile.plugin -t $(IMAGE) build
 
 lint: ## go vet + gofmt check
 	$(GO) vet ./...
