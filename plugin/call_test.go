@@ -3,7 +3,6 @@ package main
 import (
 	"testing"
 
-	"github.com/higress-group/wasm-go/pkg/test"
 	"github.com/stretchr/testify/require"
 )
 
@@ -18,7 +17,7 @@ const (
 	backendBasic   = "c3ZjLW5vdGVzOm4wdGVzLXA0c3M=" // svc-notes:n0tes-p4ss, from bridge.yaml
 )
 
-var allSecrets = []string{testAPIKey, "q-default-7f3a9c", "cookie-default-51d0", "n0tes-p4ss", backendBasic,
+var allSecrets = []string{testAPIKey, "override-bearer-2c8e", "q-default-7f3a9c", "cookie-default-51d0", "n0tes-p4ss", backendBasic,
 	clientBearer, clientBasic, clientHdrKey, clientQueryKey, clientCookie, evilKey}
 
 // clientCarriers is a client request that carries every kind of credential
@@ -88,6 +87,10 @@ func forwardCases() []forwardCase {
 		{name: "passthrough apiKey cookie alone, other cookies dropped", tool: "my_calendar", auth: bearer, args: `{}`,
 			headers: [][2]string{{":method", "GET"}, {":path", "/events"}, {":authority", "calendar.internal"}, {":scheme", "http"},
 				{"accept", "*/*"}, {"traceparent", trace}, {"cookie", "session_key=" + clientCookie}}},
+		{name: "credential override of the template wins over the scheme (no default)", tool: "export_report", auth: bearer,
+			args: `{"reportId":"q3"}`,
+			headers: [][2]string{{":method", "POST"}, {":path", "/exports/q3"}, {":authority", "reports.internal"}, {":scheme", "http"},
+				{"accept", "*/*"}, {"traceparent", trace}, {"authorization", "Bearer override-bearer-2c8e"}}},
 		{name: "passthrough basic keeps the client's base64", tool: "my_ledger", auth: "Basic " + clientBasic, args: `{}`,
 			headers: [][2]string{{":method", "GET"}, {":path", "/entries"}, {":authority", "ledger.internal"}, {":scheme", "http"},
 				{"accept", "*/*"}, {"traceparent", trace}, {"authorization", "Basic " + clientBasic}}},
@@ -97,9 +100,9 @@ func forwardCases() []forwardCase {
 // TestToolCallForwarding asserts the exact upstream request of each
 // argument position, body mode and credential carrier, and that no secret
 // reached a log line.
-func TestToolCallForwarding(t *testing.T) {
+func groupToolCallForwarding(t *testing.T) {
 	cfg := loadYAMLConfig(t, testdataPath("bridge.yaml"))
-	test.RunTest(t, func(t *testing.T) {
+	func(t *testing.T) {
 		for _, tc := range forwardCases() {
 			t.Run(tc.name, func(t *testing.T) {
 				host := mustStart(t, cfg)
@@ -110,7 +113,7 @@ func TestToolCallForwarding(t *testing.T) {
 				requireNoSecretInLogs(t, host, allSecrets...)
 			})
 		}
-	})
+	}(t)
 }
 
 type refusalCase struct {
@@ -139,9 +142,9 @@ func refusalCases() []refusalCase {
 
 // TestCredentialRefusals: a passthrough credential that is missing or
 // malformed is a JSON-RPC error, and nothing goes upstream.
-func TestCredentialRefusals(t *testing.T) {
+func groupCredentialRefusals(t *testing.T) {
 	cfg := loadYAMLConfig(t, testdataPath("bridge.yaml"))
-	test.RunTest(t, func(t *testing.T) {
+	func(t *testing.T) {
 		for _, tc := range refusalCases() {
 			t.Run(tc.name, func(t *testing.T) {
 				host := mustStart(t, cfg)
@@ -159,5 +162,26 @@ func TestCredentialRefusals(t *testing.T) {
 				requireNoSecretInLogs(t, host, allSecrets...)
 			})
 		}
-	})
+	}(t)
+}
+
+// groupPassthroughAuthHeader: Higress's server.passthroughAuthHeader forwards
+// the client's Authorization, unchanged, only to tools with no scheme at all.
+func groupPassthroughAuthHeader(t *testing.T) {
+	cfg := setConfig(t, loadYAMLConfig(t, testdataPath("bridge.yaml")), "server.passthroughAuthHeader", true)
+	for _, tc := range []struct{ tool, args, want string }{
+		{"subscribe", `{"email":"a@b.c"}`, "Bearer " + clientBearer},
+		{"get_pet", `{"petId":"1"}`, ""},
+	} {
+		t.Run(tc.tool, func(t *testing.T) {
+			host := mustStart(t, cfg)
+			post(host, clientCarriers("Bearer "+clientBearer), `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"`+tc.tool+`","arguments":`+tc.args+`}}`)
+			require.Nil(t, host.GetLocalResponse())
+			got, _ := header(host.GetRequestHeaders(), "authorization")
+			require.Equal(t, tc.want, got)
+			_, proxy := header(host.GetRequestHeaders(), "proxy-authorization")
+			require.False(t, proxy)
+			requireNoSecretInLogs(t, host, allSecrets...)
+		})
+	}
 }

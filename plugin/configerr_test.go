@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/higress-group/proxy-wasm-go-sdk/proxywasm/types"
-	"github.com/higress-group/wasm-go/pkg/test"
 	"github.com/stretchr/testify/require"
 )
 
@@ -19,7 +18,7 @@ const schemes = `"server":{"name":"s","config":{"token":"` + configSecret + `"},
 
 // TestConfigErrors: a bad configuration fails plugin start with the JSON
 // path of the bad field, in both modes, and no secret is logged.
-func TestConfigErrors(t *testing.T) {
+func groupConfigErrors(t *testing.T) {
 	cases := []struct{ name, cfg, want string }{
 		{"not JSON", `server: {name: s, token: ` + configSecret + `}`, "mcp-rest-bridge: plugin configuration is not valid JSON"},
 		{"unknown key", `{` + schemes + `,"tools":[{"name":"t","requestTemplate":{"url":"http://a/b","method":"GET","uri":"x"}}]}`,
@@ -41,7 +40,7 @@ func TestConfigErrors(t *testing.T) {
 		{"wrong type", `{` + schemes + `,"tools":[{"name":"t","args":[{"name":"a","required":"yes"}],"requestTemplate":{"url":"http://a/b","method":"GET"}}]}`,
 			"tools[0].args[0].required: must be a boolean, not a string"},
 	}
-	test.RunTest(t, func(t *testing.T) {
+	func(t *testing.T) {
 		for _, tc := range cases {
 			t.Run(tc.name, func(t *testing.T) {
 				host, status := startHost(t, []byte(tc.cfg))
@@ -51,14 +50,14 @@ func TestConfigErrors(t *testing.T) {
 				requireNoSecretInLogs(t, host, configSecret)
 			})
 		}
-	})
+	}(t)
 }
 
 // TestChunkedRequestBody: a body that arrives in several chunks is handled
 // once, as a whole, and counted once against the limit.
-func TestChunkedRequestBody(t *testing.T) {
+func groupChunkedRequestBody(t *testing.T) {
 	cfg := loadYAMLConfig(t, testdataPath("bridge.yaml"))
-	test.RunTest(t, func(t *testing.T) {
+	func(t *testing.T) {
 		host := mustStart(t, cfg)
 		host.CallOnHttpRequestHeaders(legacyHeaders())
 		body := `{"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"region_info","arguments":{"city":"Lyon"}}}`
@@ -68,5 +67,5 @@ func TestChunkedRequestBody(t *testing.T) {
 		host.CallOnHttpStreamingRequestBody([]byte(body[2*third:]), true)
 		lr := localResponse(t, host)
 		require.Equal(t, "Lyon is served from eu-west-1", jsonField(t, lr.Data, "result.content.0.text").String())
-	})
+	}(t)
 }

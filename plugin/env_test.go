@@ -18,14 +18,14 @@ func envConfig(t *testing.T, name string) []byte {
 
 // TestEnvCredentialMissing: an unset variable fails plugin start with the
 // JSON path and the variable's name. Runs in both modes.
-func TestEnvCredentialMissing(t *testing.T) {
+func groupEnvCredentialMissing(t *testing.T) {
 	cfg := envConfig(t, "MCP_BRIDGE_UNSET_VARIABLE")
-	test.RunTest(t, func(t *testing.T) {
+	func(t *testing.T) {
 		host, status := startHost(t, cfg)
 		require.Equal(t, types.OnPluginStartStatusFailed, status)
 		logs := strings.Join(allLogs(host), "\n")
 		require.Contains(t, logs, "server.securitySchemes[7].defaultCredential: environment variable MCP_BRIDGE_UNSET_VARIABLE is not set")
-	})
+	}(t)
 }
 
 // TestEnvCredentialResolved: the variable's value is the credential sent

