@@ -121,7 +121,7 @@ func loadSymbols(path string) (*symtab, error) {
 	if err != nil {
 		return nil, err
 	}
-	t := &symtab{}
+	var syms []sym
 	for _, line := range strings.Split(strings.TrimSpace(string(raw)), "\n") {
 		f := strings.SplitN(line, " ", 3)
 		if len(f) != 3 {
@@ -132,12 +132,19 @@ func loadSymbols(path string) (*symtab, error) {
 		if err1 != nil || err2 != nil {
 			return nil, fmt.Errorf("%s: bad line %q", path, line)
 		}
-		t.start, t.size, t.names = append(t.start, a), append(t.size, s), append(t.names, f[2])
+		syms = append(syms, sym{a, s, f[2]})
 	}
-	if !sort.SliceIsSorted(t.start, func(i, j int) bool { return t.start[i] < t.start[j] }) {
-		return nil, fmt.Errorf("%s: not sorted by address", path)
+	sort.Slice(syms, func(i, j int) bool { return syms[i].start < syms[j].start })
+	t := &symtab{}
+	for _, s := range syms {
+		t.start, t.size, t.names = append(t.start, s.start), append(t.size, s.size), append(t.names, s.name)
 	}
 	return t, nil
+}
+
+type sym struct {
+	start, size uint64
+	name        string
 }
 
 // name returns "wasm:<function>" for an address inside JIT-compiled guest code,

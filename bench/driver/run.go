@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"encoding/binary"
 	"fmt"
 	"io"
@@ -112,9 +113,14 @@ func saveSymbols(path string, vm *wasmVM) error {
 	if err != nil {
 		return fmt.Errorf("driver: %w", err)
 	}
-	if err := writeSymbols(f, vm.runtime); err != nil {
+	w := bufio.NewWriter(f)
+	if err := writeSymbols(w, vm.runtime); err != nil {
 		f.Close()
 		return err
+	}
+	if err := w.Flush(); err != nil {
+		f.Close()
+		return fmt.Errorf("driver: %w", err)
 	}
 	return f.Close()
 }

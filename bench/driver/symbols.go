@@ -11,8 +11,10 @@ import (
 )
 
 // Callgrind sees JIT-compiled wasm code as anonymous addresses ("???:0x5197bf70").
-// writeSymbols writes a perf-map style table (start size name, hex) of where
-// wazero put each wasm function in this process, so bench/cgprof can name them.
+// writeSymbols writes a perf-map style table (start size name, hex; in no
+// particular order) of where wazero put each wasm function in this process, so
+// bench/cgprof can name them. It runs inside the measured process, so it does
+// the same work in every run: no sorting of map-ordered input.
 // wazero does not expose this, so we read its internals (pinned at v1.7.2,
 // wazevo engine) through reflection; any layout change is an error, not a guess.
 func writeSymbols(w io.Writer, r wazero.Runtime) error {
@@ -20,7 +22,6 @@ func writeSymbols(w io.Writer, r wazero.Runtime) error {
 	if err != nil {
 		return fmt.Errorf("driver: symbols: %w (needs -runtime compiler and wazero v1.7.2)", err)
 	}
-	sort.Slice(syms, func(i, j int) bool { return syms[i].start < syms[j].start })
 	for _, s := range syms {
 		if _, err := fmt.Fprintf(w, "%x %x %s\n", s.start, s.size, s.name); err != nil {
 			return err
@@ -45,9 +46,16 @@ func jitSymbols(r wazero.Runtime) (syms []symbol, err error) {
 	if engine.Type().String() != "wazevo.engine" {
 		return nil, fmt.Errorf("engine is %s", engine.Type())
 	}
+	// Map order is random per process; sort the few modules by address, not the
+	// thousands of symbols, so the cost is the same in the N and 3N runs.
+	var mods []reflect.Value
 	iter := field(engine, "compiledModules").MapRange()
 	for iter.Next() {
-		syms = append(syms, moduleSymbols(iter.Value().Elem())...)
+		mods = append(mods, iter.Value().Elem())
+	}
+	sort.Slice(mods, func(i, j int) bool { return moduleBase(mods[i]) < moduleBase(mods[j]) })
+	for _, cm := range mods {
+		syms = append(syms, moduleSymbols(cm)...)
 	}
 	shared := field(engine, "sharedFunctions").Elem()
 	for i := 0; i < shared.NumField(); i++ {
@@ -56,6 +64,10 @@ func jitSymbols(r wazero.Runtime) (syms []symbol, err error) {
 		}
 	}
 	return syms, nil
+}
+
+func moduleBase(cm reflect.Value) uintptr {
+	return field(field(cm, "executables").Elem(), "executable").Pointer()
 }
 
 // moduleSymbols names each function of one compiled module (guest code, or the
