@@ -7,6 +7,8 @@ import (
 	"github.com/tidwall/gjson"
 
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/rest"
+
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/internal/httpsyntax"
 )
 
 // toolSpec turns a tool's JSON (already checked by walk) into the raw spec rest compiles.
@@ -166,7 +168,7 @@ func checkMCPHeader(path string, spec rest.ArgSpec, seen map[string]int, j int) 
 	}
 	p := join(path, "x-mcp-header")
 	name := gjson.Parse(raw).Str
-	if !isToken(name) {
+	if !httpsyntax.IsToken(name) {
 		return errorf(p, "must be a non-empty HTTP header token")
 	}
 	switch spec.Type {
@@ -180,21 +182,4 @@ func checkMCPHeader(path string, spec rest.ArgSpec, seen map[string]int, j int) 
 	}
 	seen[key] = j
 	return nil
-}
-
-// isToken reports whether s is an RFC 9110 token (1*tchar).
-func isToken(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' {
-			continue
-		}
-		if !strings.ContainsRune("!#$%&'*+-.^_`|~", rune(c)) {
-			return false
-		}
-	}
-	return true
 }

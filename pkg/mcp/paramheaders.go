@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/tidwall/gjson"
+
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/internal/httpsyntax"
 )
 
 // paramHeader is one tool argument mirrored into an Mcp-Param-* header
@@ -96,7 +98,7 @@ func (w *schemaWalker) annotate(node, v gjson.Result, at string, props []string,
 	if !static || len(props) == 0 {
 		return fmt.Errorf("%s: allowed only on a property reached through \"properties\" alone", at)
 	}
-	if v.Type != gjson.String || !isToken(v.Str) {
+	if v.Type != gjson.String || !httpsyntax.IsToken(v.Str) {
 		return fmt.Errorf("%s: must be a non-empty HTTP field-name token", at)
 	}
 	switch t := node.Get("type"); {
@@ -116,23 +118,6 @@ func (w *schemaWalker) annotate(node, v gjson.Result, at string, props []string,
 		path:   props,
 	})
 	return nil
-}
-
-// isToken reports RFC 9110 tchar+.
-func isToken(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c >= '0' && c <= '9', c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z':
-		case strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0:
-		default:
-			return false
-		}
-	}
-	return true
 }
 
 // checkParamHeaders validates the Mcp-Param-* headers of a tool against the

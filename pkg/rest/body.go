@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/tidwall/gjson"
+
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/internal/httpsyntax"
 )
 
 type bodyMode uint8
@@ -166,5 +168,5 @@ func startsJSON(s string) bool {
 }
 
 func containsFold(s, sub string) bool {
-	return strings.Contains(lower(s), sub)
+	return strings.Contains(httpsyntax.Lower(s), sub)
 }

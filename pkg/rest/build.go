@@ -7,6 +7,8 @@ import (
 
 	template "github.com/higress-group/gjson_template"
 	"github.com/tidwall/gjson"
+
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/internal/httpsyntax"
 )
 
 // tracingHeaders are the only client headers BuildRequest copies upstream.
@@ -119,7 +121,7 @@ func copyTracing(r *Request, client [][2]string) {
 		if !isTracingHeader(kv[0]) || hasHeaderBreak(kv[1]) {
 			continue
 		}
-		r.addDefaultHeader(lower(kv[0]), kv[1])
+		r.addDefaultHeader(httpsyntax.Lower(kv[0]), kv[1])
 	}
 }
 
@@ -139,7 +141,7 @@ func isTracingHeader(name string) bool {
 // X-Forwarded-For address (else the peer address) and the peer address, without ports.
 func clientAddresses(client [][2]string) (real, socket string) {
 	for _, kv := range client {
-		switch lower(kv[0]) {
+		switch httpsyntax.Lower(kv[0]) {
 		case "x-forwarded-for":
 			if real == "" {
 				real = parseIP(kv[1], true)

@@ -4,6 +4,8 @@ import (
 	"strings"
 
 	"github.com/tidwall/gjson"
+
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/internal/httpsyntax"
 )
 
 // schemaKeys are the property keywords rest writes itself; Extra may not repeat them.
@@ -86,14 +88,14 @@ func (c *compiler) compileArg(p string, s ArgSpec) (arg, error) {
 func checkArgName(p string, a arg) error {
 	switch a.pos {
 	case posHeader:
-		if !isToken(a.name) {
+		if !httpsyntax.IsToken(a.name) {
 			return errAt(p+".name", "a header arg name must be an HTTP token")
 		}
 		if forbiddenHeaders[a.lname] || a.lname == "cookie" {
 			return errAt(p+".name", "header "+quote(a.name)+" cannot be set by an arg")
 		}
 	case posCookie:
-		if !isToken(a.name) {
+		if !httpsyntax.IsToken(a.name) {
 			return errAt(p+".name", "a cookie arg name must be an HTTP token")
 		}
 	}

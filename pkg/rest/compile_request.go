@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/tidwall/gjson"
+
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/internal/httpsyntax"
 )
 
 var methods = map[string]bool{"GET": true, "POST": true, "PUT": true, "PATCH": true, "DELETE": true,
@@ -152,7 +154,7 @@ func (c *compiler) compileHeaders(p string, specs []HeaderSpec) error {
 			continue
 		}
 		name := strings.ToLower(h.Key)
-		if !isToken(h.Key) || forbiddenHeaders[name] {
+		if !httpsyntax.IsToken(h.Key) || forbiddenHeaders[name] {
 			return errAt(hp+".key", "header "+quote(h.Key)+" cannot be set by a template")
 		}
 		if seen[name] {

@@ -4,6 +4,8 @@ import (
 	"strings"
 
 	"github.com/tidwall/gjson"
+
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/internal/httpsyntax"
 )
 
 // Request is the upstream request being built. It implements security.Target: SetHeader,
@@ -73,7 +75,7 @@ func writeQueryEscaped(sb *strings.Builder, s string, tmp []byte) {
 
 // Header returns the first value of the named header (case-insensitive).
 func (r *Request) Header(name string) (string, bool) {
-	name = lower(name)
+	name = httpsyntax.Lower(name)
 	for _, kv := range r.Headers {
 		if kv[0] == name {
 			return kv[1], true
@@ -84,12 +86,12 @@ func (r *Request) Header(name string) (string, bool) {
 
 // SetHeader replaces every value of the named header with value (appended when absent).
 func (r *Request) SetHeader(name, value string) {
-	r.Headers = setPair(r.Headers, lower(name), value)
+	r.Headers = setPair(r.Headers, httpsyntax.Lower(name), value)
 }
 
 // DelHeader removes every value of the named header.
 func (r *Request) DelHeader(name string) {
-	r.Headers = delPair(r.Headers, lower(name))
+	r.Headers = delPair(r.Headers, httpsyntax.Lower(name))
 }
 
 // SetQuery replaces every value of the query parameter (exact name) with value.

@@ -8,6 +8,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/tidwall/gjson"
+
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/internal/httpsyntax"
 )
 
 // ConvertResponse turns the REST response into a CallToolResult JSON object.
@@ -136,7 +138,7 @@ func mediaType(ct string) string {
 	if i := strings.IndexByte(ct, ';'); i >= 0 {
 		ct = ct[:i]
 	}
-	return lower(strings.TrimSpace(ct))
+	return httpsyntax.Lower(strings.TrimSpace(ct))
 }
 
 // excerpt returns the trimmed body cut to at most max bytes at a UTF-8 boundary, with "…"

@@ -2,6 +2,8 @@ package rest
 
 import (
 	"strings"
+
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/internal/httpsyntax"
 )
 
 type urlState uint8
@@ -97,7 +99,7 @@ func (t *Tool) setURL(r *Request, s string, cc *callCtx) error {
 		if i <= 0 {
 			return callErr("invalid URL: want an absolute http(s) URL or a path starting with /")
 		}
-		scheme := lower(s[:i])
+		scheme := httpsyntax.Lower(s[:i])
 		if scheme != "http" && scheme != "https" {
 			return callErr("invalid URL: scheme must be http or https")
 		}

@@ -3,6 +3,8 @@ package security
 import (
 	"encoding/base64"
 	"strconv"
+
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/internal/httpsyntax"
 )
 
 // SchemeSpec is one server.securitySchemes[] entry as written in the config.
@@ -88,7 +90,7 @@ func compileScheme(spec SchemeSpec, path string, env Env) (*Scheme, error) {
 	}
 	s := &Scheme{id: spec.ID}
 	var err error
-	switch lowerASCII(spec.Type) {
+	switch httpsyntax.Lower(spec.Type) {
 	case "http":
 		err = compileHTTP(s, spec, path)
 	case "apikey":
@@ -118,7 +120,7 @@ func compileHTTP(s *Scheme, spec SchemeSpec, path string) error {
 		return cfgErr(path+".name", "only allowed for type apiKey")
 	}
 	s.in, s.name, s.key, s.where = inHeader, "Authorization", "authorization", "the Authorization header"
-	switch lowerASCII(spec.Scheme) {
+	switch httpsyntax.Lower(spec.Scheme) {
 	case "basic":
 		s.kind, s.desc, s.want = kindBasic, "http:basic", "an HTTP Basic credential"
 	case "bearer":
@@ -141,9 +143,9 @@ func compileAPIKey(s *Scheme, spec SchemeSpec, path string) error {
 		return cfgErr(path+".scheme", "only allowed for type http")
 	}
 	s.kind, s.want, s.name = kindAPIKey, "an API key", spec.Name
-	switch lowerASCII(spec.In) {
+	switch httpsyntax.Lower(spec.In) {
 	case "header":
-		s.in, s.key = inHeader, lowerASCII(spec.Name)
+		s.in, s.key = inHeader, httpsyntax.Lower(spec.Name)
 		s.where = "the " + strconv.Quote(spec.Name) + " header"
 	case "query":
 		s.in, s.key = inQuery, spec.Name
@@ -167,7 +169,7 @@ func checkKeyName(in place, name, key string) string {
 	}
 	switch in {
 	case inHeader:
-		if !allIn(name, &tokenChars) {
+		if !httpsyntax.IsToken(name) {
 			return "must be a valid header name (RFC 9110 token)"
 		}
 		for _, r := range reservedHeaders {
@@ -176,7 +178,7 @@ func checkKeyName(in place, name, key string) string {
 			}
 		}
 	case inCookie:
-		if !allIn(name, &tokenChars) {
+		if !httpsyntax.IsToken(name) {
 			return "must be a valid cookie name (RFC 6265 token)"
 		}
 	default:

@@ -5,9 +5,6 @@ var (
 	token68Chars = charTable(func(c byte) bool { // RFC 9110 token68, without the trailing '='
 		return isAlnum(c) || c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/'
 	})
-	tokenChars = charTable(func(c byte) bool { // RFC 9110 tchar
-		return isAlnum(c) || (c < 0x80 && c != 0 && containsByte("!#$%&'*+-.^_`|~", c))
-	})
 	cookieOctets = charTable(func(c byte) bool { // RFC 6265 cookie-octet
 		return c == 0x21 || (c >= 0x23 && c <= 0x2B) || (c >= 0x2D && c <= 0x3A) ||
 			(c >= 0x3C && c <= 0x5B) || (c >= 0x5D && c <= 0x7E)
@@ -143,17 +140,6 @@ func trimOWS(s string) string {
 		s = s[:len(s)-1]
 	}
 	return s
-}
-
-// lowerASCII lowercases ASCII letters; used at compile time only.
-func lowerASCII(s string) string {
-	b := []byte(s)
-	for i, c := range b {
-		if c >= 'A' && c <= 'Z' {
-			b[i] = c + ('a' - 'A')
-		}
-	}
-	return string(b)
 }
 
 // equalFoldASCII compares s with lower, which must already be lowercase ASCII.
