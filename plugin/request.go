@@ -80,10 +80,17 @@ func onRequestHeaders(ctx wrapper.HttpContext, pc pluginConfig) types.Action {
 	if path := ctx.Path(); strings.IndexByte(path, '?') >= 0 {
 		st.rawQuery = path[strings.IndexByte(path, '?')+1:]
 	}
-	ctx.SetRequestBodyBufferLimit(uint32(limit))
-	ctx.SetResponseBodyBufferLimit(uint32(cfg.Bridge.MaxResponseBytes))
+	setBufferLimits(cfg)
 	ctx.SetContext(stateKey, st)
 	return types.HeaderStopIteration
+}
+
+// setBufferLimits asks the host (Higress) to bound what it buffers for this
+// stream. Plain Envoy has no such property; its own buffer limits apply. The
+// properties are set directly: the wrapper's helpers log each call.
+func setBufferLimits(cfg *config.Config) {
+	_ = proxywasm.SetProperty([]string{"set_decoder_buffer_limit"}, []byte(strconv.Itoa(cfg.Bridge.MaxRequestBytes)))
+	_ = proxywasm.SetProperty([]string{"set_encoder_buffer_limit"}, []byte(strconv.Itoa(cfg.Bridge.MaxResponseBytes)))
 }
 
 func isJSONContentType(ct string) bool {

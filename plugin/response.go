@@ -28,12 +28,20 @@ func onResponseHeaders(ctx wrapper.HttpContext, pc pluginConfig) types.Action {
 	if st == nil || st.call == nil {
 		return types.ActionContinue
 	}
-	status, _ := proxywasm.GetHttpResponseHeader(":status")
-	st.resp.status, _ = strconv.Atoi(status)
-	st.resp.contentType, _ = proxywasm.GetHttpResponseHeader("content-type")
+	headers, _ := proxywasm.GetHttpResponseHeaders()
+	var length string
+	for _, h := range headers {
+		switch h[0] {
+		case ":status":
+			st.resp.status, _ = strconv.Atoi(h[1])
+		case "content-type":
+			st.resp.contentType = h[1]
+		case "content-length":
+			length = h[1]
+		}
+	}
 	// A declared empty body may still end with an empty data frame, which the
 	// wrapper cannot read: answer now rather than never.
-	length, _ := proxywasm.GetHttpResponseHeader("content-length")
 	if !ctx.HasResponseBody() || length == "0" || ctx.IsBinaryResponseBody() {
 		return replyConverted(pc, st, nil, ctx.IsBinaryResponseBody())
 	}
