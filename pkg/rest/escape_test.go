@@ -66,3 +66,42 @@ func TestJSONString(t *testing.T) {
 		assert.Equal(t, want, string(appendJSONString(nil, in)), "%q", in)
 	}
 }
+
+// TestWordNeedsEscape checks the 8-byte skip against the byte table for
+// every byte value in every position, and for random words.
+func TestWordNeedsEscape(t *testing.T) {
+	naive := func(w string) bool {
+		for i := 0; i < len(w); i++ {
+			if jsonClass[w[i]] != 0 {
+				return true
+			}
+		}
+		return false
+	}
+	base := []byte("abcdefgh")
+	for pos := 0; pos < 8; pos++ {
+		for c := 0; c < 256; c++ {
+			w := append([]byte(nil), base...)
+			w[pos] = byte(c)
+			if got, want := wordNeedsEscape(string(w)), naive(string(w)); got != want {
+				t.Fatalf("wordNeedsEscape(%q) = %v, want %v", w, got, want)
+			}
+		}
+	}
+	seed := uint64(0x9E3779B97F4A7C15)
+	for n := 0; n < 200000; n++ {
+		seed ^= seed << 13
+		seed ^= seed >> 7
+		seed ^= seed << 17
+		var w [8]byte
+		for i := range w {
+			w[i] = byte(seed >> (8 * i))
+			if n%2 == 0 { // mostly printable ASCII, where the skip matters
+				w[i] = 0x20 + w[i]%0x5f
+			}
+		}
+		if got, want := wordNeedsEscape(string(w[:])), naive(string(w[:])); got != want {
+			t.Fatalf("wordNeedsEscape(%q) = %v, want %v", w, got, want)
+		}
+	}
+}
