@@ -83,8 +83,8 @@ func diff(a, b *profile, n int) perRequest {
 		d.calls[k] = float64(v-a.calls[k]) / div
 	}
 	for e, v := range b.edges {
-		if isAlloc(e[1]) && !isAlloc(e[0]) {
-			d.allocs[strings.TrimPrefix(e[0], "wasm:")+" -> "+strings.TrimPrefix(e[1], "wasm:runtime.")] += float64(v-a.edges[e]) / div
+		if per := float64(v-a.edges[e]) / div; per >= 0.5 && isAlloc(e[1]) && !isAlloc(e[0]) {
+			d.allocs[strings.TrimPrefix(e[0], "wasm:")+" -> "+strings.TrimPrefix(e[1], "wasm:runtime.")] += per
 		}
 	}
 	d.total = float64(b.total-a.total) / div
