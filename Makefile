@@ -29,6 +29,9 @@ test-plugin: ## plugin tests in Go mode and through the real .wasm; fails if a w
 	@if ! tail -n 5 build/plugin-test.log | grep -qE '^ok'; then tail -n 60 build/plugin-test.log; exit 1; fi
 	@grep -E '^ok|^(PASS|FAIL)$$' build/plugin-test.log | tail -n 2
 
+bench: ## instructions per tools/call through the real .wasm vs a no-op wrapper plugin (valgrind/callgrind)
+	bash bench/run.sh
+
 run: build ## start the demo pet store and the plugin in a local gateway on 127.0.0.1 (Ctrl-C stops)
 	cd e2e && $(GO) run ./cmd/run -wasm ../$(WASM)
 
