@@ -1,8 +1,10 @@
 package rest
 
 import (
+	"encoding/json"
 	"net/url"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 )
@@ -67,41 +69,24 @@ func TestJSONString(t *testing.T) {
 	}
 }
 
-// TestWordNeedsEscape checks the 8-byte skip against the byte table for
-// every byte value in every position, and for random words.
-func TestWordNeedsEscape(t *testing.T) {
-	naive := func(w string) bool {
-		for i := 0; i < len(w); i++ {
-			if jsonClass[w[i]] != 0 {
-				return true
-			}
-		}
-		return false
+// FuzzJSONStringContent: the two-pass escaper writes exactly what the
+// byte-by-byte one writes, and the result is a valid JSON string.
+func FuzzJSONStringContent(f *testing.F) {
+	for _, s := range []string{"", "plain", `{"a":"b\\c"}`, "tab\tnl\n\x00\x1f\x7f", "é€𝄞", "bad\xff\xfe utf8"} {
+		f.Add(s)
 	}
-	base := []byte("abcdefgh")
-	for pos := 0; pos < 8; pos++ {
-		for c := 0; c < 256; c++ {
-			w := append([]byte(nil), base...)
-			w[pos] = byte(c)
-			if got, want := wordNeedsEscape(string(w)), naive(string(w)); got != want {
-				t.Fatalf("wordNeedsEscape(%q) = %v, want %v", w, got, want)
-			}
+	f.Fuzz(func(t *testing.T, s string) {
+		got := appendJSONStringContent([]byte("prefix"), s)
+		want := appendJSONStringInvalid([]byte("prefix"), s)
+		if string(got) != string(want) {
+			t.Fatalf("%q: fast %q, byte-by-byte %q", s, got, want)
 		}
-	}
-	seed := uint64(0x9E3779B97F4A7C15)
-	for n := 0; n < 200000; n++ {
-		seed ^= seed << 13
-		seed ^= seed >> 7
-		seed ^= seed << 17
-		var w [8]byte
-		for i := range w {
-			w[i] = byte(seed >> (8 * i))
-			if n%2 == 0 { // mostly printable ASCII, where the skip matters
-				w[i] = 0x20 + w[i]%0x5f
-			}
+		var back string
+		if err := json.Unmarshal(append(append([]byte{'"'}, got[len("prefix"):]...), '"'), &back); err != nil {
+			t.Fatalf("%q: not a JSON string: %v", s, err)
 		}
-		if got, want := wordNeedsEscape(string(w[:])), naive(string(w[:])); got != want {
-			t.Fatalf("wordNeedsEscape(%q) = %v, want %v", w, got, want)
+		if utf8.ValidString(s) && back != s {
+			t.Fatalf("%q: decodes to %q", s, back)
 		}
-	}
+	})
 }

@@ -2,6 +2,7 @@ package rest
 
 import (
 	"math"
+	"slices"
 	"strconv"
 	"unicode/utf8"
 	"unsafe"
@@ -30,14 +31,79 @@ func appendJSONString(dst []byte, s string) []byte {
 	return append(dst, '"')
 }
 
+// jsonExtra[c] is how many bytes escaping c adds: 1 for '"', '\\' and the
+// control characters with a short escape, 5 for other control characters
+// (\u00XX), 0 for everything else (valid UTF-8 is kept as it is).
+var jsonExtra = func() (t [256]uint8) {
+	for c := 0; c < 0x20; c++ {
+		t[c] = 5
+	}
+	for _, c := range []byte{'"', '\\', '\n', '\r', '\t', '\b', '\f'} {
+		t[c] = 1
+	}
+	return t
+}()
+
 // appendJSONStringContent appends s JSON-escaped, without quotes: quotes, backslashes and
 // control characters are escaped, UTF-8 is kept, invalid UTF-8 becomes U+FFFD.
+//
+// Valid UTF-8 (the common case) takes two tight passes: one sums the bytes the
+// escapes add, one writes into space grown once. Response bodies are JSON, so
+// quotes come every few bytes and per-run appends would dominate.
 func appendJSONStringContent(dst []byte, s string) []byte {
+	if !utf8.ValidString(s) {
+		return appendJSONStringInvalid(dst, s)
+	}
+	extra := 0
+	for i := 0; i < len(s); i++ {
+		extra += int(jsonExtra[s[i]])
+	}
+	if extra == 0 {
+		return append(dst, s...)
+	}
+	n := len(dst)
+	dst = slices.Grow(dst, len(s)+extra)[:n+len(s)+extra]
+	out := dst[n:]
+	j := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch jsonExtra[c] {
+		case 0:
+			out[j] = c
+			j++
+		case 1:
+			out[j], out[j+1] = '\\', shortEscape(c)
+			j += 2
+		default:
+			out[j], out[j+1], out[j+2], out[j+3], out[j+4], out[j+5] = '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF]
+			j += 6
+		}
+	}
+	return dst
+}
+
+// shortEscape is the letter after '\\' for the bytes jsonExtra gives 1.
+func shortEscape(c byte) byte {
+	switch c {
+	case '\n':
+		return 'n'
+	case '\r':
+		return 'r'
+	case '\t':
+		return 't'
+	case '\b':
+		return 'b'
+	case '\f':
+		return 'f'
+	}
+	return c // '"' and '\\'
+}
+
+// appendJSONStringInvalid is appendJSONStringContent for text that is not
+// valid UTF-8: each invalid byte becomes U+FFFD.
+func appendJSONStringInvalid(dst []byte, s string) []byte {
 	start := 0
 	for i := 0; i < len(s); {
-		for i+8 <= len(s) && !wordNeedsEscape(s[i:i+8]) {
-			i += 8
-		}
 		for i < len(s) && jsonClass[s[i]] == 0 {
 			i++
 		}
@@ -63,28 +129,6 @@ func appendJSONStringContent(dst []byte, s string) []byte {
 		i += size
 	}
 	return append(dst, s[start:]...)
-}
-
-// SWAR constants: one byte value repeated in each of the eight bytes of a word.
-const (
-	lsb    = 0x0101010101010101
-	msb    = 0x8080808080808080
-	quotes = '"' * lsb
-	slashs = '\\' * lsb
-)
-
-// wordNeedsEscape reports whether any of the 8 bytes of w (len 8) is a control
-// character, '"', '\\' or a non-ASCII byte: the bytes appendJSONStringContent
-// must look at one by one. Plain text skips 8 bytes per step this way.
-func wordNeedsEscape(w string) bool {
-	x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
-		uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
-	less := (x - 0x20*lsb) & ^x // high bit set where a byte < 0x20 (or >= 0x80 borrow)
-	q := x ^ quotes             // zero byte where '"'
-	b := x ^ slashs             // zero byte where '\\'
-	zq := (q - lsb) & ^q        // high bit set where q has a zero byte
-	zb := (b - lsb) & ^b
-	return (less|zq|zb|x)&msb != 0
 }
 
 func appendEscapedASCII(dst []byte, c byte) []byte {
