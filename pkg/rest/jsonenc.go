@@ -1,7 +1,9 @@
 package rest
 
 import (
+	"encoding/binary"
 	"math"
+	"math/bits"
 	"slices"
 	"strconv"
 	"unicode/utf8"
@@ -31,87 +33,18 @@ func appendJSONString(dst []byte, s string) []byte {
 	return append(dst, '"')
 }
 
-// jsonExtra[c] is how many bytes escaping c adds: 1 for '"', '\\' and the
-// control characters with a short escape, 5 for other control characters
-// (\u00XX), 0 for everything else (valid UTF-8 is kept as it is).
-var jsonExtra = func() (t [256]uint8) {
-	for c := 0; c < 0x20; c++ {
-		t[c] = 5
-	}
-	for _, c := range []byte{'"', '\\', '\n', '\r', '\t', '\b', '\f'} {
-		t[c] = 1
-	}
-	return t
-}()
-
 // appendJSONStringContent appends s JSON-escaped, without quotes: quotes, backslashes and
 // control characters are escaped, UTF-8 is kept, invalid UTF-8 becomes U+FFFD.
 //
-// Valid UTF-8 (the common case) takes two tight passes: one sums the bytes the
-// escapes add, one writes into space grown once. Response bodies are JSON, so
-// quotes come every few bytes and per-run appends would dominate.
+// It copies runs of plain bytes with one append each and finds the next byte
+// to look at eight bytes per step (nextSpecial): response bodies are mostly
+// JSON text, and a per-byte loop in Wasm costs far more than the copy.
 func appendJSONStringContent(dst []byte, s string) []byte {
-	if !utf8.ValidString(s) {
-		return appendJSONStringInvalid(dst, s)
-	}
-	extra := 0
-	for i := 0; i < len(s); i++ {
-		extra += int(jsonExtra[s[i]])
-	}
-	if extra == 0 {
-		return append(dst, s...)
-	}
-	n := len(dst)
-	dst = slices.Grow(dst, len(s)+extra)[:n+len(s)+extra]
-	out := dst[n:]
-	j := 0
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch jsonExtra[c] {
-		case 0:
-			out[j] = c
-			j++
-		case 1:
-			out[j], out[j+1] = '\\', shortEscape(c)
-			j += 2
-		default:
-			out[j], out[j+1], out[j+2], out[j+3], out[j+4], out[j+5] = '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF]
-			j += 6
-		}
-	}
-	return dst
-}
-
-// shortEscape is the letter after '\\' for the bytes jsonExtra gives 1.
-func shortEscape(c byte) byte {
-	switch c {
-	case '\n':
-		return 'n'
-	case '\r':
-		return 'r'
-	case '\t':
-		return 't'
-	case '\b':
-		return 'b'
-	case '\f':
-		return 'f'
-	}
-	return c // '"' and '\\'
-}
-
-// appendJSONStringInvalid is appendJSONStringContent for text that is not
-// valid UTF-8: each invalid byte becomes U+FFFD.
-func appendJSONStringInvalid(dst []byte, s string) []byte {
+	dst = slices.Grow(dst, len(s)+len(s)>>3+8)
 	start := 0
-	for i := 0; i < len(s); {
-		for i < len(s) && jsonClass[s[i]] == 0 {
-			i++
-		}
-		if i >= len(s) {
-			break
-		}
+	for i := nextSpecial(s, 0); i < len(s); i = nextSpecial(s, i) {
 		c := s[i]
-		if jsonClass[c] == 1 {
+		if c < utf8.RuneSelf {
 			dst = append(dst, s[start:i]...)
 			dst = appendEscapedASCII(dst, c)
 			i++
@@ -129,6 +62,39 @@ func appendJSONStringInvalid(dst []byte, s string) []byte {
 		i += size
 	}
 	return append(dst, s[start:]...)
+}
+
+// SWAR constants: a byte value repeated in each byte of a 64-bit word.
+const (
+	lsb         = 0x0101010101010101
+	msb         = 0x8080808080808080
+	quotes      = '"' * lsb
+	backslashes = '\\' * lsb
+)
+
+// nextSpecial returns the index of the first byte at or after i that is a
+// control character, '"', '\\' or non-ASCII, or len(s).
+func nextSpecial(s string, i int) int {
+	b := unsafe.Slice(unsafe.StringData(s), len(s))
+	for ; i+8 <= len(b); i += 8 {
+		if m := specialBytes(binary.LittleEndian.Uint64(b[i : i+8])); m != 0 {
+			return i + bits.TrailingZeros64(m)>>3
+		}
+	}
+	for ; i < len(b); i++ {
+		if jsonClass[b[i]] != 0 {
+			return i
+		}
+	}
+	return len(b)
+}
+
+// specialBytes sets the high bit of each byte of x that is < 0x20, '"', '\\'
+// or >= 0x80. Bits above the lowest flagged byte may be false positives
+// (borrows), the lowest one is exact, which is all nextSpecial uses.
+func specialBytes(x uint64) uint64 {
+	q, bs := x^quotes, x^backslashes
+	return ((x-0x20*lsb)&^x | (q-lsb)&^q | (bs-lsb)&^bs | x) & msb
 }
 
 func appendEscapedASCII(dst []byte, c byte) []byte {
