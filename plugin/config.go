@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"os"
+	"strconv"
 
 	"github.com/higress-group/proxy-wasm-go-sdk/proxywasm"
 	"github.com/higress-group/proxy-wasm-go-sdk/proxywasm/types"
@@ -21,6 +22,9 @@ const pluginName = "mcp-rest-bridge"
 type pluginConfig struct {
 	cfg    *config.Config
 	server *mcp.Server
+	// decoderLimit and encoderLimit are the buffer limits as the host
+	// property wants them, formatted once.
+	decoderLimit, encoderLimit []byte
 }
 
 // errConfigNotJSON is returned before the wrapper sees a configuration that is
@@ -56,5 +60,7 @@ func parseConfig(data []byte, pc *pluginConfig) error {
 		return err
 	}
 	pc.cfg, pc.server = cfg, server
+	pc.decoderLimit = []byte(strconv.Itoa(cfg.Bridge.MaxRequestBytes))
+	pc.encoderLimit = []byte(strconv.Itoa(cfg.Bridge.MaxResponseBytes))
 	return nil
 }

@@ -80,7 +80,7 @@ func onRequestHeaders(ctx wrapper.HttpContext, pc pluginConfig) types.Action {
 	if path := ctx.Path(); strings.IndexByte(path, '?') >= 0 {
 		st.rawQuery = path[strings.IndexByte(path, '?')+1:]
 	}
-	setBufferLimits(cfg)
+	setBufferLimits(pc)
 	ctx.SetContext(stateKey, st)
 	return types.HeaderStopIteration
 }
@@ -88,10 +88,15 @@ func onRequestHeaders(ctx wrapper.HttpContext, pc pluginConfig) types.Action {
 // setBufferLimits asks the host (Higress) to bound what it buffers for this
 // stream. Plain Envoy has no such property; its own buffer limits apply. The
 // properties are set directly: the wrapper's helpers log each call.
-func setBufferLimits(cfg *config.Config) {
-	_ = proxywasm.SetProperty([]string{"set_decoder_buffer_limit"}, []byte(strconv.Itoa(cfg.Bridge.MaxRequestBytes)))
-	_ = proxywasm.SetProperty([]string{"set_encoder_buffer_limit"}, []byte(strconv.Itoa(cfg.Bridge.MaxResponseBytes)))
+func setBufferLimits(pc pluginConfig) {
+	_ = proxywasm.SetProperty(decoderLimitProperty, pc.decoderLimit)
+	_ = proxywasm.SetProperty(encoderLimitProperty, pc.encoderLimit)
 }
+
+var (
+	decoderLimitProperty = []string{"set_decoder_buffer_limit"}
+	encoderLimitProperty = []string{"set_encoder_buffer_limit"}
+)
 
 func isJSONContentType(ct string) bool {
 	if i := strings.IndexByte(ct, ';'); i >= 0 {
