@@ -35,6 +35,8 @@ calls=` + calls + ` 0
 * 900
 fn=(3)
 0 30
+fn=(4) 0x0000000052000010'2
+0 1
 
 totals: ` + mallocSelf + `0
 `
@@ -56,7 +58,7 @@ func TestParseAndDiff(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantSelf := map[string]int64{"reflect.Value.call": 150, "wasm:runtime.mallocgc": 1000, "host:env.proxy_get_header_map_value": 30}
+	wantSelf := map[string]int64{"reflect.Value.call": 150, "wasm:runtime.mallocgc": 1000, "host:env.proxy_get_header_map_value": 31}
 	if !reflect.DeepEqual(a.self, wantSelf) {
 		t.Errorf("self = %v, want %v", a.self, wantSelf)
 	}
@@ -67,7 +69,7 @@ func TestParseAndDiff(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := diff(a, b, 2) // 3N - N over 2N = 4 requests
+	d := diff(a, b, 4) // the second run counted 4 requests more
 	if d.self["wasm:runtime.mallocgc"] != 1000 || d.calls["host:env.proxy_get_header_map_value"] != 2 || d.total != 10000 {
 		t.Errorf("per request: malloc %v, host calls %v, total %v; want 1000, 2, 10000",
 			d.self["wasm:runtime.mallocgc"], d.calls["host:env.proxy_get_header_map_value"], d.total)

@@ -1,10 +1,12 @@
-// Command cgprof turns two callgrind profiles of the bench driver (N and 3N
-// requests in one plugin instance) into a per-request profile: exclusive
-// instructions by function, and host calls by name, from (3N - N) / 2N, so
-// start-up cancels. JIT-compiled wasm code, which callgrind only knows as
-// addresses, is named from the symbol tables the driver writes (-symbols).
+// Command cgprof turns two callgrind profiles of the bench driver (a shorter
+// and a longer run of one plugin instance) into a per-request profile:
+// exclusive instructions by function, host calls by name and allocation
+// sites, from (long - short) / W where W is the number of requests the long
+// run counted more, so start-up cancels. JIT-compiled wasm code, which
+// callgrind only knows as addresses, is named from the symbol tables the
+// driver writes (-symbols).
 //
-//	cgprof -n 200 -top 40 N.out N.sym 3N.out 3N.sym
+//	cgprof -window 1200 -top 40 short.out short.sym long.out long.sym
 //
 // With -annotate DIR it also writes the 3N profile with wasm function names
 // filled in (DIR/callgrind.sym.out), for callgrind_annotate.
@@ -21,21 +23,21 @@ import (
 )
 
 func main() {
-	n := flag.Int("n", 0, "N: requests in the first profile (the second has 3N)")
+	window := flag.Int("window", 0, "requests the second profile counted more than the first (2N for N and 3N)")
 	top := flag.Int("top", 40, "functions to list")
 	annotate := flag.String("annotate", "", "directory for the symbolized 3N profile (callgrind.sym.out)")
 	flag.Parse()
-	if *n < 1 || flag.NArg() != 4 {
-		fmt.Fprintln(os.Stderr, "usage: cgprof -n N [-top K] [-annotate DIR] N.out N.sym 3N.out 3N.sym")
+	if *window < 1 || flag.NArg() != 4 {
+		fmt.Fprintln(os.Stderr, "usage: cgprof -window W [-top K] [-annotate DIR] short.out short.sym long.out long.sym")
 		os.Exit(2)
 	}
-	if err := run(*n, *top, *annotate, flag.Args()); err != nil {
+	if err := run(*window, *top, *annotate, flag.Args()); err != nil {
 		fmt.Fprintln(os.Stderr, "cgprof:", err)
 		os.Exit(1)
 	}
 }
 
-func run(n, top int, annotate string, args []string) error {
+func run(window, top int, annotate string, args []string) error {
 	var profs [2]*profile
 	for i := range profs {
 		syms, err := loadSymbols(args[2*i+1])
@@ -56,7 +58,7 @@ func run(n, top int, annotate string, args []string) error {
 			}
 		}
 	}
-	report(os.Stdout, diff(profs[0], profs[1], n), top)
+	report(os.Stdout, diff(profs[0], profs[1], window), top)
 	return nil
 }
 
@@ -68,9 +70,9 @@ type perRequest struct {
 	total  float64
 }
 
-func diff(a, b *profile, n int) perRequest {
+func diff(a, b *profile, window int) perRequest {
 	d := perRequest{self: map[string]float64{}, calls: map[string]float64{}, allocs: map[string]float64{}}
-	div := float64(2 * n)
+	div := float64(window)
 	for k, v := range b.self {
 		d.self[k] = float64(v-a.self[k]) / div
 	}

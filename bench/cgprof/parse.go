@@ -150,6 +150,9 @@ type sym struct {
 // name returns "wasm:<function>" for an address inside JIT-compiled guest code,
 // the bare symbol for wazero's trampolines, else s.
 func (t *symtab) name(s string) string {
+	if i := strings.LastIndexByte(s, '\''); i > 0 && isDigits(s[i+1:]) {
+		s = s[:i] // callgrind's recursion level ("f'2"): count it as f
+	}
 	if !strings.HasPrefix(s, "0x") {
 		return s
 	}
@@ -165,4 +168,13 @@ func (t *symtab) name(s string) string {
 		return "wasm:" + t.names[i]
 	}
 	return s
+}
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
 }

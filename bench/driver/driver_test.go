@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"log"
 	"os"
@@ -60,6 +61,11 @@ func TestDriverNoop(t *testing.T) {
 	if testing.Short() || raceEnabled {
 		return
 	}
+	checkSymbols(t, syms)
+}
+
+func checkSymbols(t *testing.T, syms string) {
+	t.Helper()
 	raw, err := os.ReadFile(syms)
 	if err != nil {
 		t.Fatal(err)
@@ -68,6 +74,32 @@ func TestDriverNoop(t *testing.T) {
 		if !strings.Contains(string(raw), want) {
 			t.Errorf("symbol table lacks %q", strings.TrimSpace(want))
 		}
+	}
+}
+
+// TestDriverAlignGC: with -align-gc the counted cycles run on to the end of a
+// GC cycle of the plugin, and the driver says how many there were.
+func TestDriverAlignGC(t *testing.T) {
+	if testing.Short() || raceEnabled {
+		t.Skip("runs ~2000 cycles through the compiled module; make bench runs it")
+	}
+	wasm := buildNoop(t)
+	o, err := parseFlags([]string{"-wasm", wasm, "-config", "../config.json", "-expect", "noop", "-n", "3",
+		"-warmup", "5", "-align-gc", "-cache", t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := run(o, &out); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(lines) != 2 || lines[1] != "wasm GC cycles in the counted cycles: 1" {
+		t.Fatalf("output %q, want the ok line and exactly one GC cycle", out.String())
+	}
+	var n int
+	if _, err := fmt.Sscanf(lines[0], "ok: %d noop cycles", &n); err != nil || n <= 3 {
+		t.Fatalf("ok line %q: want more than the 3 requested cycles (extended to a GC end)", lines[0])
 	}
 }
 
@@ -98,6 +130,8 @@ func TestParseFlags(t *testing.T) {
 		{[]string{"-wasm", "x", "-scenario", "oauth"}, `driver: unknown -scenario "oauth" (want apikey, passthrough)`},
 		{[]string{"-wasm", "x", "-runtime", "interpreter", "-symbols", "s"}, "driver: -symbols needs -runtime compiler"},
 		{[]string{"-wasm", "x", "-log-level", "6"}, "driver: -log-level must be 0..5"},
+		{[]string{"-wasm", "x", "-clock", "slow"}, `driver: -clock must be real or fake, not "slow"`},
+		{[]string{"-wasm", "x", "-warmup", "-1"}, "driver: -warmup must not be negative"},
 	}
 	for _, tt := range tests {
 		_, err := parseFlags(tt.args)

@@ -24,57 +24,70 @@ type outcome struct {
 }
 
 func run(o *options, out io.Writer) error {
+	vm, host, reset, err := start(o)
+	if err != nil {
+		return err
+	}
+	defer vm.Close()
+	defer reset()
+	sc := scenarios[o.scenario]
+	fx := newFixtures(sc)
+	l := &loop{o: o, vm: vm, host: host, fx: fx, verify: verifier(o.expect, sc, fx), out: out}
+	if err := l.warmUp(); err != nil {
+		return err
+	}
+	gc0 := vm.gcCycles()
+	n, err := l.counted()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "ok: %d %s cycles (%s, scenario %s, wazero %s) through %s\n",
+		n, o.expect, sc.tool, o.scenario, o.vm.runtime, o.wasm)
+	if o.vm.alignGC {
+		fmt.Fprintf(out, "wasm GC cycles in the counted cycles: %d\n", vm.gcCycles()-gc0)
+	}
+	return nil
+}
+
+// start loads the module into a fresh host emulator and starts VM and plugin.
+func start(o *options) (*wasmVM, proxytest.HostEmulator, func(), error) {
 	wasm, err := os.ReadFile(o.wasm)
 	if err != nil {
-		return fmt.Errorf("driver: %w", err)
+		return nil, nil, nil, fmt.Errorf("driver: %w", err)
 	}
 	cfg, err := os.ReadFile(o.config)
 	if err != nil {
-		return fmt.Errorf("driver: %w", err)
+		return nil, nil, nil, fmt.Errorf("driver: %w", err)
 	}
 	vm, err := newVM(wasm, o.vm)
 	if err != nil {
-		return fmt.Errorf("driver: load %s: %w", o.wasm, err)
+		return nil, nil, nil, fmt.Errorf("driver: load %s: %w", o.wasm, err)
 	}
-	defer vm.Close()
 	if o.symbols != "" {
 		if err := saveSymbols(o.symbols, vm); err != nil {
-			return err
+			vm.Close()
+			return nil, nil, nil, err
 		}
 	}
-
 	host, reset := proxytest.NewHostEmulator(proxytest.NewEmulatorOption().
 		WithVMContext(vm).
 		WithPluginConfiguration(cfg).
 		WithProperty([]string{"route_name"}, []byte("mcp-petstore")).
 		WithProperty([]string{"cluster_name"}, []byte("outbound|80||petstore.internal")))
-	defer reset()
 	level := make([]byte, 4)
 	binary.LittleEndian.PutUint32(level, uint32(o.logLevel))
 	host.RegisterForeignFunction("get_log_level", func([]byte) []byte { return level })
-
 	if !host.StartVM() {
-		return fmt.Errorf("driver: proxy_on_vm_start failed%s", hostLogs(host))
+		err = fmt.Errorf("driver: proxy_on_vm_start failed%s", hostLogs(host))
+	} else if !host.StartPlugin() {
+		err = fmt.Errorf("driver: plugin start failed with %s%s", o.config, hostLogs(host))
 	}
-	if !host.StartPlugin() {
-		return fmt.Errorf("driver: plugin start failed with %s%s", o.config, hostLogs(host))
+	if err != nil {
+		reset()
+		vm.Close()
+		return nil, nil, nil, err
 	}
-
-	sc := scenarios[o.scenario]
-	fx := newFixtures(sc)
-	verify := verifier(o.expect, sc, fx)
-	for i := 1; i <= o.n; i++ {
-		res := cycle(host, fx)
-		if o.check || i == 1 || i == o.n {
-			if err := verify(res); err != nil {
-				return fmt.Errorf("driver: cycle %d of %d (-expect %s, -scenario %s): %w%s",
-					i, o.n, o.expect, o.scenario, err, hostLogs(host))
-			}
-		}
-	}
-	fmt.Fprintf(out, "ok: %d %s cycles (%s, scenario %s, wazero %s) through %s\n",
-		o.n, o.expect, sc.tool, o.scenario, o.vm.runtime, o.wasm)
-	return nil
+	return vm, host, reset, nil
 }
 
 // cycle replays one full exchange on a fresh HTTP context, as Envoy would.
@@ -123,4 +136,82 @@ func saveSymbols(path string, vm *wasmVM) error {
 		return fmt.Errorf("driver: %w", err)
 	}
 	return f.Close()
+}
+
+// loop replays the exchange and checks outcomes.
+type loop struct {
+	o      *options
+	vm     *wasmVM
+	host   proxytest.HostEmulator
+	fx     fixtures
+	verify func(outcome) error
+	out    io.Writer
+}
+
+// maxAlign bounds the cycles spent waiting for the plugin's next GC cycle.
+const maxAlign = 20000
+
+// warmUp runs o.warmup cycles (checking the first), then with -align-gc runs
+// on until a GC cycle of the plugin ends, so that counting starts where one
+// GC period starts. Both runs of a pair do exactly this, so it cancels.
+func (l *loop) warmUp() error {
+	for i := 1; i <= l.o.warmup; i++ {
+		if err := l.step(i == 1, fmt.Sprintf("warm-up cycle %d", i)); err != nil {
+			return err
+		}
+	}
+	return l.untilGC("warm-up")
+}
+
+// counted runs the n counted cycles (with -align-gc: and on to the end of the
+// GC cycle in progress) and returns how many it ran.
+func (l *loop) counted() (int, error) {
+	n := l.o.n
+	for i := 1; i <= n; i++ {
+		if err := l.step(l.o.check || i == 1 || i == n, fmt.Sprintf("cycle %d of %d", i, n)); err != nil {
+			return 0, err
+		}
+		if l.o.memory && (i == 1 || i == n) {
+			fmt.Fprintf(l.out, "wasm memory after cycle %d: %d KiB\n", i, l.vm.mod.Memory().Size()/1024)
+		}
+	}
+	before := l.vm.gcCycles()
+	extra := 0
+	for l.o.vm.alignGC && l.vm.gcCycles() == before {
+		if extra++; extra > maxAlign {
+			return 0, fmt.Errorf("driver: no wasm GC cycle ended within %d cycles after the counted ones", maxAlign)
+		}
+		if err := l.step(l.o.check, fmt.Sprintf("alignment cycle %d", extra)); err != nil {
+			return 0, err
+		}
+	}
+	return n + extra, nil
+}
+
+func (l *loop) untilGC(what string) error {
+	if !l.o.vm.alignGC {
+		return nil
+	}
+	before := l.vm.gcCycles()
+	for i := 1; l.vm.gcCycles() == before; i++ {
+		if i > maxAlign {
+			return fmt.Errorf("driver: no wasm GC cycle ended within %d cycles after %s", maxAlign, what)
+		}
+		if err := l.step(false, ""); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// step runs one cycle and checks its outcome when asked to.
+func (l *loop) step(check bool, what string) error {
+	res := cycle(l.host, l.fx)
+	if !check {
+		return nil
+	}
+	if err := l.verify(res); err != nil {
+		return fmt.Errorf("driver: %s (-expect %s, -scenario %s): %w%s", what, l.o.expect, l.o.scenario, err, hostLogs(l.host))
+	}
+	return nil
 }

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	_ "unsafe" // go:linkname
@@ -27,6 +29,8 @@ type vmOptions struct {
 	runtime  string   // "compiler" or "interpreter"
 	cacheDir string   // compiler only: on-disk compilation cache ("" = none)
 	env      []string // KEY=VALUE pairs for the module's environment (Envoy vm_config.environment_variables)
+	clock    string   // "real" (as in Envoy) or "fake" (wazero's default: +1 ms per reading)
+	alignGC  bool     // run the guest with GODEBUG=gctrace=1 and count its GC cycles
 }
 
 // wasmVM implements types.VMContext, types.PluginContext and types.HttpContext
@@ -37,6 +41,33 @@ type wasmVM struct {
 	mod      api.Module
 	exports  map[string]api.Function
 	pluginID uint64
+	gc       *gcCounter
+}
+
+func (v *wasmVM) gcCycles() int { return v.gc.cycles }
+
+// gcCounter counts the guest's gctrace lines ("gc 12 @3.4s ...": one per
+// finished GC cycle) and passes anything else on. The Go runtime prints a
+// line in pieces, so it tracks where lines start.
+type gcCounter struct {
+	pass      io.Writer
+	lineStart bool
+	inTrace   bool
+	cycles    int
+}
+
+func (c *gcCounter) Write(p []byte) (int, error) {
+	if c.lineStart {
+		c.inTrace = bytes.HasPrefix(p, []byte("gc "))
+		if c.inTrace {
+			c.cycles++
+		}
+	}
+	c.lineStart = len(p) > 0 && p[len(p)-1] == '\n'
+	if !c.inTrace {
+		return c.pass.Write(p)
+	}
+	return len(p), nil
 }
 
 func newVM(wasm []byte, o vmOptions) (*wasmVM, error) {
@@ -66,6 +97,13 @@ func newVM(wasm []byte, o vmOptions) (*wasmVM, error) {
 		WithStartFunctions("_initialize", "_start", "main").
 		WithStdout(os.Stderr).
 		WithStderr(os.Stderr)
+	gc := &gcCounter{pass: os.Stderr, lineStart: true}
+	if o.alignGC {
+		mc = mc.WithStderr(gc).WithEnv("GODEBUG", "gctrace=1")
+	}
+	if o.clock == "real" {
+		mc = mc.WithSysWalltime().WithSysNanotime().WithSysNanosleep()
+	}
 	for _, kv := range o.env {
 		k, v, _ := strings.Cut(kv, "=")
 		mc = mc.WithEnv(k, v)
@@ -74,7 +112,7 @@ func newVM(wasm []byte, o vmOptions) (*wasmVM, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &wasmVM{ctx: ctx, runtime: r, mod: mod, exports: map[string]api.Function{}}, nil
+	return &wasmVM{ctx: ctx, runtime: r, mod: mod, exports: map[string]api.Function{}, gc: gc}, nil
 }
 
 func (v *wasmVM) Close() error { return v.runtime.Close(v.ctx) }
@@ -158,4 +196,13 @@ func (h *wasmHTTP) OnHttpResponseBody(n int, eos bool) types.Action {
 func (h *wasmHTTP) OnHttpResponseTrailers(n int) types.Action {
 	return h.action("proxy_on_response_trailers", uint64(n))
 }
-func (h *wasmHTTP) OnHttpStreamDone() { h.vm.call("proxy_on_log", h.id) }
+
+// OnHttpStreamDone is where proxytest ends a stream (CompleteHttpContext). Envoy
+// then calls proxy_on_log, proxy_on_done and proxy_on_delete; proxytest's own
+// wasm wrapper stops after proxy_on_log, so the guest never drops its per-stream
+// state and the plugin's heap (and its GC work) grows with every request.
+func (h *wasmHTTP) OnHttpStreamDone() {
+	h.vm.call("proxy_on_log", h.id)
+	h.vm.call("proxy_on_done", h.id)
+	h.vm.call("proxy_on_delete", h.id)
+}
