@@ -130,7 +130,7 @@ func TestParseFlags(t *testing.T) {
 		{[]string{"-wasm", "x", "-scenario", "oauth"}, `driver: unknown -scenario "oauth" (want apikey, passthrough)`},
 		{[]string{"-wasm", "x", "-runtime", "interpreter", "-symbols", "s"}, "driver: -symbols needs -runtime compiler"},
 		{[]string{"-wasm", "x", "-log-level", "6"}, "driver: -log-level must be 0..5"},
-		{[]string{"-wasm", "x", "-clock", "slow"}, `driver: -clock must be real or fake, not "slow"`},
+		{[]string{"-wasm", "x", "-clock", "slow"}, `driver: -clock must be virtual, real or fake, not "slow"`},
 		{[]string{"-wasm", "x", "-warmup", "-1"}, "driver: -warmup must not be negative"},
 	}
 	for _, tt := range tests {

@@ -49,7 +49,8 @@ func parseFlags(args []string) (*options, error) {
 	fs.StringVar(&o.expect, "expect", "bridge", "what the plugin must do: bridge (rewrite + tools/call result) or noop (pass through)")
 	fs.StringVar(&o.scenario, "scenario", "apikey", "request scenario: "+scenarioNames())
 	fs.StringVar(&o.vm.runtime, "runtime", "compiler", "wazero engine: compiler or interpreter")
-	fs.StringVar(&o.vm.clock, "clock", "real", "guest clock: real (as Envoy gives it) or fake (wazero's default, +1 ms per reading)")
+	fs.StringVar(&o.vm.clock, "clock", "virtual", "guest clock: virtual (stands still during a request, +100µs between requests;\n"+
+		"deterministic), real, or fake (wazero's default, +1 ms per reading)")
 	fs.StringVar(&o.vm.cacheDir, "cache", "", "compiler: wazero compilation cache directory (compile once natively, reuse under callgrind)")
 	fs.Func("env", "KEY=VALUE for the module's environment (Envoy vm_config.environment_variables); repeatable", func(s string) error {
 		if !strings.Contains(s, "=") {
@@ -83,8 +84,8 @@ func parseFlags(args []string) (*options, error) {
 		return nil, fmt.Errorf("driver: -expect must be bridge or noop, not %q", o.expect)
 	case o.vm.runtime != "compiler" && o.vm.runtime != "interpreter":
 		return nil, fmt.Errorf("driver: -runtime must be compiler or interpreter, not %q", o.vm.runtime)
-	case o.vm.clock != "real" && o.vm.clock != "fake":
-		return nil, fmt.Errorf("driver: -clock must be real or fake, not %q", o.vm.clock)
+	case o.vm.clock != "virtual" && o.vm.clock != "real" && o.vm.clock != "fake":
+		return nil, fmt.Errorf("driver: -clock must be virtual, real or fake, not %q", o.vm.clock)
 	case o.logLevel > 5:
 		return nil, fmt.Errorf("driver: -log-level must be 0..5")
 	}

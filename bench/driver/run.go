@@ -206,6 +206,7 @@ func (l *loop) untilGC(what string) error {
 
 // step runs one cycle and checks its outcome when asked to.
 func (l *loop) step(check bool, what string) error {
+	l.vm.clock.tick()
 	res := cycle(l.host, l.fx)
 	if !check {
 		return nil
