@@ -17,6 +17,9 @@ import (
 
 const pluginName = "mcp-rest-bridge"
 
+// envoyDefaultBufferLimit is Envoy's default per-connection buffer limit.
+const envoyDefaultBufferLimit = 1 << 20
+
 // pluginConfig is what the wrapper stores per rule; it points at the
 // immutable, pre-compiled configuration.
 type pluginConfig struct {
@@ -60,7 +63,9 @@ func parseConfig(data []byte, pc *pluginConfig) error {
 		return err
 	}
 	pc.cfg, pc.server = cfg, server
-	pc.decoderLimit = []byte(strconv.Itoa(cfg.Bridge.MaxRequestBytes))
+	if cfg.Bridge.MaxRequestBytes != envoyDefaultBufferLimit {
+		pc.decoderLimit = []byte(strconv.Itoa(cfg.Bridge.MaxRequestBytes))
+	}
 	pc.encoderLimit = []byte(strconv.Itoa(cfg.Bridge.MaxResponseBytes))
 	return nil
 }

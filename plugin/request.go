@@ -86,10 +86,13 @@ func onRequestHeaders(ctx wrapper.HttpContext, pc pluginConfig) types.Action {
 }
 
 // setBufferLimits asks the host (Higress) to bound what it buffers for this
-// stream. Plain Envoy has no such property; its own buffer limits apply. The
+// stream. The request limit is only sent when it differs from Envoy's default
+// buffer limit (1 MiB): the plugin enforces it itself either way. Plain Envoy has no such property; its own buffer limits apply. The
 // properties are set directly: the wrapper's helpers log each call.
 func setBufferLimits(pc pluginConfig) {
-	_ = proxywasm.SetProperty(decoderLimitProperty, pc.decoderLimit)
+	if pc.decoderLimit != nil {
+		_ = proxywasm.SetProperty(decoderLimitProperty, pc.decoderLimit)
+	}
 	_ = proxywasm.SetProperty(encoderLimitProperty, pc.encoderLimit)
 }
 

@@ -11,10 +11,6 @@ import (
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/internal/httpsyntax"
 )
 
-// tracingHeaders are the only client headers BuildRequest copies upstream.
-var tracingHeaders = [...]string{"traceparent", "tracestate", "x-request-id", "x-b3-traceid",
-	"x-b3-spanid", "x-b3-parentspanid", "x-b3-sampled", "x-b3-flags", "b3"}
-
 // SourceAddressHeader is a pseudo client header the plugin may add to clientHeaders (the
 // downstream peer address, from the "source.address" property) for tools whose templates call
 // getSocketIP or getRealIP; see Tool.UsesClientAddress.
@@ -125,14 +121,22 @@ func copyTracing(r *Request, client [][2]string) {
 	}
 }
 
+// isTracingHeader reports whether name is one of the only client headers
+// BuildRequest copies upstream. Hosts deliver lower-case names, so the common
+// case costs a first-byte test and one switch, with no allocation.
 func isTracingHeader(name string) bool {
 	if len(name) < 2 || len(name) > 17 {
 		return false
 	}
-	for _, h := range tracingHeaders {
-		if len(h) == len(name) && strings.EqualFold(h, name) {
-			return true
-		}
+	switch name[0] | 0x20 {
+	case 't', 'x', 'b':
+	default:
+		return false
+	}
+	switch httpsyntax.Lower(name) {
+	case "traceparent", "tracestate", "x-request-id", "x-b3-traceid", "x-b3-spanid",
+		"x-b3-parentspanid", "x-b3-sampled", "x-b3-flags", "b3":
+		return true
 	}
 	return false
 }

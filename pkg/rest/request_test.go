@@ -67,3 +67,16 @@ func TestURI(t *testing.T) {
 	assert.Equal(t, "/a%20b?q=a+b%26c%3Dd%2F%C3%A9&=&k%2B=~-._", r.URI())
 	assert.Equal(t, "/x", (&Request{Path: "/x"}).URI())
 }
+
+func TestIsTracingHeader(t *testing.T) {
+	for name, want := range map[string]bool{
+		"traceparent": true, "TraceParent": true, "tracestate": true, "x-request-id": true, "X-B3-Flags": true,
+		"x-b3-parentspanid": true, "b3": true, "B3": true,
+		"x-b3": false, "b3x": false, "authorization": false, "x-api-key": false, "cookie": false, "t": false,
+		"x-b3-parentspanidx": false, "": false,
+	} {
+		if got := isTracingHeader(name); got != want {
+			t.Errorf("isTracingHeader(%q) = %v, want %v", name, got, want)
+		}
+	}
+}
