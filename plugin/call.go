@@ -29,12 +29,12 @@ func startToolCall(pc pluginConfig, st *requestState, call *mcp.Call) types.Acti
 	}
 	source, err := tool.Policy.Apply(security.Inbound{Headers: st.clientHeaders, RawQuery: st.rawQuery}, req)
 	if err != nil {
+		msg, reason := "credential refused", reasonCredential
 		var se *security.Error
-		msg := "credential refused"
 		if errors.As(err, &se) {
-			msg = se.Msg
+			msg, reason = se.Msg, se.Reason
 		}
-		return replyJSON(200, reasonCredential, mcp.ErrorResponse(call.ID, mcp.CodeCredentialRefused, msg, nil))
+		return replyJSON(200, reason, mcp.ErrorResponse(call.ID, mcp.CodeCredentialRefused, msg, nil))
 	}
 	log.Debugf("mcp-rest-bridge: tools/call %s: credential source %s", tool.Rest.Name(), source)
 	if err := rewriteRequest(st, req); err != nil {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -153,6 +154,10 @@ func groupCredentialRefusals(t *testing.T) {
 				require.Equal(t, uint32(200), lr.StatusCode)
 				require.Equal(t, `"r1"`, jsonField(t, lr.Data, "id").Raw)
 				require.Equal(t, int64(-31001), jsonField(t, lr.Data, "error.code").Int())
+				require.Contains(t, []string{"mcp-rest.missing-credential", "mcp-rest.malformed-credential"}, lr.StatusCodeDetail)
+				if strings.HasPrefix(tc.name, "missing") {
+					require.Equal(t, "mcp-rest.missing-credential", lr.StatusCodeDetail)
+				}
 				msg := jsonField(t, lr.Data, "error.message").String()
 				require.Contains(t, msg, tc.reason)
 				require.Contains(t, msg, tc.tool)
