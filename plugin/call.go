@@ -17,13 +17,14 @@ import (
 // local reply: no request goes upstream unless all of it succeeded.
 func startToolCall(pc pluginConfig, st *requestState, call *mcp.Call) types.Action {
 	tool := pc.cfg.Tools[call.ToolIndex]
-	if err := tool.Rest.ValidateArgs(call.Arguments); err != nil {
+	req := &st.upstream
+	// The arguments are resolved once, here, and BuildRequest reuses them from req.
+	if err := tool.Rest.ValidateArgsInto(call.Arguments, req); err != nil {
 		return replyToolResult(pc, call, rest.ErrorResult(err.Error()))
 	}
 	if !tool.Rest.HasUpstream() {
 		return replyToolResult(pc, call, tool.Rest.LocalResult(call.Arguments))
 	}
-	req := &st.upstream
 	if err := tool.Rest.BuildRequest(call.Arguments, st.clientHeaders, req); err != nil {
 		return replyToolResult(pc, call, rest.ErrorResult(err.Error()))
 	}

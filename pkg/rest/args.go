@@ -92,11 +92,23 @@ type arg struct {
 // args, else its default, else an empty Result. JSON null counts as absent. Values given as
 // strings for integer, number and boolean args are converted as Higress converts them.
 func (t *Tool) resolveArgs(args gjson.Result, vals []gjson.Result) []gjson.Result {
-	vals = vals[:0]
-	for range t.args {
-		vals = append(vals, gjson.Result{})
+	vals = t.givenArgs(args, vals)
+	t.applyDefaults(vals)
+	return vals
+}
+
+// givenArgs fills vals[i] with the first non-null occurrence of t.args[i]'s key in args,
+// coerced (see coerce), else an empty Result. It walks args once; vals is reused when it has
+// room for every arg.
+func (t *Tool) givenArgs(args gjson.Result, vals []gjson.Result) []gjson.Result {
+	n := len(t.args)
+	if cap(vals) < n {
+		vals = make([]gjson.Result, n)
+	} else {
+		vals = vals[:n]
+		clear(vals)
 	}
-	if args.IsObject() && len(t.args) > 0 {
+	if n > 0 && args.IsObject() {
 		args.ForEach(func(k, v gjson.Result) bool {
 			if i := t.argIndex(k.Str); i >= 0 && !vals[i].Exists() && v.Type != gjson.Null {
 				vals[i] = coerce(v, t.args[i].typ)
@@ -104,12 +116,16 @@ func (t *Tool) resolveArgs(args gjson.Result, vals []gjson.Result) []gjson.Resul
 			return true
 		})
 	}
+	return vals
+}
+
+// applyDefaults puts each absent arg's default (if any) into vals.
+func (t *Tool) applyDefaults(vals []gjson.Result) {
 	for i := range t.args {
 		if !vals[i].Exists() {
 			vals[i] = t.args[i].def
 		}
 	}
-	return vals
 }
 
 func (t *Tool) argIndex(name string) int {

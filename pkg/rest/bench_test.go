@@ -86,3 +86,26 @@ func BenchmarkConvertResponseTemplate(b *testing.B) {
 		tool.ConvertResponse(200, "application/json", body, gjson.Result{}, 512)
 	}
 }
+
+// BenchmarkToolCall is the plugin's per-call sequence: a fresh Request per call (the plugin
+// keeps one per HTTP exchange), ValidateArgsInto, then BuildRequest.
+func BenchmarkToolCall(b *testing.B) {
+	tool := benchTool(b)
+	args := gjson.Parse(`{"id":"item-42","q":"red shoes"}`)
+	client := [][2]string{{":authority", "gw.example.com"}, {"content-type", "application/json"},
+		{"authorization", "Bearer abc"}, {"traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"}}
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		r := new(Request)
+		if err := tool.ValidateArgsInto(args, r); err != nil {
+			b.Fatal(err)
+		}
+		if err := tool.BuildRequest(args, client, r); err != nil {
+			b.Fatal(err)
+		}
+		r.SetHeader("authorization", "Bearer upstream")
+		if r.URI() == "" {
+			b.Fatal("empty URI")
+		}
+	}
+}

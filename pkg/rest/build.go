@@ -25,6 +25,14 @@ func (t *Tool) BuildRequest(args gjson.Result, clientHeaders [][2]string, dst *R
 		return callErr("tool " + quote(t.name) + " has no upstream request")
 	}
 	dst.Reset()
+	if hc, qc := t.req.headerCap, t.req.queryCap; cap(dst.Headers) < hc && cap(dst.Query) < qc {
+		pairs := make([][2]string, hc+qc) // one allocation for both; a full slice grows apart
+		dst.Headers, dst.Query = pairs[:0:hc], pairs[hc:hc:hc+qc]
+	} else if cap(dst.Headers) < hc {
+		dst.Headers = make([][2]string, 0, hc)
+	} else if cap(dst.Query) < qc {
+		dst.Query = make([][2]string, 0, qc)
+	}
 	cc := &dst.cc
 	cc.reset(t, args, clientHeaders)
 	defer cc.release()

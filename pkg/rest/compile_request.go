@@ -34,7 +34,44 @@ func (c *compiler) compileRequest(spec *RequestTemplateSpec) error {
 	if err := c.compileHeaders(p+".headers", spec.Headers); err != nil {
 		return err
 	}
-	return c.compileBody(p, spec)
+	if err := c.compileBody(p, spec); err != nil {
+		return err
+	}
+	c.sizeRequest()
+	return nil
+}
+
+// sizeRequest sets the request plan's typical sizes: the template headers and header/cookie
+// args, plus accept, content-type, a few tracing headers and a credential; the template's query
+// pairs and query args, plus a credential; the URL's literal text plus room for each value.
+func (c *compiler) sizeRequest() {
+	rp := c.tool.req
+	rp.headerCap = len(rp.headers) + 6
+	rp.queryCap = 1
+	for i := range c.tool.args {
+		switch a := &c.tool.args[i]; {
+		case a.pos == posHeader, a.pos == posCookie:
+			rp.headerCap++
+		case a.pos == posQuery, a.pos == posNone && rp.argsToURLParam:
+			rp.queryCap++
+		}
+	}
+	n := 0
+	for _, s := range rp.url.texts {
+		n += len(s)
+		if _, q, ok := strings.Cut(s, "?"); ok {
+			rp.queryCap += 1 + strings.Count(q, "&")
+		}
+	}
+	for _, sg := range rp.url.segs {
+		if sg.kind != segLit {
+			n += 32
+		}
+	}
+	if rp.url.eng != nil {
+		n += 64
+	}
+	rp.urlCap = n + 16
 }
 
 func (c *compiler) template(path, name, src string, overBody bool) (*tmpl, error) {

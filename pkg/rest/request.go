@@ -198,17 +198,33 @@ type callCtx struct {
 	dataState uint8 // 0 none, 1 built without _client, 2 built with _client
 	client    [][2]string
 	scratch   []byte
+
+	// Set by ValidateArgsInto: vals already hold preTool's args resolved from preArgs.
+	preTool *Tool
+	preArgs string
+	preType gjson.Type
 }
 
 func (cc *callCtx) reset(t *Tool, args gjson.Result, client [][2]string) {
 	cc.tool, cc.client, cc.dataState = t, client, 0
+	if cc.preTool == t && cc.preType == args.Type && cc.preArgs == args.Raw && len(cc.vals) == len(t.args) {
+		cc.forget()
+		return
+	}
+	cc.forget()
 	cc.vals = t.resolveArgs(args, cc.vals)
+}
+
+// forget drops what ValidateArgsInto kept.
+func (cc *callCtx) forget() {
+	cc.preTool, cc.preArgs, cc.preType = nil, "", 0
 }
 
 // release drops the call's references to the caller's JSON and headers.
 func (cc *callCtx) release() {
 	clear(cc.vals)
 	cc.client, cc.tool = nil, nil
+	cc.forget()
 }
 
 // data returns {"config":...,"args":{...}} (+ "_client" for getRealIP/getSocketIP), the data

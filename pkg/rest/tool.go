@@ -25,6 +25,9 @@ type requestPlan struct {
 	body           *tmpl
 	bodyJSON       bool // the body template is a JSON document
 	argsToURLParam bool
+
+	// Typical sizes of a call's Request, so BuildRequest allocates each slice once.
+	headerCap, queryCap, urlCap int
 }
 
 type headerPlan struct {

@@ -25,6 +25,9 @@ type urlSink struct {
 }
 
 func (u *urlSink) reset(t *Tool) {
+	if t.req != nil && cap(u.buf) < t.req.urlCap {
+		u.buf = make([]byte, 0, t.req.urlCap)
+	}
 	u.buf, u.state, u.err, u.tool = u.buf[:0], stScheme, nil, t
 }
 

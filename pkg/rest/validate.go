@@ -10,29 +10,47 @@ import (
 // As in Higress, a string is accepted for an integer, number or boolean arg when it reads as
 // one ("5", "2.5", "true"); JSON null counts as absent; undeclared arguments are ignored.
 func (t *Tool) ValidateArgs(args gjson.Result) error {
+	if err := checkArgsShape(args); err != nil {
+		return err
+	}
+	var valsArr [8]gjson.Result
+	return t.checkGiven(t.givenArgs(args, valsArr[:0]))
+}
+
+// ValidateArgsInto is ValidateArgs, and when args are valid it also keeps them, resolved, in
+// dst, so that the next BuildRequest(args, ..., dst) of this tool with the same args reads
+// them from there instead of walking args again. Any other BuildRequest resolves as usual.
+func (t *Tool) ValidateArgsInto(args gjson.Result, dst *Request) error {
+	cc := &dst.cc
+	cc.forget()
+	if err := checkArgsShape(args); err != nil {
+		return err
+	}
+	cc.vals = t.givenArgs(args, cc.vals)
+	if err := t.checkGiven(cc.vals); err != nil {
+		clear(cc.vals)
+		return err
+	}
+	t.applyDefaults(cc.vals)
+	cc.preTool, cc.preArgs, cc.preType = t, args.Raw, args.Type
+	return nil
+}
+
+func checkArgsShape(args gjson.Result) error {
 	if args.Exists() && args.Type != gjson.Null && !args.IsObject() {
 		return callErr("invalid arguments: arguments must be a JSON object")
 	}
-	var msgArr [16]string
-	var seenArr [16]bool
-	msgs, seen := msgArr[:0], seenArr[:0] // per arg: the problem ("" none), and whether given
-	if len(t.args) > len(msgArr) {
-		msgs, seen = make([]string, 0, len(t.args)), make([]bool, 0, len(t.args))
-	}
-	msgs, seen = msgs[:len(t.args)], seen[:len(t.args)]
-	args.ForEach(func(k, v gjson.Result) bool {
-		i := t.argIndex(k.Str)
-		if i < 0 || seen[i] || v.Type == gjson.Null {
-			return true
-		}
-		seen[i] = true
-		msgs[i] = checkValue(&t.args[i], coerce(v, t.args[i].typ))
-		return true
-	})
+	return nil
+}
+
+// checkGiven checks the given (not defaulted) args, vals from givenArgs.
+func (t *Tool) checkGiven(vals []gjson.Result) error {
 	var out []byte
 	for i := range t.args {
-		msg := msgs[i]
-		if !seen[i] && t.args[i].required {
+		msg := ""
+		if vals[i].Exists() {
+			msg = checkValue(&t.args[i], vals[i])
+		} else if t.args[i].required {
 			msg = "missing required " + quote(t.args[i].name)
 		}
 		if msg == "" {
