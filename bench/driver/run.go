@@ -77,7 +77,9 @@ func start(o *options) (*wasmVM, proxytest.HostEmulator, func(), error) {
 	level := make([]byte, 4)
 	binary.LittleEndian.PutUint32(level, uint32(o.logLevel))
 	host.RegisterForeignFunction("get_log_level", func([]byte) []byte { return level })
-	if !host.StartVM() {
+	if err = vm.StartErr(); err != nil {
+		err = fmt.Errorf("driver: %w", err)
+	} else if !host.StartVM() {
 		err = fmt.Errorf("driver: proxy_on_vm_start failed%s", hostLogs(host))
 	} else if !host.StartPlugin() {
 		err = fmt.Errorf("driver: plugin start failed with %s%s", o.config, hostLogs(host))
@@ -127,7 +129,7 @@ func saveSymbols(path string, vm *wasmVM) error {
 		return fmt.Errorf("driver: %w", err)
 	}
 	w := bufio.NewWriter(f)
-	if err := writeSymbols(w, vm.runtime); err != nil {
+	if err := writeSymbols(w, vm.Runtime()); err != nil {
 		f.Close()
 		return err
 	}
@@ -172,7 +174,7 @@ func (l *loop) counted() (int, error) {
 			return 0, err
 		}
 		if l.o.memory && (i == 1 || i == n) {
-			fmt.Fprintf(l.out, "wasm memory after cycle %d: %d KiB\n", i, l.vm.mod.Memory().Size()/1024)
+			fmt.Fprintf(l.out, "wasm memory after cycle %d: %d KiB\n", i, l.vm.Module().Memory().Size()/1024)
 		}
 	}
 	before := l.vm.gcCycles()

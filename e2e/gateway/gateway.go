@@ -2,15 +2,18 @@ package gateway
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"net/http"
+	"sort"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/higress-group/proxy-wasm-go-sdk/proxywasm/proxytest"
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/internal/wasmvm"
 )
 
 var (
@@ -38,7 +41,7 @@ type Gateway struct {
 }
 
 type host struct {
-	vm       *wasmVM
+	vm       *wasmvm.VM
 	emu      proxytest.HostEmulator
 	reset    func()
 	gen      uint64
@@ -110,8 +113,7 @@ func (g *Gateway) Close() error {
 }
 
 func (g *Gateway) startHostLocked() (err error) {
-	vm, err := newWasmVM(g.cfg.Wasm, g.cfg.Env, g.cfg.CompilationCacheDir,
-		writerSink{g.sink, "wasm-stdout", "info"}, writerSink{g.sink, "wasm-stderr", "error"})
+	vm, err := g.newVM()
 	if err != nil {
 		return err
 	}
@@ -137,8 +139,8 @@ func (g *Gateway) startHostLocked() (err error) {
 			err = fmt.Errorf("gateway: plugin trapped during start: %v", r)
 		}
 	}()
-	if vm.startErr != nil {
-		panic(vm.startErr)
+	if err := vm.StartErr(); err != nil {
+		panic(err)
 	}
 	if !emu.StartVM() {
 		g.teardownLocked()
@@ -150,6 +152,30 @@ func (g *Gateway) startHostLocked() (err error) {
 		return fmt.Errorf("gateway: plugin rejected its configuration (proxy_on_configure returned false)%s", msg)
 	}
 	return nil
+}
+
+// newVM compiles (once per process and cache directory) and instantiates the plugin as Envoy
+// runs it: with vm_config.environment_variables in its WASI environment (that is how "${ENV}"
+// secrets reach the plugin), a real clock (token expiry), real randomness, and host functions
+// that copy what they read from guest memory.
+func (g *Gateway) newVM() (*wasmvm.VM, error) {
+	cache, err := wasmvm.SharedCache(g.cfg.CompilationCacheDir)
+	if err != nil {
+		return nil, fmt.Errorf("gateway: %w", err)
+	}
+	env := make([]string, 0, len(g.cfg.Env))
+	for k, v := range g.cfg.Env {
+		env = append(env, k+"="+v)
+	}
+	sort.Strings(env)
+	vm, err := wasmvm.New(g.cfg.Wasm, wasmvm.Options{
+		Cache: cache, Env: env, RealClock: true, Rand: rand.Reader, CopyHostReads: true,
+		Stdout: writerSink{g.sink, "wasm-stdout", "info"}, Stderr: writerSink{g.sink, "wasm-stderr", "error"},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("gateway: %w", err)
+	}
+	return vm, nil
 }
 
 // startFailureLogs quotes the plugin's own critical and error lines (the plugin is responsible

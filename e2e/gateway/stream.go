@@ -207,7 +207,7 @@ func (g *Gateway) finish(s *stream) {
 	}
 	_ = g.locked(s, func(h *host) { // a trap here is logged by locked; the response is already decided
 		h.emu.CompleteHttpContext(s.id)
-		h.vm.deleteContext(s.id)
+		h.vm.DeleteContext(s.id)
 	})
 }
 

@@ -1,4 +1,4 @@
-package gateway
+package wasmvm
 
 import (
 	"bytes"
@@ -9,7 +9,7 @@ import (
 	"github.com/tetratelabs/wazero/api"
 )
 
-// proxytest's host functions read their inputs with mod.Memory().Read, which returns a *view* of
+// Options.CopyHostReads: proxytest's host functions read their inputs with mod.Memory().Read, which returns a *view* of
 // the guest's linear memory, and the host emulator keeps those views: header values set by the
 // plugin, replaced bodies, local replies and property values all alias guest memory. The guest's
 // garbage collector later reuses that memory, so a value read back after more guest code ran can
