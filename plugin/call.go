@@ -20,13 +20,13 @@ func startToolCall(pc pluginConfig, st *requestState, call *mcp.Call) types.Acti
 	req := &st.upstream
 	// The arguments are resolved once, here, and BuildRequest reuses them from req.
 	if err := tool.Rest.ValidateArgsInto(call.Arguments, req); err != nil {
-		return replyToolResult(pc, call, rest.ErrorResult(err.Error()))
+		return replyToolResult(pc, st, call, rest.ErrorResult(err.Error()))
 	}
 	if !tool.Rest.HasUpstream() {
-		return replyToolResult(pc, call, tool.Rest.LocalResult(call.Arguments))
+		return replyToolResult(pc, st, call, tool.Rest.LocalResult(call.Arguments))
 	}
 	if err := tool.Rest.BuildRequest(call.Arguments, st.clientHeaders, req); err != nil {
-		return replyToolResult(pc, call, rest.ErrorResult(err.Error()))
+		return replyToolResult(pc, st, call, rest.ErrorResult(err.Error()))
 	}
 	source, err := tool.Policy.Apply(security.Inbound{Headers: st.clientHeaders, RawQuery: st.rawQuery}, req)
 	if err != nil {
@@ -35,20 +35,20 @@ func startToolCall(pc pluginConfig, st *requestState, call *mcp.Call) types.Acti
 		if errors.As(err, &se) {
 			msg, reason = se.Msg, se.Reason
 		}
-		return replyJSON(200, reason, mcp.ErrorResponse(call.ID, mcp.CodeCredentialRefused, msg, nil))
+		return replyJSON(st, 200, reason, mcp.ErrorResponse(call.ID, mcp.CodeCredentialRefused, msg, nil))
 	}
 	log.Debugf("mcp-rest-bridge: tools/call %s: credential source %s", tool.Rest.Name(), source)
 	if err := rewriteRequest(st, req); err != nil {
 		log.Errorf("mcp-rest-bridge: tools/call %s: cannot rewrite request: %v", tool.Rest.Name(), err)
-		return replyJSON(200, reasonJSONRPC, mcp.ErrorResponse(call.ID, mcp.CodeInternalError, "internal error: cannot forward the tool call", nil))
+		return replyJSON(st, 200, reasonJSONRPC, mcp.ErrorResponse(call.ID, mcp.CodeInternalError, "internal error: cannot forward the tool call", nil))
 	}
 	st.call = call
 	st.tool = tool
 	return types.ActionContinue
 }
 
-func replyToolResult(pc pluginConfig, call *mcp.Call, result []byte) types.Action {
-	return replyJSON(200, reasonToolResult, pc.server.WrapResult(call, result))
+func replyToolResult(pc pluginConfig, st *requestState, call *mcp.Call, result []byte) types.Action {
+	return replyJSON(st, 200, reasonToolResult, pc.server.WrapResult(call, result))
 }
 
 // rewriteRequest replaces the whole header map in one host call: only what

@@ -24,5 +24,6 @@ func TestPlugin(t *testing.T) {
 		t.Run("ArgumentValidation", groupArgumentValidation)
 		t.Run("PassthroughAuthHeader", groupPassthroughAuthHeader)
 		t.Run("AllowTools", groupAllowTools)
+		t.Run("CORS", groupCORS)
 	})
 }

@@ -21,6 +21,7 @@ const (
 	reasonToolResult       = "mcp-rest.tool-result"
 	reasonCredential       = "mcp-rest.credential-refused"
 	reasonUpstreamResult   = "mcp-rest.upstream-result"
+	reasonPreflight        = "mcp-rest.cors-preflight"
 )
 
 var jsonHeaders = [][2]string{{"content-type", "application/json"}}
@@ -34,15 +35,20 @@ func reply(status uint32, reason string, headers [][2]string, body []byte) types
 	return types.ActionPause
 }
 
-// replyJSON answers with a JSON-RPC message.
-func replyJSON(status uint32, reason string, body []byte) types.Action {
-	return reply(status, reason, jsonHeaders, body)
+// replyJSON answers with a JSON-RPC message, with the CORS headers of st's
+// allowed Origin (st may be nil).
+func replyJSON(st *requestState, status uint32, reason string, body []byte) types.Action {
+	headers := jsonHeaders
+	if st != nil && st.cors != nil {
+		headers = append(append(make([][2]string, 0, 1+len(st.cors)), jsonHeaders...), st.cors...)
+	}
+	return reply(status, reason, headers, body)
 }
 
 // replyError answers with a JSON-RPC error whose id is unknown (null):
 // used for refusals decided before the body was parsed.
-func replyError(status uint32, reason string, code int, msg string) types.Action {
-	return replyJSON(status, reason, mcp.ErrorResponse(nil, code, msg, nil))
+func replyError(st *requestState, status uint32, reason string, code int, msg string) types.Action {
+	return replyJSON(st, status, reason, mcp.ErrorResponse(nil, code, msg, nil))
 }
 
 func tooLargeMessage(limit int) string {

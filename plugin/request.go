@@ -20,7 +20,8 @@ type requestState struct {
 	clientHeaders [][2]string
 	rawQuery      string
 	mcpHeaders    mcp.Headers
-	allowHeader   string // x-envoy-allow-mcp-tools, "" = no restriction
+	allowHeader   string      // x-envoy-allow-mcp-tools, "" = no restriction
+	cors          [][2]string // CORS response headers for an allowed Origin, else nil
 	call          *mcp.Call
 	tool          *config.Tool
 	upstream      rest.Request
@@ -37,6 +38,10 @@ func stateOf(ctx wrapper.HttpContext) *requestState {
 func onRequestHeaders(ctx wrapper.HttpContext, pc pluginConfig) types.Action {
 	cfg := pc.cfg
 	ctx.DisableReroute()
+	if ctx.Method() == "OPTIONS" {
+		ctx.DontReadRequestBody()
+		return preflight(cfg)
+	}
 	if ctx.Method() != "POST" {
 		ctx.DontReadRequestBody()
 		return reply(405, reasonMethodNotAllowed, [][2]string{{"allow", "POST"}}, nil)
@@ -62,20 +67,23 @@ func onRequestHeaders(ctx wrapper.HttpContext, pc pluginConfig) types.Action {
 	}
 	if origin != "" && !originAllowed(cfg, origin) {
 		ctx.DontReadRequestBody()
-		return replyError(403, reasonOriginForbidden, mcp.CodeInvalidRequest, "origin not allowed")
+		return replyError(nil, 403, reasonOriginForbidden, mcp.CodeInvalidRequest, "origin not allowed")
+	}
+	if origin != "" {
+		st.cors = corsHeaders(origin)
 	}
 	if !isJSONContentType(contentType) {
 		ctx.DontReadRequestBody()
-		return replyError(415, reasonMediaType, mcp.CodeInvalidRequest, "Content-Type must be application/json")
+		return replyError(st, 415, reasonMediaType, mcp.CodeInvalidRequest, "Content-Type must be application/json")
 	}
 	limit := cfg.Bridge.MaxRequestBytes
 	if n, err := strconv.Atoi(contentLength); err == nil && n > limit {
 		ctx.DontReadRequestBody()
-		return replyError(413, reasonBodyTooLarge, mcp.CodeInvalidRequest, tooLargeMessage(limit))
+		return replyError(st, 413, reasonBodyTooLarge, mcp.CodeInvalidRequest, tooLargeMessage(limit))
 	}
 	if !ctx.HasRequestBody() {
 		ctx.DontReadRequestBody()
-		return replyError(400, reasonJSONRPC, mcp.CodeParseError, "Parse error: empty body")
+		return replyError(st, 400, reasonJSONRPC, mcp.CodeParseError, "Parse error: empty body")
 	}
 	if path := ctx.Path(); strings.IndexByte(path, '?') >= 0 {
 		st.rawQuery = path[strings.IndexByte(path, '?')+1:]
@@ -117,16 +125,16 @@ func onRequestBody(ctx wrapper.HttpContext, pc pluginConfig, body []byte) types.
 		return types.ActionContinue
 	}
 	if len(body) > cfg.Bridge.MaxRequestBytes {
-		return replyError(413, reasonBodyTooLarge, mcp.CodeInvalidRequest, tooLargeMessage(cfg.Bridge.MaxRequestBytes))
+		return replyError(st, 413, reasonBodyTooLarge, mcp.CodeInvalidRequest, tooLargeMessage(cfg.Bridge.MaxRequestBytes))
 	}
 	allowed := allowFunc(cfg, st.allowHeader)
 	out := pc.server.Handle(allowed, &st.mcpHeaders, body)
 	switch out.Kind {
 	case mcp.Accepted:
-		return reply(202, reasonAccepted, nil, nil)
+		return reply(202, reasonAccepted, st.cors, nil)
 	case mcp.ToolCall:
 		return startToolCall(pc, st, out.Call)
 	default:
-		return replyJSON(uint32(out.Status), reasonJSONRPC, out.Body)
+		return replyJSON(st, uint32(out.Status), reasonJSONRPC, out.Body)
 	}
 }

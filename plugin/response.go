@@ -45,7 +45,11 @@ func onResponseHeaders(ctx wrapper.HttpContext, pc pluginConfig) types.Action {
 	if !ctx.HasResponseBody() || length == "0" || ctx.IsBinaryResponseBody() {
 		return replyConverted(pc, st, nil, ctx.IsBinaryResponseBody())
 	}
-	if err := proxywasm.ReplaceHttpResponseHeaders(clientResponseHeaders); err != nil {
+	headers = clientResponseHeaders
+	if st.cors != nil {
+		headers = append(append(make([][2]string, 0, 2+len(st.cors)), clientResponseHeaders...), st.cors...)
+	}
+	if err := proxywasm.ReplaceHttpResponseHeaders(headers); err != nil {
 		log.Errorf("mcp-rest-bridge: cannot replace response headers: %v", err)
 	}
 	return types.HeaderStopIteration
@@ -61,7 +65,7 @@ func replyConverted(pc pluginConfig, st *requestState, body []byte, binary bool)
 	} else {
 		result = st.tool.Rest.ConvertResponse(st.resp.status, st.resp.contentType, body, st.call.Arguments, pc.cfg.Bridge.ErrorExcerptBytes)
 	}
-	return replyJSON(200, reasonUpstreamResult, pc.server.WrapResult(st.call, result))
+	return replyJSON(st, 200, reasonUpstreamResult, pc.server.WrapResult(st.call, result))
 }
 
 // onResponseBody converts the buffered REST body into the CallToolResult.
