@@ -4,19 +4,12 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/security"
 )
 
-// target is what pkg/security needs; *Request must satisfy it.
-type target interface {
-	SetHeader(name, value string)
-	DelHeader(name string)
-	SetQuery(name, value string)
-	DelQuery(name string)
-	SetCookie(name, value string)
-	DelCookie(name string)
-}
-
-var _ target = (*Request)(nil)
+// *Request is the upstream request pkg/security writes the credential into.
+var _ security.Target = (*Request)(nil)
 
 func TestRequestTarget(t *testing.T) {
 	cases := []struct {
