@@ -37,6 +37,12 @@ func groupConfigErrors(t *testing.T) {
 			"tools[0].requestTemplate.security.id: cannot pass the client's http:basic credential"},
 		{"header arg on a credential carrier", `{` + schemes + `,"tools":[{"name":"t","args":[{"name":"X-API-Key","position":"header"}],"requestTemplate":{"url":"http://a/b","method":"GET","security":{"id":"key"}}}]}`,
 			`tools[0].args[0]: arg "x-api-key" is sent as header "x-api-key"`},
+		{"mcp-proxy server key", `{"server":{"name":"s","transport":"http","mcpServerURL":"https://mcp.example.com/mcp"},"tools":[{"name":"t","requestTemplate":{"url":"http://a/b","method":"GET"}}]}`,
+			"server.transport: unknown key: this plugin serves REST tools only"},
+		{"mcp-proxy server type", `{"server":{"name":"s","type":"mcp-proxy"},"tools":[{"name":"t","requestTemplate":{"url":"http://a/b","method":"GET"}}]}`,
+			"server.type: must be one of: rest (this plugin serves REST tools"},
+		{"both server versions", `{"server":{"name":"s","version":"2.0.0"},"bridge":{"serverVersion":"2.0.1"},"tools":[{"name":"t","requestTemplate":{"url":"http://a/b","method":"GET"}}]}`,
+			"server.version: set either server.version or bridge.serverVersion, not both"},
 		{"wrong type", `{` + schemes + `,"tools":[{"name":"t","args":[{"name":"a","required":"yes"}],"requestTemplate":{"url":"http://a/b","method":"GET"}}]}`,
 			"tools[0].args[0].required: must be a boolean, not a string"},
 	}

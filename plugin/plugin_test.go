@@ -25,5 +25,6 @@ func TestPlugin(t *testing.T) {
 		t.Run("PassthroughAuthHeader", groupPassthroughAuthHeader)
 		t.Run("AllowTools", groupAllowTools)
 		t.Run("CORS", groupCORS)
+		t.Run("LegacyOnly", groupLegacyOnly)
 	})
 }

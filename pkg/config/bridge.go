@@ -7,7 +7,8 @@ import (
 	"github.com/tidwall/gjson"
 )
 
-// parseBridge reads the bridge block, applying defaults and range checks.
+// parseBridge reads the bridge block, applying defaults and range checks. It also returns
+// bridge.serverVersion ("" when absent).
 func parseBridge(b gjson.Result) (Bridge, string, error) {
 	br := Bridge{
 		MaxRequestBytes:   DefaultMaxRequestBodyBytes,
@@ -15,7 +16,7 @@ func parseBridge(b gjson.Result) (Bridge, string, error) {
 		ErrorExcerptBytes: DefaultErrorExcerptBytes,
 		ToolsTTLMs:        DefaultToolsListTTLMs,
 	}
-	version := DefaultServerVersion
+	version := ""
 	ints := []struct {
 		key      string
 		min, max int64

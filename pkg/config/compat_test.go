@@ -81,6 +81,9 @@ func compareConfig(t *testing.T, file string) (tools, calls int) {
 			t.Fatalf("tool %d is %q, config order says %q", i, c.Names()[i], name)
 		}
 		compareListEntry(t, h, c.Entries()[i], tj)
+		if c.LegacyOnly(i) != tj.Get("legacyOnly").Bool() {
+			t.Errorf("tool %q: LegacyOnly %v, config says %s", name, c.LegacyOnly(i), tj.Get("legacyOnly").Raw)
+		}
 		tools++
 		if !c.Tools[i].Rest.HasUpstream() {
 			continue

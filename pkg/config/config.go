@@ -47,7 +47,7 @@ type Config struct {
 // Server is the server block.
 type Server struct {
 	Name        string
-	Version     string // bridge.serverVersion
+	Version     string // server.version or bridge.serverVersion (never both), else DefaultServerVersion
 	Description string
 	Config      []byte // raw JSON object of server.config ("{}" when absent)
 }
@@ -56,6 +56,10 @@ type Server struct {
 type Tool struct {
 	Rest   *rest.Tool
 	Policy *security.Policy
+	// LegacyOnly is Higress 2.2's tools[].legacyOnly: the tool is served to clients of the
+	// initialize-based (legacy) protocol revisions only; the 2026-07-28 profile does not list or
+	// run it (see mcp.Catalog).
+	LegacyOnly bool
 }
 
 // Bridge is this plugin's own extension block (top-level key "bridge").
@@ -100,6 +104,9 @@ func (c *Config) EntryIndex(name string) int {
 
 // Names returns the tool names in configured order.
 func (c *Config) Names() []string { return c.names }
+
+// LegacyOnly reports whether tool i is served to legacy-era clients only.
+func (c *Config) LegacyOnly(i int) bool { return c.Tools[i].LegacyOnly }
 
 // Allowed reports whether allowTools lets the named tool be listed and called.
 func (c *Config) Allowed(name string) bool {

@@ -26,12 +26,19 @@ var errorCases = []struct {
 	{"no tools", `{"server":{"name":"s"}}`, "tools: is required"},
 	{"empty tools", `{"server":{"name":"s"},"tools":[]}`, "tools: at least one tool is required"},
 	{"unknown root key", `{"server":{"name":"s"},"tool":[]}`, "tool: unknown key"},
-	{"toolSet", `{"toolSet":{},"server":{"name":"s"},"tools":[]}`, "toolSet: unknown key: composed toolSet servers are not supported"},
+	{"toolSet", `{"toolSet":{},"server":{"name":"s"},"tools":[]}`, "toolSet: unknown key: " + notRESTText},
 	{"duplicate key", `{"server":{"name":"s","name":"t"},"tools":[]}`, "server.name: duplicate key"},
 	{"server name missing", `{"server":{},"tools":[]}`, "server.name: is required"},
 	{"server name type", `{"server":{"name":7},"tools":[]}`, "server.name: must be a string, not a number"},
-	{"server type", `{"server":{"name":"s","type":"mcp-proxy"},"tools":[]}`, "server.type: must be one of: rest"},
-	{"mcp-proxy key", `{"server":{"name":"s","mcpServerURL":"http://x"},"tools":[]}`, "server.mcpServerURL: unknown key: mcp-proxy servers are not supported"},
+	{"server type", `{"server":{"name":"s","type":"mcp-proxy"},"tools":[]}`, "server.type: must be one of: rest (" + notRESTText + ")"},
+	{"mcp-proxy mcpServerURL", `{"server":{"name":"s","mcpServerURL":"http://x"},"tools":[]}`, "server.mcpServerURL: unknown key: " + notRESTText},
+	{"mcp-proxy transport", `{"server":{"name":"s","transport":"http"},"tools":[]}`, "server.transport: unknown key: " + notRESTText},
+	{"mcp-proxy timeout", `{"server":{"name":"s","timeout":5000},"tools":[]}`, "server.timeout: unknown key: " + notRESTText},
+	{"mcp-proxy protocolStrategy", `{"server":{"name":"s","protocolStrategy":"modern"},"tools":[]}`, "server.protocolStrategy: unknown key: " + notRESTText},
+	{"server version type", `{"server":{"name":"s","version":2},"tools":[]}`, "server.version: must be a string, not a number"},
+	{"server version and bridge version", `{"server":{"name":"s","version":"2.0.0"},"bridge":{"serverVersion":"2.0.0"},"tools":[` + getTool("a") + `]}`,
+		"server.version: set either server.version or bridge.serverVersion, not both"},
+	{"legacyOnly type", cfg(`{"name":"a","legacyOnly":"yes"}`), "tools[0].legacyOnly: must be a boolean, not a string"},
 	{"server config type", `{"server":{"name":"s","config":[]},"tools":[]}`, "server.config: must be an object, not an array"},
 	{"passthroughAuthHeader type", `{"server":{"name":"s","passthroughAuthHeader":"yes"},"tools":[]}`, "server.passthroughAuthHeader: must be a boolean, not a string"},
 	{"scheme type missing", withSchemes(`"securitySchemes":[{"id":"a"}]`, getTool("t")), "server.securitySchemes[0].type: is required"},
@@ -116,6 +123,9 @@ var errorCases = []struct {
 	{"rest: header arg name", cfg(`{"name":"a","args":[{"name":"x y","position":"header"}],"requestTemplate":{"url":"/x","method":"GET"}}`), "tools[0].args[0].name: "},
 	{"rest: empty template header key", cfg(`{"name":"a","requestTemplate":{"url":"/x","method":"GET","headers":[{"key":"","value":"v"}]}}`), "tools[0].requestTemplate.headers[0].key: "},
 }
+
+// notRESTText is the reason given for keys of Higress's non-REST servers.
+const notRESTText = "this plugin serves REST tools only; Higress's mcp-proxy and toolSet servers are not supported"
 
 func TestParseErrors(t *testing.T) {
 	for _, c := range errorCases {

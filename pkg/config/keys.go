@@ -25,6 +25,7 @@ type field struct {
 	kind     kind
 	required bool
 	enum     []string // kString: the accepted values, if restricted
+	why      string   // kString with enum: why only these values (appended to the error)
 	fields   []field  // kObject
 	elem     *field   // kArray
 }
@@ -101,7 +102,8 @@ func serverField() field {
 	return field{key: "server", kind: kObject, required: true, fields: []field{
 		reqStr("name"),
 		str("description"),
-		{key: "type", kind: kString, enum: []string{"rest"}},
+		str("version"), // Higress 2.2: serverInfo.version
+		{key: "type", kind: kString, enum: []string{"rest"}, why: notREST},
 		{key: "config", kind: kMap},
 		arrayOf("securitySchemes", object("",
 			reqStr("id"), reqStr("type"), str("scheme"), str("in"), str("name"), str("defaultCredential"))),
@@ -115,6 +117,7 @@ func toolField() field {
 	return object("",
 		reqStr("name"),
 		str("description"),
+		boolean("legacyOnly"), // Higress 2.2: served to legacy-era clients only
 		arrayOf("args", argField()),
 		object("requestTemplate",
 			reqStr("url"),

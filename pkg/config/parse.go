@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"strconv"
+	"strings"
 
 	"github.com/tidwall/gjson"
 
@@ -25,10 +26,14 @@ func Parse(data []byte, env security.Env) (*Config, error) {
 		return nil, err
 	}
 	c := &Config{}
-	if c.Bridge, c.Server.Version, err = parseBridge(root.Get("bridge")); err != nil {
+	var bridgeVersion string
+	if c.Bridge, bridgeVersion, err = parseBridge(root.Get("bridge")); err != nil {
 		return nil, err
 	}
 	srv := root.Get("server")
+	if c.Server.Version, err = serverVersion(srv.Get("version"), bridgeVersion); err != nil {
+		return nil, err
+	}
 	c.Server.Name = srv.Get("name").Str
 	c.Server.Description = srv.Get("description").Str
 	c.Server.Config = []byte("{}")
@@ -56,6 +61,27 @@ func Parse(data []byte, env security.Env) (*Config, error) {
 	}
 	c.buildCatalog()
 	return c, nil
+}
+
+// serverVersion decides serverInfo.version. server.version is Higress 2.2's key and is read as
+// Higress reads it (surrounding spaces trimmed; blank means the default), so a Higress config
+// reports the same version here. bridge.serverVersion is this plugin's older key. Setting both is
+// a config error rather than a silent precedence: two different versions in one config is a
+// mistake the operator must resolve.
+func serverVersion(higress gjson.Result, bridge string) (string, error) {
+	if !higress.Exists() {
+		if bridge == "" {
+			return DefaultServerVersion, nil
+		}
+		return bridge, nil
+	}
+	if bridge != "" {
+		return "", errorf("server.version", "set either server.version or bridge.serverVersion, not both")
+	}
+	if v := strings.TrimSpace(higress.Str); v != "" {
+		return v, nil
+	}
+	return DefaultServerVersion, nil
 }
 
 // decode checks that data is one JSON object and parses it.
@@ -130,7 +156,7 @@ func (c *Config) compileTool(path string, tj, srv gjson.Result, schemes map[stri
 		c.Warnings = append(c.Warnings, rest.Warning{Path: p,
 			Msg: "credential is ignored: passthrough is on, so the client's credential is used"})
 	}
-	return &Tool{Rest: rt, Policy: pol}, nil
+	return &Tool{Rest: rt, Policy: pol, LegacyOnly: tj.Get("legacyOnly").Bool()}, nil
 }
 
 func parseAllowTools(r gjson.Result, tools []*Tool) (map[string]bool, error) {

@@ -105,6 +105,9 @@ func TestSpecValidatesConfigs(t *testing.T) {
 		`{"server":{"name":"s"},"tools":[{"name":"a","args":[{"name":"x","position":"form"}]}]}`: "tools[0].args[0].position: not one of",
 		`{"server":{"name":"s"},"tools":[{"name":"a"}],"bridge":{"errorExcerptBytes":"1"}}`:      "bridge.errorExcerptBytes: want type integer",
 		`{"server":{"name":"s"},"tools":[{"name":"a"}],"bridge":{"toolsListTTLMs":-5}}`:          "bridge.toolsListTTLMs: below minimum 0",
+		`{"server":{"name":"s"},"tools":[{"name":"a","legacyOnly":"yes"}]}`:                      "tools[0].legacyOnly: want type boolean",
+		`{"server":{"name":"s","version":1},"tools":[{"name":"a"}]}`:                             "server.version: want type string",
+		`{"server":{"name":"s","type":"mcp-proxy"},"tools":[{"name":"a"}]}`:                      "server.type: not one of",
 	}
 	for cfg, want := range bad {
 		errs := validate("", schema, gjson.Parse(cfg))

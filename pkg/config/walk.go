@@ -8,12 +8,17 @@ import (
 	"github.com/tidwall/gjson"
 )
 
-// unknownKeyHints explain keys Higress reads in modes this plugin does not implement.
-var unknownKeyHints = map[string]string{
-	"toolSet":      "composed toolSet servers are not supported; configure one REST server",
-	"transport":    "mcp-proxy servers are not supported; only REST mode is",
-	"mcpServerURL": "mcp-proxy servers are not supported; only REST mode is",
-	"timeout":      "mcp-proxy servers are not supported; only REST mode is",
+// notREST explains why the keys of Higress's other server kinds are refused.
+const notREST = "this plugin serves REST tools only; Higress's mcp-proxy and toolSet servers are not supported"
+
+// nonRESTKeys are the keys, by JSON path, that Higress reads only for its mcp-proxy servers
+// (server.*) and composed toolSet servers (toolSet): a config using them is not a REST server.
+var nonRESTKeys = map[string]bool{
+	"toolSet":                 true,
+	"server.transport":        true,
+	"server.mcpServerURL":     true,
+	"server.timeout":          true,
+	"server.protocolStrategy": true,
 }
 
 // walk checks r against f: JSON types, unknown and duplicate keys, required keys and enums.
@@ -72,6 +77,9 @@ func walkString(path string, r gjson.Result, f *field) error {
 			return nil
 		}
 	}
+	if f.why != "" {
+		return errorf(path, "must be one of: %s (%s)", strings.Join(f.enum, ", "), f.why)
+	}
 	return errorf(path, "must be one of: %s", strings.Join(f.enum, ", "))
 }
 
@@ -127,8 +135,8 @@ func walkObject(path string, r gjson.Result, fs []field) error {
 }
 
 func unknownKey(path, key string, fs []field) error {
-	if hint, ok := unknownKeyHints[key]; ok {
-		return errorf(path, "unknown key: %s", hint)
+	if nonRESTKeys[path] {
+		return errorf(path, "unknown key: %s", notREST)
 	}
 	for i := range fs {
 		if strings.EqualFold(fs[i].key, key) {

@@ -19,10 +19,12 @@ var update = flag.Bool("update", false, "rewrite golden files under testdata/")
 type testCatalog struct {
 	entries [][]byte
 	names   []string
+	legacy  map[string]bool // legacy-only tools by name
 }
 
-func (c *testCatalog) Entries() [][]byte { return c.entries }
-func (c *testCatalog) Names() []string   { return c.names }
+func (c *testCatalog) Entries() [][]byte     { return c.entries }
+func (c *testCatalog) Names() []string       { return c.names }
+func (c *testCatalog) LegacyOnly(i int) bool { return c.legacy[c.names[i]] }
 func (c *testCatalog) EntryIndex(name string) int {
 	for i, n := range c.names {
 		if n == name {

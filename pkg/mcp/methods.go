@@ -95,7 +95,7 @@ func (s *Server) toolsList(r *request, allowed func(string) bool) Outcome {
 	}
 	first := true
 	for i, e := range s.entries {
-		if allowed != nil && !allowed(s.names[i]) {
+		if allowed != nil && !allowed(s.names[i]) || r.era == Modern && s.legacy[i] {
 			continue
 		}
 		if !first {
@@ -124,6 +124,9 @@ func (s *Server) toolsCall(r *request, allowed func(string) bool) Outcome {
 	if idx < 0 || idx >= len(s.entries) || s.names[idx] != name.Str || (allowed != nil && !allowed(name.Str)) {
 		return r.fail(200, CodeInvalidParams, "Unknown tool: "+echo(name.Str), nil)
 	}
+	if r.era == Modern && s.legacy[idx] {
+		return s.legacyOnlyResult(r, s.names[idx])
+	}
 	args := r.p[pArguments]
 	switch {
 	case !args.Exists() || args.Type == gjson.Null:
@@ -142,4 +145,21 @@ func (s *Server) toolsCall(r *request, allowed func(string) bool) Outcome {
 		ToolIndex: idx,
 		Arguments: args,
 	}}
+}
+
+// legacyOnlyResult answers a modern tools/call of a legacy-only tool with a
+// tool execution error, as Higress 2.2 does: the tool exists (legacy clients
+// list and call it), so it is not "Unknown tool", but the modern era does
+// not run it. It is checked before the arguments, as in Higress.
+func (s *Server) legacyOnlyResult(r *request, name string) Outcome {
+	msg := `Tool "` + name + `" is legacy-only: it is served only to clients of the initialize-based ` +
+		`protocol revisions (` + LatestLegacyVersion + ` and earlier)`
+	buf := make([]byte, 0, 96+len(r.id)+len(s.callPrefix)+len(msg))
+	buf = appendHead(buf, r.id)
+	buf = append(buf, `"result":{`...)
+	buf = append(buf, s.callPrefix...)
+	buf = append(buf, `,"content":[{"type":"text","text":`...)
+	buf = gjson.AppendJSONString(buf, msg)
+	buf = append(buf, `}],"isError":true}}`...)
+	return replyOK(r, buf)
 }

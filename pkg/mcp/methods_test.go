@@ -119,3 +119,61 @@ func TestHandleToolsCall(t *testing.T) {
 			method: MethodToolsCall, want: errJSON("7", cParams, "Unknown tool: admin_reset")},
 	})
 }
+
+// TestHandleLegacyOnly: a legacy-only tool (Higress 2.2 tools[].legacyOnly) is listed and
+// called in the legacy era only; the modern era leaves it out of tools/list and answers a
+// tools/call of it with a tool execution error, before looking at the arguments.
+func TestHandleLegacyOnly(t *testing.T) {
+	cat := newCatalog(weatherEntry, searchEntry, adminEntry)
+	cat.legacy = map[string]bool{"search": true}
+	s, err := NewServer(testOptions(), cat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	legacyCall := `{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"search","arguments":{"q":"go"}}}`
+	legacyOnlyErr := `{"jsonrpc":"2.0","id":3,"result":{"resultType":"complete",` + metaJSON + `,"content":[{"type":"text",` +
+		`"text":"Tool \"search\" is legacy-only: it is served only to clients of the initialize-based protocol revisions (2025-11-25 and earlier)"}],` +
+		`"isError":true}}`
+	cases := []struct {
+		name, body, want string
+		h                Headers
+		kind             OutcomeKind
+	}{
+		{name: "legacy list keeps it", body: `{"jsonrpc":"2.0","id":1,"method":"tools/list"}`, kind: Reply,
+			want: `{"jsonrpc":"2.0","id":1,"result":{"tools":[` + weatherEntry + `,` + searchEntry + `]}}`},
+		{name: "modern list leaves it out", h: mh(MethodToolsList, ""), body: modernBody("1", MethodToolsList, ""), kind: Reply,
+			want: `{"jsonrpc":"2.0","id":1,"result":{"resultType":"complete","tools":[` + weatherEntry + `],"ttlMs":300000,` +
+				`"cacheScope":"public",` + metaJSON + `}}`},
+		{name: "legacy call runs it", h: Headers{ProtocolVersion: Version20250618}, body: legacyCall, kind: ToolCall},
+		{name: "modern call is a tool execution error", h: mh(MethodToolsCall, "search"),
+			body: modernBody("3", MethodToolsCall, `,"name":"search","arguments":{"q":"go"}`), kind: Reply, want: legacyOnlyErr},
+		{name: "modern call with bad arguments: legacy-only first", h: mh(MethodToolsCall, "search"),
+			body: modernBody("3", MethodToolsCall, `,"name":"search","arguments":[1]`), kind: Reply, want: legacyOnlyErr},
+		{name: "modern discover does not name it", h: mh(MethodDiscover, ""), body: modernBody("4", MethodDiscover, ""), kind: Reply},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			h := tc.h
+			out := s.Handle(allowNoAdmin, &h, []byte(tc.body))
+			if out.Kind != tc.kind {
+				t.Fatalf("kind %d, want %d (body %s)", out.Kind, tc.kind, out.Body)
+			}
+			if tc.kind == ToolCall {
+				if out.Call.Tool != "search" || out.Call.ToolIndex != 1 || out.Call.Era != Legacy {
+					t.Fatalf("call %+v", out.Call)
+				}
+				return
+			}
+			if out.Status != 200 || out.Code != 0 {
+				t.Fatalf("status %d code %d", out.Status, out.Code)
+			}
+			if tc.want == "" {
+				if strings.Contains(string(out.Body), "search") {
+					t.Fatalf("discover names the legacy-only tool: %s", out.Body)
+				}
+				return
+			}
+			checkBody(t, handleCase{want: tc.want}, out.Body)
+		})
+	}
+}

@@ -15,6 +15,7 @@ type Server struct {
 	entries [][]byte
 	names   []string
 	params  [][]paramHeader // x-mcp-header annotations per tool index
+	legacy  []bool          // legacy[i]: tool i is legacy-only (Catalog.LegacyOnly)
 	listLen int             // total size of entries, to size tools/list
 
 	meta       []byte // `"_meta":{"io.modelcontextprotocol/serverInfo":{...}}`
@@ -35,7 +36,9 @@ func NewServer(opts Options, cat Catalog) (*Server, error) {
 		return nil, fmt.Errorf("mcp: catalog has %d entries but %d names", len(s.entries), len(s.names))
 	}
 	s.params = make([][]paramHeader, len(s.entries))
+	s.legacy = make([]bool, len(s.entries))
 	for i, e := range s.entries {
+		s.legacy[i] = cat.LegacyOnly(i)
 		if !gjson.ValidBytes(e) || !gjson.ParseBytes(e).IsObject() {
 			return nil, fmt.Errorf("mcp: tool %q: list entry is not a JSON object", s.names[i])
 		}

@@ -78,6 +78,9 @@ type Catalog interface {
 	Entries() [][]byte          // tools/list entries (JSON objects), configured order
 	EntryIndex(name string) int // -1 if unknown
 	Names() []string            // Names()[i] is the name of Entries()[i]
+	// LegacyOnly reports whether tool i is served to legacy-era clients only
+	// (Higress 2.2 tools[].legacyOnly): the modern era neither lists nor runs it.
+	LegacyOnly(i int) bool
 }
 
 // OutcomeKind says what the plugin must do with an Outcome.
