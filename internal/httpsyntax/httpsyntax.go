@@ -43,3 +43,23 @@ func Lower(s string) string {
 	}
 	return s
 }
+
+// HasHeaderBreak reports whether a header value contains CR, LF or NUL.
+func HasHeaderBreak(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c == '\r' || c == '\n' || c == 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// IsCookieValueSafe refuses control characters and ';', which would end the cookie pair.
+func IsCookieValueSafe(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c == 0x7f || c == ';' {
+			return false
+		}
+	}
+	return true
+}

@@ -23,3 +23,20 @@ func TestLower(t *testing.T) {
 		t.Errorf("Lower of a lower-case string allocates %v times", n)
 	}
 }
+
+func TestHeaderAndCookieValues(t *testing.T) {
+	for s, want := range map[string][2]bool{ // {HasHeaderBreak, IsCookieValueSafe}
+		"plain value": {false, true},
+		"tab\there":   {false, false},
+		"a\r\nb":      {true, false},
+		"a\nb":        {true, false},
+		"nul\x00":     {true, false},
+		"a;b":         {false, false},
+		"del\x7f":     {false, false},
+		"é=1":         {false, true},
+	} {
+		if got := [2]bool{HasHeaderBreak(s), IsCookieValueSafe(s)}; got != want {
+			t.Errorf("%q: got %v, want %v", s, got, want)
+		}
+	}
+}

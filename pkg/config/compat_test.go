@@ -19,7 +19,7 @@ import (
 // nothing else; TestHigressDeliberateDifferences shows each request-level one on both sides.
 var deliberateDifferences = []struct{ id, what, why string }{
 	{"type-alias", `arg types int/float/bool are listed as integer/number/boolean`,
-		"inputSchema must be valid JSON Schema for clients to validate against (DESIGN: Compatibility target)"},
+		"inputSchema must be valid JSON Schema for clients to validate against"},
 	{"schema-keywords", "JSON Schema keywords of an arg beyond Higress's fields (format, minimum, maximum, ...) appear in inputSchema",
 		"Higress's RestToolArg silently drops them; they constrain the model's input as the author meant"},
 	{"query-order", "query parameters keep template then argument order; Higress re-encodes the query sorted by name",
@@ -29,9 +29,9 @@ var deliberateDifferences = []struct{ id, what, why string }{
 	{"json-body-order", "JSON bodies built from args keep argument order; Higress marshals a Go map (sorted keys)",
 		"same JSON value; bodies compare as JSON"},
 	{"path-escaping", `path args and template values in the path are escaped per segment (url.PathEscape: "a/b" -> "a%2Fb")`,
-		"DESIGN: a value must stay inside its path segment; Higress lets it add segments"},
+		"a value must stay inside its path segment; Higress lets it add segments"},
 	{"unfilled-placeholder", "a {name} path placeholder with no value refuses the call, naming the argument",
-		"Higress sends %7Bname%7D upstream (DESIGN: Higress bugs we fix)"},
+		"Higress sends %7Bname%7D upstream"},
 	{"json-string-escaping", `a value rendered inside a JSON string literal of a body template is JSON-escaped`,
 		`Higress pastes it raw, so a value with '"' breaks or rewrites the JSON body`},
 }

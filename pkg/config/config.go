@@ -17,7 +17,7 @@ const (
 	Priority = 30
 )
 
-// Defaults of the bridge block (see spec.yaml and CONTRACT.md).
+// Defaults of the bridge block (spec.yaml documents them).
 const (
 	DefaultMaxRequestBodyBytes  = 1 << 20
 	DefaultMaxResponseBodyBytes = 4 << 20

@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/tidwall/gjson"
+
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/internal/jsonenc"
 )
 
 type jsonType uint8
@@ -128,6 +130,23 @@ func (t *Tool) applyDefaults(vals []gjson.Result) {
 	}
 }
 
+// argNames lists the declared argument names; a name's index is its argument's index.
+func (t *Tool) argNames() []string {
+	names := make([]string, len(t.args))
+	for i := range t.args {
+		names[i] = t.args[i].name
+	}
+	return names
+}
+
+// pathArg returns the index of the path argument named name, or -1.
+func (t *Tool) pathArg(name string) int {
+	if i := t.argIndex(name); i >= 0 && t.args[i].pos == posPath {
+		return i
+	}
+	return -1
+}
+
 func (t *Tool) argIndex(name string) int {
 	for i := range t.args {
 		if t.args[i].name == name {
@@ -154,13 +173,13 @@ func coerce(v gjson.Result, typ jsonType) gjson.Result {
 			return gjson.Result{Type: gjson.Number, Raw: s, Num: float64(n)}
 		}
 	case v.Type == gjson.String && typ == typeNumber:
-		if isJSONNumber(v.Str) {
+		if jsonenc.IsNumber(v.Str) {
 			f, err := strconv.ParseFloat(v.Str, 64)
 			if err == nil {
-				return gjson.Result{Type: gjson.Number, Raw: string(appendFloat(nil, f)), Num: f}
+				return gjson.Result{Type: gjson.Number, Raw: string(jsonenc.AppendFloat(nil, f)), Num: f}
 			}
 		}
-	case v.Type == gjson.Number && typ == typeInteger && !isPlainInteger(v.Raw) && isWhole(v.Num):
+	case v.Type == gjson.Number && typ == typeInteger && !jsonenc.IsPlainInteger(v.Raw) && isWhole(v.Num):
 		return gjson.Result{Type: gjson.Number, Raw: strconv.FormatInt(int64(v.Num), 10), Num: v.Num}
 	}
 	return v
@@ -180,12 +199,12 @@ func argText(v gjson.Result) string {
 	case gjson.String:
 		return v.Str
 	case gjson.Number:
-		if isPlainInteger(v.Raw) {
+		if jsonenc.IsPlainInteger(v.Raw) {
 			return v.Raw
 		}
-		return string(appendFloat(nil, v.Num))
+		return string(jsonenc.AppendFloat(nil, v.Num))
 	case gjson.JSON:
-		return compactJSON(v.Raw)
+		return jsonenc.Compact(v.Raw)
 	case gjson.Null:
 		return "null"
 	}
@@ -196,14 +215,14 @@ func argText(v gjson.Result) string {
 func appendArgJSON(dst []byte, v gjson.Result) []byte {
 	switch v.Type {
 	case gjson.String:
-		return appendJSONString(dst, v.Str)
+		return jsonenc.AppendString(dst, v.Str)
 	case gjson.Number:
-		if isPlainInteger(v.Raw) {
+		if jsonenc.IsPlainInteger(v.Raw) {
 			return append(dst, v.Raw...)
 		}
-		return appendFloat(dst, v.Num)
+		return jsonenc.AppendFloat(dst, v.Num)
 	case gjson.JSON:
-		return appendCompactJSON(dst, v.Raw)
+		return jsonenc.AppendCompact(dst, v.Raw)
 	case gjson.True:
 		return append(dst, "true"...)
 	case gjson.False:
@@ -224,7 +243,7 @@ func (t *Tool) appendArgsObject(dst []byte, vals []gjson.Result, keep func(posit
 			dst = append(dst, ',')
 		}
 		first = false
-		dst = appendJSONString(dst, t.args[i].name)
+		dst = jsonenc.AppendString(dst, t.args[i].name)
 		dst = append(dst, ':')
 		dst = appendArgJSON(dst, vals[i])
 	}

@@ -7,7 +7,7 @@ import (
 	"github.com/tidwall/gjson"
 )
 
-// The DESIGN budget case: a tools/call with a path arg, a query arg, a credential (set later
+// The typical call: a tools/call with a path arg, a query arg, a credential (set later
 // by pkg/security) and a 1 KB JSON response.
 func benchTool(b *testing.B) *Tool {
 	spec := ToolSpec{

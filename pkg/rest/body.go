@@ -7,6 +7,7 @@ import (
 	"github.com/tidwall/gjson"
 
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/internal/httpsyntax"
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/internal/urlenc"
 )
 
 type bodyMode uint8
@@ -23,71 +24,17 @@ const (
 	ctForm = "application/x-www-form-urlencoded"
 )
 
-// bodySink renders a body template. In a JSON template (one starting with '{' or '['), values
-// inside a JSON string literal are JSON-escaped; in a form template values are form-escaped;
-// otherwise values are written as they are.
-type bodySink struct {
-	buf       []byte
-	json      bool
-	form      bool
-	inStr     bool
-	afterBack bool
-}
-
-func (b *bodySink) reset(buf []byte, json, form bool) {
-	*b = bodySink{buf: buf[:0], json: json, form: form}
-}
-
-func (b *bodySink) failed() error { return nil }
-
-func (b *bodySink) lit(s string) {
-	b.buf = append(b.buf, s...)
-	if b.json {
-		b.scan(s)
-	}
-}
-
-func (b *bodySink) hole(s string, arg int) { b.dyn(s, arg) }
-
-func (b *bodySink) dyn(s string, _ int) {
-	switch {
-	case b.json && b.inStr:
-		b.buf = appendJSONStringContent(b.buf, s)
-	case b.form:
-		b.buf = appendQueryEscape(b.buf, s)
-	default:
-		b.lit(s)
-	}
-}
-
-// scan tracks whether the JSON written so far ends inside a string literal.
-func (b *bodySink) scan(s string) {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case !b.inStr:
-			b.inStr = c == '"'
-		case b.afterBack:
-			b.afterBack = false
-		case c == '\\':
-			b.afterBack = true
-		case c == '"':
-			b.inStr = false
-		}
-	}
-}
-
 // buildBody fills r.Body per the tool's body mode and adds the matching content-type.
 func (t *Tool) buildBody(r *Request, cc *callCtx) error {
 	rp := t.req
 	switch rp.mode {
 	case bodyTemplate:
 		ct, _ := r.Header("content-type")
-		r.body.reset(r.Body, rp.bodyJSON, containsFold(ct, "application/x-www-form-urlencoded"))
-		err := rp.body.render(&r.body, cc)
-		r.Body = r.body.buf
+		r.body.Reset(r.Body, rp.bodyJSON, containsFold(ct, "application/x-www-form-urlencoded"))
+		err := rp.body.Render(&r.body, cc)
+		r.Body = r.body.Bytes()
 		if err != nil {
-			return templateFailure("requestTemplate.body", err)
+			return t.templateFailure("requestTemplate.body", err)
 		}
 		if ct == "" && looksLikeJSON(r.Body) {
 			r.Headers = append(r.Headers, [2]string{"content-type", ctJSON})
@@ -135,9 +82,9 @@ func (t *Tool) appendForm(dst []byte, vals []gjson.Result, keep func(position) b
 			dst = append(dst, '&')
 		}
 		first = false
-		dst = appendQueryEscape(dst, t.args[i].name)
+		dst = urlenc.AppendQuery(dst, t.args[i].name)
 		dst = append(dst, '=')
-		dst = appendQueryEscape(dst, argText(vals[i]))
+		dst = urlenc.AppendQuery(dst, argText(vals[i]))
 	}
 	return dst
 }

@@ -5,10 +5,10 @@ import (
 	"errors"
 	"strings"
 
-	template "github.com/higress-group/gjson_template"
 	"github.com/tidwall/gjson"
 
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/internal/httpsyntax"
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/template"
 )
 
 // SourceAddressHeader is a pseudo client header the plugin may add to clientHeaders (the
@@ -52,11 +52,11 @@ func (t *Tool) BuildRequest(args gjson.Result, clientHeaders [][2]string, dst *R
 }
 
 func (t *Tool) buildURL(r *Request, cc *callCtx) error {
-	r.url.reset(t)
-	if err := t.req.url.render(&r.url, cc); err != nil {
-		return templateFailure("requestTemplate.url", err)
+	r.url.Reset(t.req.urlCap)
+	if err := t.req.url.Render(&r.url, cc); err != nil {
+		return t.templateFailure("requestTemplate.url", err)
 	}
-	if err := t.setURL(r, string(r.url.buf), cc); err != nil {
+	if err := t.setURL(r, string(r.url.Bytes()), cc); err != nil {
 		return err
 	}
 	for i := range t.args {
@@ -73,14 +73,14 @@ func (t *Tool) buildHeaders(r *Request, cc *callCtx) error {
 		h := &t.req.headers[i]
 		v := h.value
 		if h.tmpl != nil {
-			r.text.reset(h.name, t)
-			if err := h.tmpl.render(&r.text, cc); err != nil {
-				return templateFailure("requestTemplate header "+quote(h.name), err)
+			r.text.Reset(h.name)
+			if err := h.tmpl.Render(&r.text, cc); err != nil {
+				return t.templateFailure("requestTemplate header "+quote(h.name), err)
 			}
-			if bytes.ContainsAny(r.text.buf, "\r\n\x00") {
+			if bytes.ContainsAny(r.text.Bytes(), "\r\n\x00") {
 				return callErr("invalid arguments: header " + quote(h.name) + " would contain a line break")
 			}
-			v = string(r.text.buf)
+			v = string(r.text.Bytes())
 		}
 		r.Headers = append(r.Headers, [2]string{h.name, v})
 	}
@@ -92,13 +92,13 @@ func (t *Tool) buildHeaders(r *Request, cc *callCtx) error {
 		}
 		s := argText(v)
 		if a.pos == posHeader {
-			if hasHeaderBreak(s) {
+			if httpsyntax.HasHeaderBreak(s) {
 				return callErr("invalid arguments: " + quote(a.name) + " must not contain CR, LF or NUL (it is sent as a header)")
 			}
 			r.SetHeader(a.lname, s)
 			continue
 		}
-		if !isCookieValueSafe(s) {
+		if !httpsyntax.IsCookieValueSafe(s) {
 			return callErr("invalid arguments: " + quote(a.name) + " must not contain ';' or control characters (it is sent as a cookie)")
 		}
 		r.appendCookie(a.name, s)
@@ -122,7 +122,7 @@ func (r *Request) appendCookie(name, value string) {
 
 func copyTracing(r *Request, client [][2]string) {
 	for _, kv := range client {
-		if !isTracingHeader(kv[0]) || hasHeaderBreak(kv[1]) {
+		if !isTracingHeader(kv[0]) || httpsyntax.HasHeaderBreak(kv[1]) {
 			continue
 		}
 		r.addDefaultHeader(httpsyntax.Lower(kv[0]), kv[1])
@@ -184,22 +184,37 @@ func parseIP(s string, fromHeader bool) string {
 	return s
 }
 
-// templateFailure turns a template execution error into a CallError naming the template and
-// the failing action, without the engine's detail (which may quote data).
-func templateFailure(what string, err error) error {
+// templateFailure turns a template error into a CallError: a refused value names its
+// argument; an engine failure names the template and the failing action, without the engine's
+// detail (which may quote data).
+func (t *Tool) templateFailure(what string, err error) error {
 	var ce *CallError
 	if errors.As(err, &ce) {
 		return ce
 	}
+	var ve *template.ValueError
+	if errors.As(err, &ve) {
+		return callErr(ve.Msg + t.fromArg(ve.Arg))
+	}
+	var me *template.MissingArgError
+	if errors.As(err, &me) {
+		return t.missingPlaceholder(t.args[me.Arg].name)
+	}
 	msg := what + " could not be rendered"
-	var ee template.ExecError
-	if errors.As(err, &ee) {
-		s := strings.TrimPrefix(ee.Error(), "template: ")
-		if i := strings.Index(s, ">: "); i >= 0 && strings.Contains(s[:i], " at <") {
-			msg += ": " + s[:i+1]
-		}
-	} else if s := err.Error(); strings.HasSuffix(s, "data must be a valid JSON object or array") {
-		msg += ": the data is not a JSON object or array"
+	if loc := template.Location(err); loc != "" {
+		msg += ": " + loc
 	}
 	return callErr(msg)
+}
+
+// fromArg names the argument a refused value came from, for messages.
+func (t *Tool) fromArg(arg int) string {
+	if arg < 0 {
+		return " (from a template value)"
+	}
+	return " (argument " + quote(t.args[arg].name) + ")"
+}
+
+func (t *Tool) missingPlaceholder(name string) error {
+	return callErr("invalid arguments: missing " + quote(name) + " for the URL placeholder {" + name + "}")
 }

@@ -5,6 +5,8 @@ import (
 
 	"github.com/tidwall/gjson"
 
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/internal/jsonenc"
+
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/internal/httpsyntax"
 )
 
@@ -67,7 +69,7 @@ func (c *compiler) compileArg(p string, s ArgSpec) (arg, error) {
 		return a, err
 	}
 	if s.Default != nil {
-		a.def = gjson.Parse(compactJSON(string(s.Default)))
+		a.def = gjson.Parse(jsonenc.Compact(string(s.Default)))
 		if a.def.Type == gjson.Null {
 			a.def = gjson.Result{}
 		} else if msg := checkValue(&a, coerce(a.def, a.typ)); msg != "" {
@@ -119,7 +121,7 @@ func (c *compiler) compileEnum(p string, a *arg, raw []byte) error {
 		if v.Type == gjson.String {
 			b.WriteString(v.Str)
 		} else {
-			b.WriteString(compactJSON(v.Raw))
+			b.WriteString(jsonenc.Compact(v.Raw))
 		}
 		a.enum = append(a.enum, v)
 	}

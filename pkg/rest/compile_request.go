@@ -7,10 +7,33 @@ import (
 	"github.com/tidwall/gjson"
 
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/internal/httpsyntax"
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/internal/jsonenc"
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/internal/urlenc"
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/template"
 )
 
 var methods = map[string]bool{"GET": true, "POST": true, "PUT": true, "PATCH": true, "DELETE": true,
 	"HEAD": true, "OPTIONS": true}
+
+// requestPlan is how a tool's upstream request is built: the compiled requestTemplate.
+type requestPlan struct {
+	method         string
+	url            *template.Template
+	headers        []headerPlan
+	mode           bodyMode
+	body           *template.Template
+	bodyJSON       bool // the body template is a JSON document
+	argsToURLParam bool
+
+	// Typical sizes of a call's Request, so BuildRequest allocates each slice once.
+	headerCap, queryCap, urlCap int
+}
+
+type headerPlan struct {
+	name  string // lowercase
+	value string // when tmpl is nil
+	tmpl  *template.Template
+}
 
 func (c *compiler) compileRequest(spec *RequestTemplateSpec) error {
 	p := c.path + ".requestTemplate"
@@ -57,26 +80,29 @@ func (c *compiler) sizeRequest() {
 		}
 	}
 	n := 0
-	for _, s := range rp.url.texts {
+	for _, s := range rp.url.Texts() {
 		n += len(s)
 		if _, q, ok := strings.Cut(s, "?"); ok {
 			rp.queryCap += 1 + strings.Count(q, "&")
 		}
 	}
-	for _, sg := range rp.url.segs {
-		if sg.kind != segLit {
-			n += 32
-		}
-	}
-	if rp.url.eng != nil {
+	if _, values, fast := rp.url.Sample(""); fast {
+		n += 32 * values
+	} else {
 		n += 64
 	}
 	rp.urlCap = n + 16
 }
 
-func (c *compiler) template(path, name, src string, overBody bool) (*tmpl, error) {
-	c.cur = path
-	tp, err := c.compileTemplate(name, src, overBody)
+// template compiles the template at path (a JSON path, for errors and warnings).
+func (c *compiler) template(path, name, src string, overBody bool) (*template.Template, error) {
+	tp, err := template.Compile(name, src, template.Scope{
+		Config:   c.config,
+		Args:     c.tool.argNames(),
+		OverBody: overBody,
+		Warn:     func(msg string) { c.warn(path, msg) },
+		Rand:     func(b []byte) (int, error) { return randRead(b) },
+	})
 	if err != nil {
 		return nil, errAt(path, err.Error())
 	}
@@ -89,38 +115,30 @@ func (c *compiler) compileURL(p, src string) error {
 		return err
 	}
 	c.tool.req.url = tp
-	first := tp.firstText()
+	first := tp.FirstText()
 	lf := strings.ToLower(first)
 	if !strings.HasPrefix(first, "/") && !strings.HasPrefix(lf, "http://") && !strings.HasPrefix(lf, "https://") {
 		return errAt(p, "must start with http://, https:// or / (after {{.config.x}} values are filled in)")
 	}
-	for _, s := range tp.texts {
+	for _, s := range tp.Texts() {
 		if strings.ContainsAny(s, "#\r\n") {
 			return errAt(p, "must not contain a fragment (#) or a line break")
 		}
 	}
-	if tp.eng != nil {
+	sample, _, fast := tp.Sample("x")
+	if !fast {
 		return nil
 	}
-	if err := c.checkSampleURL(p, tp); err != nil {
+	if err := c.checkSampleURL(p, sample); err != nil {
 		return err
 	}
-	tp.segs = c.splitHoles(tp.segs)
+	tp.SplitPlaceholders(c.tool.pathArg)
 	return nil
 }
 
 // checkSampleURL renders a fast-path URL with every value "x" and checks the result the way
 // calls will be checked, plus net/url's parse (no userinfo, valid escapes).
-func (c *compiler) checkSampleURL(p string, tp *tmpl) error {
-	var b strings.Builder
-	for _, sg := range tp.segs {
-		if sg.kind == segLit {
-			b.WriteString(sg.lit)
-		} else {
-			b.WriteString("x")
-		}
-	}
-	sample := b.String()
+func (c *compiler) checkSampleURL(p, sample string) error {
 	if path, _, _ := strings.Cut(sample, "?"); strings.Contains(path, "{") {
 		c.warnPlaceholders(p, path)
 	}
@@ -139,7 +157,7 @@ func (c *compiler) checkSampleURL(p string, tp *tmpl) error {
 			return errAt(p, "invalid query: "+err.Error())
 		}
 	}
-	if hasDotSegment(u.EscapedPath()) {
+	if urlenc.HasDotSegment(u.EscapedPath()) {
 		return errAt(p, "path must not contain \".\" or \"..\" segments")
 	}
 	return nil
@@ -158,7 +176,7 @@ func (c *compiler) warnPlaceholders(p, path string) {
 		}
 		name := path[i+1 : i+j]
 		if name != "" && !strings.ContainsAny(name, "/{?&= ") {
-			if k := c.tool.argIndex(name); k < 0 || c.tool.args[k].pos != posPath {
+			if c.tool.pathArg(name) < 0 {
 				c.warn(p, "placeholder {"+name+"} is not filled by an arg with position path; calls will be refused")
 			}
 		}
@@ -202,13 +220,13 @@ func (c *compiler) compileHeaders(p string, specs []HeaderSpec) error {
 		if err != nil {
 			return err
 		}
-		for _, s := range tp.texts {
-			if hasHeaderBreak(s) {
+		for _, s := range tp.Texts() {
+			if httpsyntax.HasHeaderBreak(s) {
 				return errAt(hp+".value", "must not contain CR, LF or NUL")
 			}
 		}
 		hpl := headerPlan{name: name}
-		if lit, ok := tp.literal(); ok {
+		if lit, ok := tp.Literal(); ok {
 			hpl.value = lit
 		} else {
 			hpl.tmpl = tp
@@ -234,7 +252,7 @@ func (c *compiler) compileBody(p string, spec *RequestTemplateSpec) error {
 		if err != nil {
 			return err
 		}
-		rp.mode, rp.body, rp.bodyJSON = bodyTemplate, tp, startsJSON(tp.firstText())
+		rp.mode, rp.body, rp.bodyJSON = bodyTemplate, tp, startsJSON(tp.FirstText())
 	case spec.ArgsToJSONBody:
 		rp.mode = bodyArgsJSON
 	case spec.ArgsToFormBody:
@@ -281,7 +299,7 @@ func (c *compiler) checkOutputSchema(spec ToolSpec) error {
 	if !gjson.ValidBytes(spec.OutputSchema) || !s.IsObject() {
 		return errAt(c.path+".outputSchema", "must be a JSON object")
 	}
-	c.tool.outSchema = compactJSON(s.Raw) != "{}"
+	c.tool.outSchema = jsonenc.Compact(s.Raw) != "{}"
 	r := spec.Response
 	if c.tool.outSchema && spec.Request != nil && spec.Request.URL != "" && (r.Body != "" || r.PrependBody != "" || r.AppendBody != "") {
 		c.warn(c.path+".responseTemplate", "with outputSchema, a JSON object response is returned as is "+

@@ -149,8 +149,6 @@ func TestToolAccessors(t *testing.T) {
 	assert.Equal(t, []Carrier{{In: "header", Name: "x-trace-tag"}, {In: "cookie", Name: "hint"}, {In: "cookie", Name: "theme"}},
 		f.tool(t, "header_cookie").ArgCarriers())
 	assert.Equal(t, []Carrier{{In: "query", Name: "q"}, {In: "query", Name: "limit"}}, f.tool(t, "get_item").ArgCarriers())
-	assert.Equal(t, []string{"content-type", "authorization"}, f.tool(t, "price_form").TemplateHeaderNames())
-	assert.Nil(t, f.tool(t, "greet").TemplateHeaderNames())
 	assert.Equal(t, "greet", f.tool(t, "greet").Name())
 	assert.False(t, f.tool(t, "greet").HasUpstream())
 	assert.True(t, f.tool(t, "get_item").HasUpstream())

@@ -6,10 +6,15 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	template "github.com/higress-group/gjson_template"
+	gjt "github.com/higress-group/gjson_template"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/tidwall/gjson"
+
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/internal/httpsyntax"
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/internal/jsonenc"
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/internal/urlenc"
+	tpl "github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/template"
 )
 
 const diffConfig = `{"k":"v w","n":1.50,"o":{"x": [1, 2]},"z":null}`
@@ -23,26 +28,22 @@ func diffTool(t testing.TB) *compiler {
 }
 
 // renderFastAndEngine renders src on the fast path (when it takes it) and with gjson_template
-// over the same data; ok is false when src is not a fast-path template.
+// over the same data (the tool's argument text and template data must agree); ok is false when
+// src is not a fast-path template.
 func renderFastAndEngine(t testing.TB, c *compiler, src string, args gjson.Result) (fast, engine string, ok bool) {
-	tp, err := c.compileTemplate("x", src, false)
-	if err != nil || tp.eng != nil {
+	tp, err := c.template("tools[0].x", "x", src, false)
+	if err != nil || !tp.Fast() || strings.Contains(src, "uuidv4") {
 		return "", "", false
-	}
-	for _, sg := range tp.segs {
-		if sg.kind == segUUID {
-			return "", "", false
-		}
 	}
 	cc := &callCtx{}
 	cc.reset(c.tool, args, nil)
-	s := &textSink{}
-	require.NoError(t, tp.render(s, cc))
-	eng, err := template.New("x").Funcs(parseFuncs).Parse(src)
+	var s tpl.TextSink
+	require.NoError(t, tp.Render(&s, cc))
+	eng, err := gjt.New("x").Funcs(gjt.FuncMap{"getRealIP": func() string { return "" }, "getSocketIP": func() string { return "" }}).Parse(src)
 	require.NoError(t, err)
 	var out strings.Builder
-	require.NoError(t, eng.Execute(&out, cc.data(false)))
-	return string(s.buf), out.String(), true
+	require.NoError(t, eng.Execute(&out, cc.Data(false)))
+	return string(s.Bytes()), out.String(), true
 }
 
 func TestFastPathMatchesEngine(t *testing.T) {
@@ -63,13 +64,13 @@ func TestFastPathMatchesEngine(t *testing.T) {
 		assert.Equal(t, engine, fast, cs.src)
 	}
 	// {{.config.x}} becomes text only where dot is the data root
-	tp, err := c.compileTemplate("x", `{{range .args.c.p}}[{{.config.k}}]{{end}}{{if 1}}{{.config.k}}{{end}}`, false)
+	tp, err := c.template("tools[0].x", "x", `{{range .args.c.p}}[{{.config.k}}]{{end}}{{if 1}}{{.config.k}}{{end}}`, false)
 	require.NoError(t, err)
 	cc := &callCtx{}
 	cc.reset(c.tool, gjson.Parse(`{"c":{"p":[{"config":{"k":"item"}},{}]}}`), nil)
-	s := &textSink{}
-	require.NoError(t, tp.render(s, cc))
-	assert.Equal(t, "[item][]v w", string(s.buf))
+	var s tpl.TextSink
+	require.NoError(t, tp.Render(&s, cc))
+	assert.Equal(t, "[item][]v w", string(s.Bytes()))
 	for _, src := range []string{"{{.args}}", "{{.args.a | upper}}", "{{$x := 1}}", "{{range .args.c}}{{end}}", "{{.args.c.p}}", "{{define \"t\"}}x{{end}}"} {
 		_, _, ok := renderFastAndEngine(t, c, src, args)
 		assert.False(t, ok, "%s must use the engine", src)
@@ -122,7 +123,7 @@ func FuzzBuildRequest(f *testing.F) {
 	})
 }
 
-func q(s string) string { return string(appendJSONString(nil, s)) }
+func q(s string) string { return string(jsonenc.AppendString(nil, s)) }
 
 // templatePathValues are the fixture tools whose URL path has {{.args.x}}
 // values, which may span segments; every other tool's {name} placeholders
@@ -135,8 +136,8 @@ func checkRequest(t *testing.T, name string, r *Request, slashes int) {
 	if templatePathValues[name] {
 		badCount = n < slashes
 	}
-	if !strings.HasPrefix(r.Path, "/") || strings.ContainsAny(r.Path, "?#") || !pathIsClean(r.Path) ||
-		badCount || hasDotSegment(r.Path) {
+	if !strings.HasPrefix(r.Path, "/") || strings.ContainsAny(r.Path, "?#") || !urlenc.PathIsClean(r.Path) ||
+		badCount || urlenc.HasDotSegment(r.Path) {
 		t.Fatalf("%s: path %q", name, r.Path)
 	}
 	u, err := url.Parse("http://h" + r.URI())
@@ -151,7 +152,7 @@ func checkRequest(t *testing.T, name string, r *Request, slashes int) {
 		t.Fatalf("%s: authority %q", name, r.Authority)
 	}
 	for _, h := range r.Headers {
-		if hasHeaderBreak(h[1]) || h[0] != strings.ToLower(h[0]) {
+		if httpsyntax.HasHeaderBreak(h[1]) || h[0] != strings.ToLower(h[0]) {
 			t.Fatalf("%s: header %q", name, h)
 		}
 	}
@@ -181,7 +182,7 @@ func FuzzCompileURL(f *testing.F) {
 		if err := tool.BuildRequest(gjson.Parse(`{"id":`+q(id)+`,"q":`+q(qv)+`}`), nil, &r); err != nil {
 			return
 		}
-		if !strings.HasPrefix(r.Path, "/") || strings.ContainsAny(r.Path, "?#") || !pathIsClean(r.Path) || hasDotSegment(r.Path) {
+		if !strings.HasPrefix(r.Path, "/") || strings.ContainsAny(r.Path, "?#") || !urlenc.PathIsClean(r.Path) || urlenc.HasDotSegment(r.Path) {
 			t.Fatalf("%q: path %q", tmpl, r.Path)
 		}
 		if _, err := url.Parse("http://h" + r.URI()); err != nil {

@@ -7,6 +7,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/tidwall/gjson"
+
+	tpl "github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/template"
 )
 
 var prepareArgs = []string{
@@ -58,7 +60,7 @@ func TestBuildRequestAfterValidateArgsInto(t *testing.T) {
 		fixedRand(t)
 		var b built
 		b.err = tool.BuildRequest(args, clientHeaders, &b.req)
-		b.req.cc, b.req.url, b.req.text, b.req.body = callCtx{}, urlSink{}, textSink{}, bodySink{}
+		b.req.cc, b.req.url, b.req.text, b.req.body = callCtx{}, tpl.URLSink{}, tpl.TextSink{}, tpl.BodySink{}
 		return b
 	}
 	same := func(msg string, want built, r *Request, err error) {

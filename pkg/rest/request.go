@@ -3,9 +3,9 @@ package rest
 import (
 	"strings"
 
-	"github.com/tidwall/gjson"
-
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/internal/httpsyntax"
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/internal/urlenc"
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/template"
 )
 
 // Request is the upstream request being built. It implements security.Target: SetHeader,
@@ -21,9 +21,9 @@ type Request struct {
 	Body      []byte
 
 	cc   callCtx
-	url  urlSink
-	text textSink
-	body bodySink
+	url  template.URLSink
+	text template.TextSink
+	body template.BodySink
 }
 
 // Reset empties r, keeping its buffers.
@@ -62,13 +62,13 @@ func (r *Request) URI() string {
 }
 
 func writeQueryEscaped(sb *strings.Builder, s string, tmp []byte) {
-	if !needsQueryEscape(s) {
+	if !urlenc.NeedsQueryEscape(s) {
 		sb.WriteString(s)
 		return
 	}
 	for len(s) > 0 {
 		n := min(len(s), 16)
-		sb.Write(appendQueryEscape(tmp[:0], s[:n]))
+		sb.Write(urlenc.AppendQuery(tmp[:0], s[:n]))
 		s = s[n:]
 	}
 }
@@ -188,67 +188,4 @@ func delPair(list [][2]string, name string) [][2]string {
 		}
 	}
 	return out
-}
-
-// callCtx holds one call's resolved arguments and the lazily built template data.
-type callCtx struct {
-	tool      *Tool
-	vals      []gjson.Result
-	dataBuf   []byte
-	dataState uint8 // 0 none, 1 built without _client, 2 built with _client
-	client    [][2]string
-	scratch   []byte
-
-	// Set by ValidateArgsInto: vals already hold preTool's args resolved from preArgs.
-	preTool *Tool
-	preArgs string
-	preType gjson.Type
-}
-
-func (cc *callCtx) reset(t *Tool, args gjson.Result, client [][2]string) {
-	cc.tool, cc.client, cc.dataState = t, client, 0
-	if cc.preTool == t && cc.preType == args.Type && cc.preArgs == args.Raw && len(cc.vals) == len(t.args) {
-		cc.forget()
-		return
-	}
-	cc.forget()
-	cc.vals = t.resolveArgs(args, cc.vals)
-}
-
-// forget drops what ValidateArgsInto kept.
-func (cc *callCtx) forget() {
-	cc.preTool, cc.preArgs, cc.preType = nil, "", 0
-}
-
-// release drops the call's references to the caller's JSON and headers.
-func (cc *callCtx) release() {
-	clear(cc.vals)
-	cc.client, cc.tool = nil, nil
-	cc.forget()
-}
-
-// data returns {"config":...,"args":{...}} (+ "_client" for getRealIP/getSocketIP), the data
-// Higress gives request templates; args are the declared ones, with defaults applied.
-func (cc *callCtx) data(withClient bool) []byte {
-	want := uint8(1)
-	if withClient {
-		want = 2
-	}
-	if cc.dataState >= want {
-		return cc.dataBuf
-	}
-	b := append(cc.dataBuf[:0], `{"config":`...)
-	b = append(b, cc.tool.config...)
-	b = append(b, `,"args":`...)
-	b = cc.tool.appendArgsObject(b, cc.vals, nil)
-	if withClient {
-		real, socket := clientAddresses(cc.client)
-		b = append(b, `,"_client":{"realIP":`...)
-		b = appendJSONString(b, real)
-		b = append(b, `,"socketIP":`...)
-		b = appendJSONString(b, socket)
-		b = append(b, '}')
-	}
-	cc.dataBuf, cc.dataState = append(b, '}'), want
-	return cc.dataBuf
 }

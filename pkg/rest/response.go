@@ -6,11 +6,21 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/tidwall/gjson"
 
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/internal/httpsyntax"
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/internal/jsonenc"
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/template"
 )
+
+// responsePlan is how a REST response becomes a tool result.
+type responsePlan struct {
+	body            *template.Template // responseTemplate.body, nil when unset
+	prepend, append string
+	errBody         *template.Template // errorResponseTemplate, nil when unset
+}
 
 // ConvertResponse turns the REST response into a CallToolResult JSON object.
 //   - non-2xx: isError, text errorResponseTemplate (when set and not empty) or
@@ -37,9 +47,9 @@ func (t *Tool) ConvertResponse(status int, contentType string, body []byte, args
 		}
 		b := make([]byte, 0, len(t.resp.prepend)+len(body)+len(body)/4+len(t.resp.append)+64)
 		b = append(b, `{"content":[{"type":"text","text":"`...)
-		b = appendJSONStringContent(b, t.resp.prepend)
-		b = appendJSONStringContent(b, unsafeString(body))
-		b = appendJSONStringContent(b, t.resp.append)
+		b = jsonenc.AppendStringContent(b, t.resp.prepend)
+		b = jsonenc.AppendStringContent(b, unsafeString(body))
+		b = jsonenc.AppendStringContent(b, t.resp.append)
 		return append(b, `"}],"isError":false}`...)
 	}
 	data, ok := dataOverBody(body, t.argsJSON(args), "")
@@ -47,9 +57,9 @@ func (t *Tool) ConvertResponse(status int, contentType string, body []byte, args
 		return ErrorResult("HTTP " + strconv.Itoa(status) + ": the response is not JSON, so responseTemplate " +
 			"cannot be applied: " + excerpt(body, maxExcerpt))
 	}
-	text, err := t.resp.body.renderText(data, nil)
+	text, err := renderText(t.resp.body, data, nil)
 	if err != nil {
-		return ErrorResult(templateFailure("responseTemplate", err).Error())
+		return ErrorResult(t.templateFailure("responseTemplate", err).Error())
 	}
 	if text == "" {
 		text = "success"
@@ -63,15 +73,15 @@ func (t *Tool) errorResult(status int, contentType string, body []byte, args gjs
 	st := strconv.Itoa(status)
 	if t.resp.errBody != nil {
 		h := []byte(`{":status":`)
-		h = appendJSONString(h, st)
+		h = jsonenc.AppendString(h, st)
 		h = append(h, `,"content-type":`...)
-		h = appendJSONString(h, contentType)
+		h = jsonenc.AppendString(h, contentType)
 		h = append(h, '}')
 		data, ok := dataOverBody(body, t.argsJSON(args), string(h))
 		if !ok {
 			data, _ = dataOverBody(nil, t.argsJSON(args), string(h))
 		}
-		if text, err := t.resp.errBody.renderText(data, nil); err == nil && strings.TrimSpace(text) != "" {
+		if text, err := renderText(t.resp.errBody, data, nil); err == nil && strings.TrimSpace(text) != "" {
 			return ErrorResult(text)
 		}
 	}
@@ -91,9 +101,9 @@ func (t *Tool) LocalResult(args gjson.Result) []byte {
 	}
 	cc := callCtx{}
 	cc.reset(t, args, nil)
-	text, err := t.resp.body.renderText(nil, &cc)
+	text, err := renderText(t.resp.body, nil, &cc)
 	if err != nil {
-		return ErrorResult(templateFailure("responseTemplate", err).Error())
+		return ErrorResult(t.templateFailure("responseTemplate", err).Error())
 	}
 	if t.outSchema {
 		if obj := bytes.TrimSpace([]byte(text)); len(obj) > 0 && obj[0] == '{' && gjson.ValidBytes(obj) {
@@ -109,7 +119,7 @@ func ErrorResult(msg string) []byte { return textResult(msg, true) }
 func textResult(text string, isError bool) []byte {
 	b := make([]byte, 0, len(text)+len(text)/8+64)
 	b = append(b, `{"content":[{"type":"text","text":`...)
-	b = appendJSONString(b, text)
+	b = jsonenc.AppendString(b, text)
 	if isError {
 		return append(b, `}],"isError":true}`...)
 	}
@@ -119,7 +129,7 @@ func textResult(text string, isError bool) []byte {
 func structuredResult(obj []byte) []byte {
 	b := make([]byte, 0, 2*len(obj)+len(obj)/4+96)
 	b = append(b, `{"content":[{"type":"text","text":`...)
-	b = appendJSONString(b, unsafeString(obj))
+	b = jsonenc.AppendString(b, unsafeString(obj))
 	b = append(b, `}],"structuredContent":`...)
 	b = append(b, obj...)
 	return append(b, `,"isError":false}`...)
@@ -130,7 +140,7 @@ func imageResult(body []byte, mimeType string) []byte {
 	b = append(b, `{"content":[{"type":"image","data":"`...)
 	b = base64.StdEncoding.AppendEncode(b, body)
 	b = append(b, `","mimeType":`...)
-	b = appendJSONString(b, mimeType)
+	b = jsonenc.AppendString(b, mimeType)
 	return append(b, `}],"isError":false}`...)
 }
 
@@ -193,20 +203,26 @@ func dataOverBody(body, args []byte, headers string) (data []byte, ok bool) {
 	return append(data, '}'), true
 }
 
-// renderText renders a text template: over data when given, else over the call's {config, args}.
-func (tp *tmpl) renderText(data []byte, cc *callCtx) (string, error) {
-	s := &textSink{}
-	if tp.eng != nil && data != nil {
-		if err := tp.eng.Execute(&engineWriter{lits: tp.lits, s: s}, data); err != nil {
-			return "", err
-		}
-		return string(s.buf), nil
+// renderText renders a response template: over data (the REST body) when given, else over the
+// call's {config, args}.
+func renderText(tp *template.Template, data []byte, cc *callCtx) (string, error) {
+	var s template.TextSink
+	var err error
+	if data != nil {
+		err = tp.RenderData(&s, data)
+	} else {
+		err = tp.Render(&s, cc)
 	}
-	if cc == nil {
-		cc = &callCtx{}
-	}
-	if err := tp.render(s, cc); err != nil {
+	if err != nil {
 		return "", err
 	}
-	return string(s.buf), nil
+	return string(s.Bytes()), nil
+}
+
+// unsafeString views b as a string without copying; b must not change while the string is used.
+func unsafeString(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	return unsafe.String(unsafe.SliceData(b), len(b))
 }

@@ -2,6 +2,8 @@ package rest
 
 import (
 	"github.com/tidwall/gjson"
+
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/internal/jsonenc"
 )
 
 // listEntry builds the tools/list entry once. The inputSchema follows Higress's InputSchema:
@@ -11,15 +13,15 @@ import (
 // type aliases are listed as their JSON Schema type, and extra keywords pass through.
 func (c *compiler) listEntry(spec ToolSpec) ([]byte, error) {
 	b := []byte(`{"name":`)
-	b = appendJSONString(b, spec.Name)
+	b = jsonenc.AppendString(b, spec.Name)
 	b = append(b, `,"description":`...)
-	b = appendJSONString(b, spec.Description)
+	b = jsonenc.AppendString(b, spec.Description)
 	b = append(b, `,"inputSchema":{"type":"object","properties":{`...)
 	for i, s := range spec.Args {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendJSONString(b, s.Name)
+		b = jsonenc.AppendString(b, s.Name)
 		b = append(b, ':')
 		b = appendProperty(b, &c.tool.args[i], s)
 	}
@@ -35,7 +37,7 @@ func (c *compiler) listEntry(spec ToolSpec) ([]byte, error) {
 		} else {
 			b = append(b, ',')
 		}
-		b = appendJSONString(b, a.name)
+		b = jsonenc.AppendString(b, a.name)
 	}
 	if !first {
 		b = append(b, ']')
@@ -43,7 +45,7 @@ func (c *compiler) listEntry(spec ToolSpec) ([]byte, error) {
 	b = append(b, '}')
 	if c.tool.outSchema {
 		b = append(b, `,"outputSchema":`...)
-		b = appendCompactJSON(b, string(spec.OutputSchema))
+		b = jsonenc.AppendCompact(b, string(spec.OutputSchema))
 	}
 	b = append(b, '}')
 	if !gjson.ValidBytes(b) {
@@ -54,20 +56,20 @@ func (c *compiler) listEntry(spec ToolSpec) ([]byte, error) {
 
 func appendProperty(b []byte, a *arg, s ArgSpec) []byte {
 	b = append(b, `{"type":`...)
-	b = appendJSONString(b, typeNames[a.typ])
+	b = jsonenc.AppendString(b, typeNames[a.typ])
 	b = append(b, `,"description":`...)
-	b = appendJSONString(b, s.Description)
+	b = jsonenc.AppendString(b, s.Description)
 	if len(a.enum) > 0 {
 		b = append(b, `,"enum":`...)
-		b = appendCompactJSON(b, string(s.Enum))
+		b = jsonenc.AppendCompact(b, string(s.Enum))
 	}
 	if a.typ == typeArray && s.Items != nil {
 		b = append(b, `,"items":`...)
-		b = appendCompactJSON(b, string(s.Items))
+		b = jsonenc.AppendCompact(b, string(s.Items))
 	}
 	if a.typ == typeObject && s.Properties != nil {
 		b = append(b, `,"properties":`...)
-		b = appendCompactJSON(b, string(s.Properties))
+		b = jsonenc.AppendCompact(b, string(s.Properties))
 	}
 	if a.def.Exists() {
 		b = append(b, `,"default":`...)
@@ -75,9 +77,9 @@ func appendProperty(b []byte, a *arg, s ArgSpec) []byte {
 	}
 	for _, kv := range s.Extra {
 		b = append(b, ',')
-		b = appendJSONString(b, kv[0])
+		b = jsonenc.AppendString(b, kv[0])
 		b = append(b, ':')
-		b = appendCompactJSON(b, kv[1])
+		b = jsonenc.AppendCompact(b, kv[1])
 	}
 	return append(b, '}')
 }

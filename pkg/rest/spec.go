@@ -38,15 +38,3 @@ type ToolSpec struct {
 
 // Warning is a non-fatal finding of CompileTool; Path is a JSON path such as "tools[2].args[0].type".
 type Warning struct{ Path, Msg string }
-
-// Carrier is where an argument is sent: In is "header", "query" or "cookie"; Name is lowercase
-// for headers.
-type Carrier struct{ In, Name string }
-
-// CallError is a per-call refusal (bad arguments, a value that cannot be placed safely, a
-// template that failed). Msg is meant for the tool result: it names arguments, never values.
-type CallError struct{ Msg string }
-
-func (e *CallError) Error() string { return e.Msg }
-
-func callErr(msg string) *CallError { return &CallError{Msg: msg} }

@@ -4,97 +4,11 @@ import (
 	"strings"
 
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/internal/httpsyntax"
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/internal/urlenc"
 )
-
-type urlState uint8
-
-const (
-	stScheme urlState = iota
-	stAuthority
-	stPath
-	stQuery
-)
-
-// urlSink renders a URL template. Literal text decides where we are (scheme, host, path,
-// query); values are escaped for that place, so they cannot change the URL's structure.
-type urlSink struct {
-	buf   []byte
-	state urlState
-	err   error
-	tool  *Tool
-}
-
-func (u *urlSink) reset(t *Tool) {
-	if t.req != nil && cap(u.buf) < t.req.urlCap {
-		u.buf = make([]byte, 0, t.req.urlCap)
-	}
-	u.buf, u.state, u.err, u.tool = u.buf[:0], stScheme, nil, t
-}
-
-func (u *urlSink) failed() error { return u.err }
-
-func (u *urlSink) lit(s string) {
-	from := len(u.buf)
-	u.buf = append(u.buf, s...)
-	for i := from; i < len(u.buf); i++ {
-		c := u.buf[i]
-		switch u.state {
-		case stScheme:
-			if i == 0 && c == '/' {
-				u.state = stPath
-			} else if c == '/' && i >= 2 && u.buf[i-1] == '/' && u.buf[i-2] == ':' {
-				u.state = stAuthority
-			}
-		case stAuthority:
-			if c == '/' {
-				u.state = stPath
-			} else if c == '?' {
-				u.state = stQuery
-			}
-		case stPath:
-			if c == '?' {
-				u.state = stQuery
-			}
-		}
-	}
-}
-
-// hole writes the value of a {name} placeholder of a path arg: in the path it
-// is one segment, so '/' is escaped too ("a/b" -> "a%2Fb").
-func (u *urlSink) hole(s string, arg int) {
-	if u.err == nil && u.state == stPath {
-		u.buf = appendPathEscape(u.buf, s)
-		return
-	}
-	u.dyn(s, arg)
-}
-
-// dyn writes a template value. In the path a value may span segments ('/'
-// kept, as Higress configs such as file paths expect) but cannot add a query,
-// a fragment or a dot segment (refused on the whole path afterwards).
-func (u *urlSink) dyn(s string, arg int) {
-	if u.err != nil {
-		return
-	}
-	switch u.state {
-	case stScheme:
-		u.err = callErr("invalid URL: the scheme cannot come from a template value" + u.tool.fromArg(arg))
-	case stAuthority:
-		if !isHostLabelValue(s) {
-			u.err = callErr("invalid arguments: a value placed in the URL host must be letters, digits, '-' and '_' only" +
-				u.tool.fromArg(arg))
-			return
-		}
-		u.buf = append(u.buf, s...)
-	case stPath:
-		u.buf = appendPathValueEscape(u.buf, s)
-	case stQuery:
-		u.buf = appendQueryEscape(u.buf, s)
-	}
-}
 
 // setURL splits a rendered URL into r's Scheme, Authority, Path and Query, filling {name}
-// placeholders from path arguments. Every value in s is already escaped by urlSink.
+// placeholders from path arguments. Every value in s is already escaped by template.URLSink.
 func (t *Tool) setURL(r *Request, s string, cc *callCtx) error {
 	rest := s
 	if !strings.HasPrefix(s, "/") {
@@ -138,13 +52,13 @@ func (t *Tool) setPath(r *Request, path string, cc *callCtx) error {
 		}
 		path = string(b)
 	}
-	if !pathIsClean(path) {
-		path = string(appendNormalizedPath(make([]byte, 0, len(path)+16), path))
+	if !urlenc.PathIsClean(path) {
+		path = string(urlenc.AppendNormalizedPath(make([]byte, 0, len(path)+16), path))
 	}
 	if path == "" {
 		path = "/"
 	}
-	if hasDotSegment(path) {
+	if urlenc.HasDotSegment(path) {
 		return callErr("invalid arguments: the URL path would contain a \".\" or \"..\" segment")
 	}
 	r.Path = path
@@ -181,13 +95,13 @@ func (t *Tool) fillPlaceholders(dst []byte, s string, cc *callCtx, inPath bool) 
 		}
 		v := cc.vals[k]
 		if !v.Exists() {
-			return dst, callErr("invalid arguments: missing " + quote(name) + " for the URL placeholder {" + name + "}")
+			return dst, t.missingPlaceholder(name)
 		}
 		dst = append(dst, s[:i]...)
 		if inPath {
-			dst = appendPathEscape(dst, argText(v))
+			dst = urlenc.AppendPathSegment(dst, argText(v))
 		} else {
-			dst = appendQueryEscape(dst, argText(v))
+			dst = urlenc.AppendQuery(dst, argText(v))
 		}
 		s = s[i+j+1:]
 	}
@@ -212,8 +126,8 @@ func (t *Tool) setQuery(r *Request, query string, cc *callCtx) error {
 			continue
 		}
 		k, v, _ := strings.Cut(pair, "=")
-		k, _ = queryUnescape(k)
-		v, _ = queryUnescape(v)
+		k, _ = urlenc.QueryUnescape(k)
+		v, _ = urlenc.QueryUnescape(v)
 		r.Query = append(r.Query, [2]string{k, v})
 	}
 	return nil

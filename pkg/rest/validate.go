@@ -2,6 +2,8 @@ package rest
 
 import (
 	"github.com/tidwall/gjson"
+
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/internal/jsonenc"
 )
 
 // ValidateArgs checks required arguments, JSON types and enums. It returns nil or a *CallError
@@ -94,7 +96,7 @@ func typeMatches(typ jsonType, v gjson.Result) bool {
 	case typeNumber:
 		return v.Type == gjson.Number
 	case typeInteger:
-		return v.Type == gjson.Number && (isPlainInteger(v.Raw) || isWhole(v.Num))
+		return v.Type == gjson.Number && (jsonenc.IsPlainInteger(v.Raw) || isWhole(v.Num))
 	case typeBoolean:
 		return v.Type == gjson.True || v.Type == gjson.False
 	case typeArray:
@@ -116,7 +118,7 @@ func jsonEqual(a, b gjson.Result) bool {
 	case gjson.String:
 		return a.Str == b.Str
 	case gjson.JSON:
-		return compactJSON(a.Raw) == compactJSON(b.Raw)
+		return jsonenc.Compact(a.Raw) == jsonenc.Compact(b.Raw)
 	}
 	return true
 }

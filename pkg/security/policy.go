@@ -20,7 +20,6 @@ type PolicySpec struct {
 	// TemplateSetsAuthorization: the tool's requestTemplate.headers set Authorization (Higress
 	// configs do: "Authorization: APPCODE {{.config.appCode}}"). Apply then keeps that header
 	// instead of deleting it; C's carrier and U's credential still take precedence.
-	// (Addition to CONTRACT.md; the zero value is the contract's behaviour.)
 	TemplateSetsAuthorization bool
 }
 

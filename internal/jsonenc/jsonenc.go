@@ -1,4 +1,7 @@
-package rest
+// Package jsonenc writes JSON text by appending to byte slices: strings escaped as
+// encoding/json escapes them (invalid UTF-8 becomes U+FFFD), numbers printed as Higress's
+// template data prints them, and raw JSON compacted. It allocates only to grow dst.
+package jsonenc
 
 import (
 	"encoding/binary"
@@ -26,20 +29,20 @@ var jsonClass = func() (t [256]uint8) {
 	return t
 }()
 
-// appendJSONString appends s as a quoted JSON string.
-func appendJSONString(dst []byte, s string) []byte {
+// AppendString appends s as a quoted JSON string.
+func AppendString(dst []byte, s string) []byte {
 	dst = append(dst, '"')
-	dst = appendJSONStringContent(dst, s)
+	dst = AppendStringContent(dst, s)
 	return append(dst, '"')
 }
 
-// appendJSONStringContent appends s JSON-escaped, without quotes: quotes, backslashes and
+// AppendStringContent appends s JSON-escaped, without quotes: quotes, backslashes and
 // control characters are escaped, UTF-8 is kept, invalid UTF-8 becomes U+FFFD.
 //
 // It copies runs of plain bytes with one append each and finds the next byte
 // to look at eight bytes per step (nextSpecial): response bodies are mostly
 // JSON text, and a per-byte loop in Wasm costs far more than the copy.
-func appendJSONStringContent(dst []byte, s string) []byte {
+func AppendStringContent(dst []byte, s string) []byte {
 	dst = slices.Grow(dst, len(s)+len(s)>>3+8)
 	start := 0
 	for i := nextSpecial(s, 0); i < len(s); i = nextSpecial(s, i) {
@@ -115,8 +118,8 @@ func appendEscapedASCII(dst []byte, c byte) []byte {
 	return append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
 }
 
-// appendCompactJSON appends raw JSON without insignificant whitespace. raw must be valid JSON.
-func appendCompactJSON(dst []byte, raw string) []byte {
+// AppendCompact appends raw JSON without insignificant whitespace. raw must be valid JSON.
+func AppendCompact(dst []byte, raw string) []byte {
 	inStr, esc := false, false
 	start := 0
 	for i := 0; i < len(raw); i++ {
@@ -140,15 +143,15 @@ func appendCompactJSON(dst []byte, raw string) []byte {
 	return append(dst, raw[start:]...)
 }
 
-// compactJSON returns raw without insignificant whitespace, without copying when it has none.
-func compactJSON(raw string) string {
-	if !hasJSONSpace(raw) {
+// Compact returns raw without insignificant whitespace, without copying when it has none.
+func Compact(raw string) string {
+	if !hasSpace(raw) {
 		return raw
 	}
-	return string(appendCompactJSON(make([]byte, 0, len(raw)), raw))
+	return string(AppendCompact(make([]byte, 0, len(raw)), raw))
 }
 
-func hasJSONSpace(raw string) bool {
+func hasSpace(raw string) bool {
 	for i := 0; i < len(raw); i++ {
 		switch raw[i] {
 		case ' ', '\t', '\n', '\r':
@@ -158,8 +161,8 @@ func hasJSONSpace(raw string) bool {
 	return false
 }
 
-// isPlainInteger reports whether a JSON number literal has no fraction or exponent.
-func isPlainInteger(raw string) bool {
+// IsPlainInteger reports whether a JSON number literal has no fraction or exponent.
+func IsPlainInteger(raw string) bool {
 	for i := 0; i < len(raw); i++ {
 		switch raw[i] {
 		case '.', 'e', 'E':
@@ -169,8 +172,8 @@ func isPlainInteger(raw string) bool {
 	return raw != ""
 }
 
-// appendFloat formats f as encoding/json does for a float64 (what Higress's template data holds).
-func appendFloat(dst []byte, f float64) []byte {
+// AppendFloat formats f as encoding/json does for a float64 (what Higress's template data holds).
+func AppendFloat(dst []byte, f float64) []byte {
 	abs := math.Abs(f)
 	format := byte('f')
 	if abs != 0 && (abs < 1e-6 || abs >= 1e21) {
@@ -189,8 +192,8 @@ func appendFloat(dst []byte, f float64) []byte {
 	return dst
 }
 
-// isJSONNumber reports whether s is a JSON number literal.
-func isJSONNumber(s string) bool {
+// IsNumber reports whether s is a JSON number literal.
+func IsNumber(s string) bool {
 	i := 0
 	if i < len(s) && s[i] == '-' {
 		i++
@@ -231,12 +234,4 @@ func skipDigits(s string, i int) int {
 		i++
 	}
 	return i
-}
-
-// unsafeString views b as a string without copying; b must not change while the string is used.
-func unsafeString(b []byte) string {
-	if len(b) == 0 {
-		return ""
-	}
-	return unsafe.String(unsafe.SliceData(b), len(b))
 }

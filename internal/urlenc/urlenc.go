@@ -1,4 +1,7 @@
-package rest
+// Package urlenc escapes and checks URL parts as net/url does, by appending to byte
+// slices, so a value placed in a path segment, a path or a query cannot change the URL's
+// structure. net/url's own functions are the reference in the tests.
+package urlenc
 
 import "strings"
 
@@ -29,8 +32,8 @@ var escapeClass = func() (t [256]uint8) {
 	return t
 }()
 
-// appendPathEscape appends s escaped as url.PathEscape does.
-func appendPathEscape(dst []byte, s string) []byte {
+// AppendPathSegment appends s escaped as url.PathEscape does.
+func AppendPathSegment(dst []byte, s string) []byte {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if escapeClass[c]&keepInSegment != 0 {
@@ -42,11 +45,11 @@ func appendPathEscape(dst []byte, s string) []byte {
 	return dst
 }
 
-// appendPathValueEscape appends s escaped as url.PathEscape does, except that
+// AppendPathValue appends s escaped as url.PathEscape does, except that
 // '/' is kept: a template value inside the URL path may span segments (a file
 // path, as Higress configs expect), but never adds a query or a fragment. Dot
 // segments are refused afterwards on the whole path.
-func appendPathValueEscape(dst []byte, s string) []byte {
+func AppendPathValue(dst []byte, s string) []byte {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if c == '/' || escapeClass[c]&keepInSegment != 0 {
@@ -58,8 +61,8 @@ func appendPathValueEscape(dst []byte, s string) []byte {
 	return dst
 }
 
-// appendQueryEscape appends s escaped as url.QueryEscape does.
-func appendQueryEscape(dst []byte, s string) []byte {
+// AppendQuery appends s escaped as url.QueryEscape does.
+func AppendQuery(dst []byte, s string) []byte {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch {
@@ -74,7 +77,7 @@ func appendQueryEscape(dst []byte, s string) []byte {
 	return dst
 }
 
-func needsQueryEscape(s string) bool {
+func NeedsQueryEscape(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if escapeClass[s[i]]&keepInQuery == 0 {
 			return true
@@ -97,8 +100,8 @@ func unhex(c byte) byte {
 	return c - '0'
 }
 
-// pathIsClean reports whether p needs no normalization: only allowed bytes and valid %XX.
-func pathIsClean(p string) bool {
+// PathIsClean reports whether p needs no normalization: only allowed bytes and valid %XX.
+func PathIsClean(p string) bool {
 	for i := 0; i < len(p); i++ {
 		c := p[i]
 		if c == '%' {
@@ -115,9 +118,9 @@ func pathIsClean(p string) bool {
 	return true
 }
 
-// appendNormalizedPath appends p with every byte that may not appear in a path escaped,
+// AppendNormalizedPath appends p with every byte that may not appear in a path escaped,
 // keeping valid %XX escapes (as url.URL.EscapedPath does for a path with non-ASCII or spaces).
-func appendNormalizedPath(dst []byte, p string) []byte {
+func AppendNormalizedPath(dst []byte, p string) []byte {
 	for i := 0; i < len(p); i++ {
 		c := p[i]
 		if c == '%' && i+2 < len(p) && isHex(p[i+1]) && isHex(p[i+2]) {
@@ -134,8 +137,8 @@ func appendNormalizedPath(dst []byte, p string) []byte {
 	return dst
 }
 
-// hasDotSegment reports whether an escaped path has a "." or ".." segment, also spelled with %2E.
-func hasDotSegment(p string) bool {
+// HasDotSegment reports whether an escaped path has a "." or ".." segment, also spelled with %2E.
+func HasDotSegment(p string) bool {
 	for len(p) > 0 {
 		i := strings.IndexByte(p, '/')
 		seg := p
@@ -170,8 +173,8 @@ func isDotSegment(seg string) bool {
 	return dots <= 2
 }
 
-// queryUnescape decodes a query key or value as url.QueryUnescape does; ok is false on a bad escape.
-func queryUnescape(s string) (string, bool) {
+// QueryUnescape decodes a query key or value as url.QueryUnescape does; ok is false on a bad escape.
+func QueryUnescape(s string) (string, bool) {
 	n := 0
 	for i := 0; i < len(s); i++ {
 		switch s[i] {
@@ -203,35 +206,15 @@ func queryUnescape(s string) (string, bool) {
 	return string(b), true
 }
 
-// isHostLabelValue reports whether an argument value may be placed in a URL host: a non-empty
+// IsHostLabel reports whether an argument value may be placed in a URL host: a non-empty
 // run of letters, digits, '-' and '_', so it cannot change the domain, port or add userinfo.
-func isHostLabelValue(s string) bool {
+func IsHostLabel(s string) bool {
 	if s == "" {
 		return false
 	}
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
-			return false
-		}
-	}
-	return true
-}
-
-// hasHeaderBreak reports whether a header value contains CR, LF or NUL.
-func hasHeaderBreak(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c == '\r' || c == '\n' || c == 0 {
-			return true
-		}
-	}
-	return false
-}
-
-// isCookieValueSafe refuses control characters and ';', which would end the cookie pair.
-func isCookieValueSafe(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c == 0x7f || c == ';' {
 			return false
 		}
 	}

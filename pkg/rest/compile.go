@@ -1,0 +1,81 @@
+package rest
+
+import (
+	"crypto/rand"
+
+	"github.com/tidwall/gjson"
+
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/internal/jsonenc"
+)
+
+// randRead is the randomness of {{uuidv4}} given to every compiled template; tests replace it.
+var randRead = rand.Read
+
+// compiler carries CompileTool's state.
+type compiler struct {
+	path   string
+	tool   *Tool
+	config gjson.Result
+	warns  []Warning
+}
+
+func (c *compiler) warn(path, msg string) {
+	for _, w := range c.warns {
+		if w.Path == path && w.Msg == msg {
+			return
+		}
+	}
+	c.warns = append(c.warns, Warning{Path: path, Msg: msg})
+}
+
+// pathError is a compile error; its text starts with the JSON path of the bad field.
+type pathError struct{ path, msg string }
+
+func (e *pathError) Error() string { return e.path + ": " + e.msg }
+
+func errAt(path, msg string) error { return &pathError{path: path, msg: msg} }
+
+// CompileTool validates spec and compiles its templates. path is the tool's JSON path
+// ("tools[3]"); errors and warnings name the full path of the field at fault.
+// serverConfig is the raw JSON of server.config ("{}" or nil when absent).
+func CompileTool(path string, spec ToolSpec, serverConfig []byte) (*Tool, []Warning, error) {
+	c := &compiler{path: path, tool: &Tool{name: spec.Name}}
+	if err := c.setConfig(serverConfig); err != nil {
+		return nil, nil, err
+	}
+	if spec.Name == "" {
+		return nil, nil, errAt(path+".name", "is required")
+	}
+	if err := c.compileArgs(spec.Args); err != nil {
+		return nil, nil, err
+	}
+	local := spec.Request == nil || spec.Request.URL == ""
+	if !local {
+		if err := c.compileRequest(spec.Request); err != nil {
+			return nil, nil, err
+		}
+	}
+	if err := c.compileResponse(spec, local); err != nil {
+		return nil, nil, err
+	}
+	entry, err := c.listEntry(spec)
+	if err != nil {
+		return nil, nil, err
+	}
+	c.tool.listEntry = entry
+	return c.tool, c.warns, nil
+}
+
+func (c *compiler) setConfig(raw []byte) error {
+	cfg := gjson.ParseBytes(raw)
+	switch {
+	case len(raw) == 0 || cfg.Type == gjson.Null:
+		c.tool.config = "{}"
+	case !cfg.IsObject() || !gjson.ValidBytes(raw):
+		return errAt("server.config", "must be a JSON object")
+	default:
+		c.tool.config = jsonenc.Compact(cfg.Raw)
+	}
+	c.config = gjson.Parse(c.tool.config)
+	return nil
+}

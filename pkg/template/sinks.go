@@ -1,0 +1,93 @@
+package template
+
+import (
+	"strconv"
+
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/internal/httpsyntax"
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/internal/jsonenc"
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/internal/urlenc"
+)
+
+// TextSink collects rendered text as it is; for a header value it refuses values with CR, LF
+// or NUL.
+type TextSink struct {
+	buf    []byte
+	err    error
+	header string // header name when rendering a header value
+}
+
+// Reset empties the sink, keeping its buffer; header names the header being rendered ("" for
+// plain text).
+func (s *TextSink) Reset(header string) { s.buf, s.err, s.header = s.buf[:0], nil, header }
+
+// Bytes returns the rendered text; it is valid until the next Reset.
+func (s *TextSink) Bytes() []byte { return s.buf }
+
+func (s *TextSink) Text(p string)                 { s.buf = append(s.buf, p...) }
+func (s *TextSink) Placeholder(p string, arg int) { s.Value(p, arg) }
+func (s *TextSink) Err() error                    { return s.err }
+
+func (s *TextSink) Value(p string, arg int) {
+	if s.header != "" && httpsyntax.HasHeaderBreak(p) {
+		s.err = &ValueError{Msg: "invalid arguments: header " + strconv.Quote(s.header) + " would contain a line break", Arg: arg}
+		return
+	}
+	s.buf = append(s.buf, p...)
+}
+
+// BodySink renders a request body. In a JSON body, values inside a JSON string literal are
+// JSON-escaped; in a form body values are form-escaped; otherwise values are written as they are.
+type BodySink struct {
+	buf       []byte
+	json      bool
+	form      bool
+	inStr     bool
+	afterBack bool
+}
+
+// Reset starts a body in buf (emptied, its capacity reused).
+func (b *BodySink) Reset(buf []byte, json, form bool) {
+	*b = BodySink{buf: buf[:0], json: json, form: form}
+}
+
+// Bytes returns the rendered body.
+func (b *BodySink) Bytes() []byte { return b.buf }
+
+func (b *BodySink) Err() error { return nil }
+
+func (b *BodySink) Text(s string) {
+	b.buf = append(b.buf, s...)
+	if b.json {
+		b.scan(s)
+	}
+}
+
+func (b *BodySink) Placeholder(s string, arg int) { b.Value(s, arg) }
+
+func (b *BodySink) Value(s string, _ int) {
+	switch {
+	case b.json && b.inStr:
+		b.buf = jsonenc.AppendStringContent(b.buf, s)
+	case b.form:
+		b.buf = urlenc.AppendQuery(b.buf, s)
+	default:
+		b.Text(s)
+	}
+}
+
+// scan tracks whether the JSON written so far ends inside a string literal.
+func (b *BodySink) scan(s string) {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case !b.inStr:
+			b.inStr = c == '"'
+		case b.afterBack:
+			b.afterBack = false
+		case c == '\\':
+			b.afterBack = true
+		case c == '"':
+			b.inStr = false
+		}
+	}
+}
