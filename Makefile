@@ -6,10 +6,10 @@ WASM := build/plugin.wasm
 # A stale WASM_FILE_PATH would make the wasm-mode tests use an old binary.
 unexport WASM_FILE_PATH
 
-.PHONY: help build test test-unit test-plugin lint bench run e2e e2e-npm image clean
+.PHONY: help build test test-unit test-plugin lint bench run e2e e2e-npm image clean compat-corpus
 
 help: ## list the targets
-	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
 
 build: ## build the plugin into build/plugin.wasm
 	@mkdir -p build
@@ -20,6 +20,10 @@ test: lint test-unit test-plugin e2e ## everything CI runs: lint, unit, plugin (
 
 test-unit: ## plain Go tests of pkg/ (race detector on)
 	$(GO) test -race -count=1 ./pkg/... ./internal/... ./bench/...
+	@$(GO) run ./internal/corpus/corpusctl check
+
+compat-corpus: ## fetch the 52 Higress configs of the compatibility tests (pinned commit, sha256-checked) into the user cache
+	$(GO) run ./internal/corpus/corpusctl fetch
 
 test-plugin: ## plugin tests in Go mode and through the real .wasm; fails if a wasm subtest was skipped
 	@mkdir -p build

@@ -4,43 +4,55 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
+	"testing"
+
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/internal/corpus"
 )
 
-// SharedDir finds the shared reference data directory: "shared" beside the repository (a
-// sibling of the clone, as in CI) or inside one of the working directory's ancestors.
-func SharedDir() (string, error) {
-	dir, err := os.Getwd()
+// HigressConfigs lists the real Higress mcp-server configs of the corpus (see package corpus
+// for where it is looked for), sorted by name. Without a corpus the test is skipped with one
+// line saying how to get it, or fails when HIGRESS_CONFIGS_REQUIRED=1 (CI). A corpus that is
+// found but incomplete always fails.
+func HigressConfigs(t testing.TB) []string {
+	t.Helper()
+	dir := corpusDir(t)
+	files, err := corpus.Files(dir)
 	if err != nil {
-		return "", err
+		t.Fatal(err)
 	}
-	for {
-		for _, cand := range []string{filepath.Join(dir, "shared"), filepath.Join(filepath.Dir(dir), "shared")} {
-			if st, err := os.Stat(filepath.Join(cand, "higress-configs")); err == nil && st.IsDir() {
-				return cand, nil
-			}
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", fmt.Errorf("testutil: no shared/higress-configs beside any ancestor of the working directory")
-		}
-		dir = parent
+	if want := len(corpus.Manifest()); len(files) != want {
+		t.Fatalf("testutil: %s holds %d configs, want %d (run `make compat-corpus`)", dir, len(files), want)
 	}
+	return files
 }
 
-// HigressConfigs lists the real Higress mcp-server configs (shared/higress-configs/*.yaml),
-// sorted by name.
-func HigressConfigs() ([]string, error) {
-	shared, err := SharedDir()
-	if err != nil {
-		return nil, err
+// HigressConfig is the path of one config of the corpus, by file name ("mcp-time.yaml"), with
+// the same skip rules as HigressConfigs.
+func HigressConfig(t testing.TB, name string) string {
+	t.Helper()
+	p := filepath.Join(corpusDir(t), name)
+	if _, err := os.Stat(p); err != nil {
+		t.Fatalf("testutil: %v", err)
 	}
-	files, err := filepath.Glob(filepath.Join(shared, "higress-configs", "*.yaml"))
+	return p
+}
+
+func corpusDir(t testing.TB) string {
+	t.Helper()
+	root, err := RepoRoot()
 	if err != nil {
-		return nil, err
+		t.Fatal(err)
 	}
-	sort.Strings(files)
-	return files, nil
+	dir, err := corpus.Locate(root)
+	switch {
+	case err == corpus.ErrNotFound && os.Getenv(corpus.RequiredEnv) != "1":
+		t.Skip(corpus.Hint)
+	case err == corpus.ErrNotFound:
+		t.Fatalf("testutil: %v; %s=1 requires it", err, corpus.RequiredEnv)
+	case err != nil:
+		t.Fatalf("testutil: %v", err)
+	}
+	return dir
 }
 
 // RepoRoot finds the repository root: the nearest ancestor of the working directory holding

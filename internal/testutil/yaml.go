@@ -1,5 +1,5 @@
 // Package testutil holds helpers shared by the project's tests: YAML configs converted to the
-// JSON the plugin receives, and the location of the shared reference data.
+// JSON the plugin receives, and the Higress config corpus (package corpus) for the tests.
 package testutil
 
 import (

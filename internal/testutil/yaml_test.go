@@ -39,21 +39,14 @@ func TestYAMLToJSONErrors(t *testing.T) {
 }
 
 func TestHigressConfigs(t *testing.T) {
-	files, err := HigressConfigs()
-	if err != nil {
-		t.Fatal(err)
-	}
+	files := HigressConfigs(t)
 	if len(files) != 52 {
 		t.Fatalf("found %d Higress configs, want 52", len(files))
 	}
 	if filepath.Base(files[0]) != "mcp-agricultural-product-price-query.yaml" {
 		t.Fatalf("not sorted: first is %s", files[0])
 	}
-	root, err := RepoRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if filepath.Base(filepath.Dir(filepath.Dir(files[0]))) != "shared" || root == "" {
-		t.Fatalf("unexpected layout: %s, %s", files[0], root)
+	if got := HigressConfig(t, "mcp-time.yaml"); got != filepath.Join(filepath.Dir(files[0]), "mcp-time.yaml") {
+		t.Fatalf("HigressConfig(mcp-time.yaml) = %s", got)
 	}
 }

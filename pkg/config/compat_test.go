@@ -40,10 +40,7 @@ var deliberateDifferences = []struct{ id, what, why string }{
 // compares the tools/list entries and, for sample arguments (all args, then required only),
 // the upstream requests.
 func TestHigressCompat(t *testing.T) {
-	files, err := testutil.HigressConfigs()
-	if err != nil {
-		t.Fatal(err)
-	}
+	files := testutil.HigressConfigs(t)
 	if len(files) != 52 {
 		t.Fatalf("found %d Higress configs, want 52", len(files))
 	}

@@ -1,6 +1,6 @@
 package rest
 
-// Parity with Higress on the 52 real configs in ../shared/higress-configs: every tool compiles,
+// Parity with Higress on the 52 real configs of the corpus (internal/corpus): every tool compiles,
 // its inputSchema equals Higress's (RestMCPTool.InputSchema, called for real), and for plausible
 // argument values the upstream request we build is the one Higress sends. Higress's request
 // building needs a live proxy-wasm host, so higressRequest re-expresses it step by step

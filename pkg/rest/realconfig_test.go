@@ -1,7 +1,6 @@
 package rest
 
 import (
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"testing"
@@ -13,12 +12,11 @@ import (
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/internal/testutil"
 )
 
-// realTool compiles one tool of a shared Higress config (read in place, not copied).
+// realTool compiles one tool of a real Higress config of the corpus (read in place, not copied;
+// skipped without the corpus, see testutil.HigressConfigs).
 func realTool(t *testing.T, config, name string) *Tool {
 	t.Helper()
-	shared, err := testutil.SharedDir()
-	require.NoError(t, err)
-	cfg := loadYAML(t, filepath.Join(shared, "higress-configs", config))
+	cfg := loadYAML(t, testutil.HigressConfig(t, config))
 	for i, spec := range specsFromConfig(cfg) {
 		if spec.Name == name {
 			tool, _, err := CompileTool("tools["+strconv.Itoa(i)+"]", spec, []byte(cfg.Get("server.config").Raw))
