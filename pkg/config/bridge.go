@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/tidwall/gjson"
+
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/configerr"
 )
 
 // parseBridge reads the bridge block, applying defaults and range checks. It also returns
@@ -34,7 +36,7 @@ func parseBridge(b gjson.Result) (Bridge, string, error) {
 		}
 		n := int64(v.Num)
 		if n < f.min || n > f.max {
-			return br, "", errorf(join("bridge", f.key), "must be between %d and %d", f.min, f.max)
+			return br, "", configerr.Atf(join("bridge", f.key), "must be between %d and %d", f.min, f.max)
 		}
 		f.set(n)
 	}
@@ -51,11 +53,11 @@ func parseBridge(b gjson.Result) (Bridge, string, error) {
 
 func checkServerVersion(v string) error {
 	if v == "" || len(v) > 64 {
-		return errorf("bridge.serverVersion", "must be 1 to 64 characters")
+		return configerr.Atf("bridge.serverVersion", "must be 1 to 64 characters")
 	}
 	for i := 0; i < len(v); i++ {
 		if v[i] <= ' ' || v[i] >= 0x7f {
-			return errorf("bridge.serverVersion", "must be printable ASCII without spaces")
+			return configerr.Atf("bridge.serverVersion", "must be printable ASCII without spaces")
 		}
 	}
 	return nil
@@ -76,7 +78,7 @@ func parseOrigins(r gjson.Result) ([]string, error) {
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" ||
 			u.User != nil || u.Path != "" || u.RawQuery != "" || u.Fragment != "" || u.Opaque != "" ||
 			strings.HasSuffix(v.Str, "?") || strings.HasSuffix(v.Str, "#") {
-			return nil, errorf(path, `must be "*" or an origin like "https://app.example.com" (scheme, host and optional port only)`)
+			return nil, configerr.Atf(path, `must be "*" or an origin like "https://app.example.com" (scheme, host and optional port only)`)
 		}
 		o := strings.ToLower(v.Str)
 		// Browsers omit the default port in Origin ("https://a.example.com", not ":443").

@@ -4,8 +4,7 @@
 package config
 
 import (
-	"fmt"
-
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/configerr"
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/mcp"
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/rest"
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/security"
@@ -37,7 +36,7 @@ type Config struct {
 	MCP        mcp.Options
 	AllowTools map[string]bool // nil: every tool is allowed; non-nil (even empty): only these
 	Bridge     Bridge
-	Warnings   []rest.Warning
+	Warnings   []configerr.Warning
 
 	entries [][]byte
 	names   []string
@@ -69,24 +68,6 @@ type Bridge struct {
 	MaxResponseBytes  int
 	ErrorExcerptBytes int
 	ToolsTTLMs        int64
-}
-
-// Error is a configuration error. Its text starts with the JSON path of the offending field
-// (for example "tools[3].requestTemplate.url: ...") and never contains a configured value.
-type Error struct {
-	Path string // "" for errors about the whole document
-	Msg  string
-}
-
-func (e *Error) Error() string {
-	if e.Path == "" {
-		return "config: " + e.Msg
-	}
-	return e.Path + ": " + e.Msg
-}
-
-func errorf(path, format string, args ...any) error {
-	return &Error{Path: path, Msg: fmt.Sprintf(format, args...)}
 }
 
 var _ mcp.Catalog = (*Config)(nil)

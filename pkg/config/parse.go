@@ -3,11 +3,11 @@ package config
 import (
 	"encoding/json"
 	"errors"
-	"strconv"
 	"strings"
 
 	"github.com/tidwall/gjson"
 
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/configerr"
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/mcp"
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/rest"
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/security"
@@ -76,7 +76,7 @@ func serverVersion(higress gjson.Result, bridge string) (string, error) {
 		return bridge, nil
 	}
 	if bridge != "" {
-		return "", errorf("server.version", "set either server.version or bridge.serverVersion, not both")
+		return "", configerr.Atf("server.version", "set either server.version or bridge.serverVersion, not both")
 	}
 	if v := strings.TrimSpace(higress.Str); v != "" {
 		return v, nil
@@ -87,19 +87,19 @@ func serverVersion(higress gjson.Result, bridge string) (string, error) {
 // decode checks that data is one JSON object and parses it.
 func decode(data []byte) (gjson.Result, error) {
 	if len(data) == 0 {
-		return gjson.Result{}, errorf("", "empty configuration")
+		return gjson.Result{}, configerr.Atf("", "empty configuration")
 	}
 	if !gjson.ValidBytes(data) {
 		var v json.RawMessage
 		var se *json.SyntaxError
 		if err := json.Unmarshal(data, &v); errors.As(err, &se) {
-			return gjson.Result{}, errorf("", "not valid JSON (syntax error at byte %d)", se.Offset)
+			return gjson.Result{}, configerr.Atf("", "not valid JSON (syntax error at byte %d)", se.Offset)
 		}
-		return gjson.Result{}, errorf("", "not valid JSON")
+		return gjson.Result{}, configerr.Atf("", "not valid JSON")
 	}
 	root := gjson.ParseBytes(data)
 	if !root.IsObject() {
-		return gjson.Result{}, errorf("", "must be a JSON object, not %s", typeName(root))
+		return gjson.Result{}, configerr.Atf("", "must be a JSON object, not %s", typeName(root))
 	}
 	return root, nil
 }
@@ -109,7 +109,7 @@ func (c *Config) compileTools(root gjson.Result, schemes map[string]*security.Sc
 	srv := root.Get("server")
 	tools := root.Get("tools").Array()
 	if len(tools) == 0 {
-		return errorf("tools", "at least one tool is required")
+		return configerr.Atf("tools", "at least one tool is required")
 	}
 	seen := make(map[string]int, len(tools))
 	c.Tools = make([]*Tool, 0, len(tools))
@@ -120,7 +120,7 @@ func (c *Config) compileTools(root gjson.Result, schemes map[string]*security.Sc
 			return err
 		}
 		if first, dup := seen[name]; dup {
-			return errorf(join(path, "name"), "duplicate tool name %q (also tools[%d])", name, first)
+			return configerr.Atf(join(path, "name"), "duplicate tool name %q (also tools[%d])", name, first)
 		}
 		seen[name] = i
 		t, err := c.compileTool(path, tj, srv, schemes, env)
@@ -133,27 +133,25 @@ func (c *Config) compileTools(root gjson.Result, schemes map[string]*security.Sc
 }
 
 func (c *Config) compileTool(path string, tj, srv gjson.Result, schemes map[string]*security.Scheme, env security.Env) (*Tool, error) {
-	spec, argIdx, warns, err := toolSpec(path, tj)
+	spec, warns, err := toolSpec(path, tj)
 	if err != nil {
 		return nil, err
 	}
 	c.Warnings = append(c.Warnings, warns...)
 	rt, rw, err := rest.CompileTool(path, spec, c.Server.Config)
 	if err != nil {
-		return nil, remapArgPaths(err, path, argIdx)
+		return nil, err
 	}
-	for _, w := range rw {
-		c.Warnings = append(c.Warnings, rest.Warning{Path: remapPath(w.Path, path, argIdx), Msg: w.Msg})
-	}
+	c.Warnings = append(c.Warnings, rw...)
 	pol, err := security.CompilePolicy(policySpec(path, tj, srv, !rt.HasUpstream()), schemes, env)
 	if err != nil {
 		return nil, err
 	}
-	if err := checkCarriers(path, tj, spec, argIdx, rt, pol); err != nil {
+	if err := checkCarriers(path, tj, spec, rt, pol); err != nil {
 		return nil, err
 	}
 	if p := pol.IgnoredCredentialPath(); p != "" {
-		c.Warnings = append(c.Warnings, rest.Warning{Path: p,
+		c.Warnings = append(c.Warnings, configerr.Warning{Path: p,
 			Msg: "credential is ignored: passthrough is on, so the client's credential is used"})
 	}
 	return &Tool{Rest: rt, Policy: pol, LegacyOnly: tj.Get("legacyOnly").Bool()}, nil
@@ -170,43 +168,9 @@ func parseAllowTools(r gjson.Result, tools []*Tool) (map[string]bool, error) {
 	allow := map[string]bool{}
 	for i, v := range r.Array() {
 		if !known[v.Str] {
-			return nil, errorf(index("allowTools", i), "names unknown tool %q", v.Str)
+			return nil, configerr.Atf(index("allowTools", i), "names unknown tool %q", v.Str)
 		}
 		allow[v.Str] = true
 	}
 	return allow, nil
-}
-
-// remapPath rewrites "tools[i].args[k]..." paths from the deduplicated arg list rest compiled
-// back to the index the arg has in the configuration.
-func remapPath(p, toolPath string, argIdx []int) string {
-	prefix := toolPath + ".args["
-	if len(p) <= len(prefix) || p[:len(prefix)] != prefix {
-		return p
-	}
-	end := len(prefix)
-	for end < len(p) && p[end] >= '0' && p[end] <= '9' {
-		end++
-	}
-	k, err := strconv.Atoi(p[len(prefix):end])
-	if err != nil || k >= len(argIdx) || argIdx[k] == k {
-		return p
-	}
-	return prefix + strconv.Itoa(argIdx[k]) + p[end:]
-}
-
-// remappedError carries a rest error whose arg index was rewritten by remapPath.
-type remappedError struct {
-	text string
-	err  error
-}
-
-func (e *remappedError) Error() string { return e.text }
-func (e *remappedError) Unwrap() error { return e.err }
-
-func remapArgPaths(err error, toolPath string, argIdx []int) error {
-	if t := remapPath(err.Error(), toolPath, argIdx); t != err.Error() {
-		return &remappedError{text: t, err: err}
-	}
-	return err
 }

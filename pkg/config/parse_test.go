@@ -1,10 +1,12 @@
 package config
 
 import (
+	"errors"
 	"reflect"
 	"strings"
 	"testing"
 
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/configerr"
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/mcp"
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/rest"
 )
@@ -111,18 +113,18 @@ func TestToolSpec(t *testing.T) {
 		"requestTemplate":{"url":"/u","method":"POST","headers":[{"key":"K","value":"V"},{"key":"E"}],"body":"B","argsToFormBody":true},
 		"responseTemplate":{"prependBody":"P","appendBody":"A"},"errorResponseTemplate":"E","outputSchema":{"type":"object"}}`
 	cfgJSON := mustDecode(t, cfg(tool))
-	spec, argIdx, warns, err := toolSpec("tools[0]", cfgJSON.Get("tools.0"))
+	spec, warns, err := toolSpec("tools[0]", cfgJSON.Get("tools.0"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := rest.ToolSpec{
 		Name: "t", Description: "d",
 		Args: []rest.ArgSpec{
-			{Name: "a", Description: "A", Type: "integer", Required: true, Default: []byte("3"), Enum: []byte("[1,3]"),
+			{Path: "tools[0].args[0]", Name: "a", Description: "A", Type: "integer", Required: true, Default: []byte("3"), Enum: []byte("[1,3]"),
 				Position: "query", Extra: [][2]string{{"minimum", "1"}, {"x-mcp-header", `"A"`}}},
-			{Name: "b", Type: "array", Items: []byte(`{"type":"string"}`),
+			{Path: "tools[0].args[1]", Name: "b", Type: "array", Items: []byte(`{"type":"string"}`),
 				Extra: [][2]string{{"maxItems", "2"}, {"examples", `[["x"]]`}}},
-			{Name: "c", Type: "object", Properties: []byte(`{"k":{"type":"string"}}`)},
+			{Path: "tools[0].args[2]", Name: "c", Type: "object", Properties: []byte(`{"k":{"type":"string"}}`)},
 		},
 		Request: &rest.RequestTemplateSpec{URL: "/u", Method: "POST", Body: "B", ArgsToFormBody: true,
 			Headers: []rest.HeaderSpec{{Key: "K", Value: "V"}, {Key: "E"}}},
@@ -133,10 +135,7 @@ func TestToolSpec(t *testing.T) {
 	if !reflect.DeepEqual(spec, want) {
 		t.Errorf("spec:\n got %+v\nwant %+v", spec, want)
 	}
-	if !reflect.DeepEqual(argIdx, []int{0, 1, 2}) {
-		t.Errorf("argIdx = %v", argIdx)
-	}
-	wantWarns := []rest.Warning{{Path: "tools[0].args[0].position", Msg: `position "Query" read as "query"`}}
+	wantWarns := []configerr.Warning{{Path: "tools[0].args[0].position", Msg: `position "Query" read as "query"`}}
 	if !reflect.DeepEqual(warns, wantWarns) {
 		t.Errorf("warnings = %v", warns)
 	}
@@ -147,7 +146,7 @@ func TestToolSpec(t *testing.T) {
 func TestDuplicateArgs(t *testing.T) {
 	args := `[{"name":"ids","type":"array","required":true},{"name":"lang","default":"en","required":true},` +
 		`{"name":"q"},{"name":"lang","description":"second","default":"en-US"}]`
-	spec, argIdx, warns, err := toolSpec("tools[0]", mustDecode(t, `{"name":"t","args":`+args+`}`))
+	spec, warns, err := toolSpec("tools[0]", mustDecode(t, `{"name":"t","args":`+args+`}`))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -155,20 +154,35 @@ func TestDuplicateArgs(t *testing.T) {
 		!spec.Args[1].Required {
 		t.Errorf("merged args = %+v", spec.Args)
 	}
-	if !reflect.DeepEqual(argIdx, []int{0, 3, 2}) {
-		t.Errorf("argIdx = %v, want [0 3 2]", argIdx)
+	var paths []string
+	for _, a := range spec.Args {
+		paths = append(paths, a.Path)
+	}
+	if want := []string{"tools[0].args[0]", "tools[0].args[3]", "tools[0].args[2]"}; !reflect.DeepEqual(paths, want) {
+		t.Errorf("arg paths = %v, want %v", paths, want)
 	}
 	want := `duplicate arg name "lang" (also tools[0].args[1]); the last definition wins, as in Higress`
 	if len(warns) != 1 || warns[0].Path != "tools[0].args[3].name" || warns[0].Msg != want {
 		t.Errorf("warnings = %v", warns)
 	}
-	if got := remapPath("tools[0].args[1].type: bad", "tools[0]", argIdx); got != "tools[0].args[3].type: bad" {
-		t.Errorf("remapPath = %q", got)
+	// errors and warnings of the merged arg name the definition that won
+	bad := `[{"name":"q"},{"name":"lang"},{"name":"x"},{"name":"lang","type":"text"}]`
+	_, err = Parse([]byte(`{"server":{"name":"s"},"tools":[{"name":"t","args":`+bad+`,"requestTemplate":{"url":"/x","method":"GET"}}]}`), nil)
+	var ce *configerr.Error
+	if !errors.As(err, &ce) || ce.Path != "tools[0].args[3].type" {
+		t.Errorf("error = %v, want one at tools[0].args[3].type", err)
 	}
-	for _, p := range []string{"tools[0].args[0].type", "tools[0].args[2]", "tools[1].args[1].x", "tools[0].name"} {
-		if got := remapPath(p, "tools[0]", argIdx); got != p {
-			t.Errorf("remapPath(%q) = %q, want unchanged", p, got)
-		}
+	odd := `[{"name":"q"},{"name":"n"},{"name":"n","type":"integer","default":"x"}]`
+	c, err := Parse([]byte(`{"server":{"name":"s"},"tools":[{"name":"t","args":`+odd+`,"requestTemplate":{"url":"/x","method":"GET"}}]}`), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, w := range c.Warnings {
+		found = found || w.Path == "tools[0].args[2].default"
+	}
+	if !found {
+		t.Errorf("warnings = %v, want one at tools[0].args[2].default", c.Warnings)
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 
 	"github.com/tidwall/gjson"
 
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/configerr"
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/rest"
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/security"
 )
@@ -71,7 +72,7 @@ func policySpec(path string, tj, srv gjson.Result, noUpstream bool) security.Pol
 // checkCarriers refuses args, template headers and template query parameters that target one of
 // the tool's credential carriers: they would override the upstream credential, or leak a value
 // into the place the client credential is stripped from.
-func checkCarriers(path string, tj gjson.Result, spec rest.ToolSpec, argIdx []int, rt *rest.Tool, pol *security.Policy) error {
+func checkCarriers(path string, tj gjson.Result, spec rest.ToolSpec, rt *rest.Tool, pol *security.Policy) error {
 	carriers := pol.Carriers()
 	if len(carriers) == 0 {
 		return nil
@@ -81,26 +82,26 @@ func checkCarriers(path string, tj gjson.Result, spec rest.ToolSpec, argIdx []in
 			continue
 		}
 		argPath := join(path, "args")
-		for k, a := range spec.Args {
+		for _, a := range spec.Args {
 			if sameCarrierName(ac.In, a.Name, ac.Name) {
-				argPath = index(argPath, argIdx[k])
+				argPath = a.Path
 				break
 			}
 		}
-		return errorf(argPath, "arg %q is sent as %s %q, which carries a credential of this tool's security "+
+		return configerr.Atf(argPath, "arg %q is sent as %s %q, which carries a credential of this tool's security "+
 			"schemes; it would override or leak the credential", ac.Name, carrierWord(ac.In), ac.Name)
 	}
 	for k, h := range tj.Get("requestTemplate.headers").Array() {
 		name := h.Get("key").Str
 		if hitsCarrier(carriers, "header", name) || (strings.EqualFold(name, "cookie") && hasCookieCarrier(carriers)) {
-			return errorf(index(join(path, "requestTemplate.headers"), k)+".key", "template header %q carries a "+
+			return configerr.Atf(index(join(path, "requestTemplate.headers"), k)+".key", "template header %q carries a "+
 				"credential of this tool's security schemes; it would override or leak the credential "+
 				"(set upstream credentials with requestTemplate.security or server.defaultUpstreamSecurity)", name)
 		}
 	}
 	for _, q := range templateQueryNames(tj.Get("requestTemplate.url").Str) {
 		if hitsCarrier(carriers, "query", q) {
-			return errorf(join(path, "requestTemplate.url"), "query parameter %q carries a credential of this "+
+			return configerr.Atf(join(path, "requestTemplate.url"), "query parameter %q carries a credential of this "+
 				"tool's security schemes; it would override or leak the credential", q)
 		}
 	}

@@ -9,21 +9,22 @@ import (
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/rest"
 
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/internal/httpsyntax"
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/configerr"
 )
 
 // toolSpec turns a tool's JSON (already checked by walk) into the raw spec rest compiles.
-// argIdx maps each arg of spec.Args to its index in the configuration (they differ when a
-// duplicate arg name was merged).
-func toolSpec(path string, tj gjson.Result) (rest.ToolSpec, []int, []rest.Warning, error) {
+// Each arg spec carries its JSON path in the configuration (after merging a duplicate arg name,
+// the path of the definition that won).
+func toolSpec(path string, tj gjson.Result) (rest.ToolSpec, []configerr.Warning, error) {
 	spec := rest.ToolSpec{
 		Name:                  tj.Get("name").Str,
 		Description:           tj.Get("description").Str,
 		ErrorResponseTemplate: tj.Get("errorResponseTemplate").Str,
 		OutputSchema:          rawOrNil(tj.Get("outputSchema")),
 	}
-	args, argIdx, warns, err := argSpecs(join(path, "args"), tj.Get("args"))
+	args, warns, err := argSpecs(join(path, "args"), tj.Get("args"))
 	if err != nil {
-		return spec, nil, nil, err
+		return spec, nil, err
 	}
 	spec.Args = args
 	if rt := tj.Get("requestTemplate"); rt.IsObject() {
@@ -35,7 +36,7 @@ func toolSpec(path string, tj gjson.Result) (rest.ToolSpec, []int, []rest.Warnin
 		PrependBody: resp.Get("prependBody").Str,
 		AppendBody:  resp.Get("appendBody").Str,
 	}
-	return spec, argIdx, warns, nil
+	return spec, warns, nil
 }
 
 func requestSpec(rt gjson.Result) *rest.RequestTemplateSpec {
@@ -55,11 +56,10 @@ func requestSpec(rt gjson.Result) *rest.RequestTemplateSpec {
 
 // argSpecs reads a tool's args. A repeated arg name (real Higress configs have them) is merged
 // as Higress does: the last definition wins, and the arg is required if any definition is.
-func argSpecs(path string, r gjson.Result) ([]rest.ArgSpec, []int, []rest.Warning, error) {
+func argSpecs(path string, r gjson.Result) ([]rest.ArgSpec, []configerr.Warning, error) {
 	var (
 		args   []rest.ArgSpec
-		argIdx []int
-		warns  []rest.Warning
+		warns  []configerr.Warning
 		byName = map[string]int{} // name -> index in args
 		hdrs   = map[string]int{} // lowercase x-mcp-header -> config index
 	)
@@ -68,28 +68,26 @@ func argSpecs(path string, r gjson.Result) ([]rest.ArgSpec, []int, []rest.Warnin
 		spec, w := argSpec(ap, a)
 		warns = append(warns, w...)
 		if err := checkMCPHeader(ap, spec, hdrs, j); err != nil {
-			return nil, nil, nil, err
+			return nil, nil, err
 		}
 		k, dup := byName[spec.Name]
 		if !dup {
 			byName[spec.Name] = len(args)
 			args = append(args, spec)
-			argIdx = append(argIdx, j)
 			continue
 		}
-		warns = append(warns, rest.Warning{Path: join(ap, "name"), Msg: fmt.Sprintf(
+		warns = append(warns, configerr.Warning{Path: join(ap, "name"), Msg: fmt.Sprintf(
 			"duplicate arg name %q (also %s); the last definition wins, as in Higress",
-			spec.Name, index(path, argIdx[k]))})
+			spec.Name, args[k].Path)})
 		spec.Required = spec.Required || args[k].Required
 		args[k] = spec
-		argIdx[k] = j
 	}
-	return args, argIdx, warns, nil
+	return args, warns, nil
 }
 
-func argSpec(path string, a gjson.Result) (rest.ArgSpec, []rest.Warning) {
-	var spec rest.ArgSpec
-	var warns []rest.Warning
+func argSpec(path string, a gjson.Result) (rest.ArgSpec, []configerr.Warning) {
+	spec := rest.ArgSpec{Path: path}
+	var warns []configerr.Warning
 	a.ForEach(func(k, v gjson.Result) bool { // one pass: walk has checked keys and types
 		switch k.Str {
 		case "name":
@@ -113,7 +111,7 @@ func argSpec(path string, a gjson.Result) (rest.ArgSpec, []rest.Warning) {
 		case "position":
 			spec.Position = strings.ToLower(v.Str)
 			if spec.Position != v.Str {
-				warns = append(warns, rest.Warning{Path: join(path, "position"),
+				warns = append(warns, configerr.Warning{Path: join(path, "position"),
 					Msg: fmt.Sprintf("position %q read as %q", v.Str, spec.Position)})
 			}
 		default:
@@ -138,11 +136,11 @@ func rawOrNil(r gjson.Result) []byte {
 // characters from A-Z a-z 0-9 _ - . (every real Higress config complies).
 func checkToolName(path, name string) error {
 	if name == "" || len(name) > 128 {
-		return errorf(path, "tool name must be 1 to 128 characters")
+		return configerr.Atf(path, "tool name must be 1 to 128 characters")
 	}
 	for i := 0; i < len(name); i++ {
 		if !isToolNameChar(name[i]) {
-			return errorf(path, "tool name %q may contain only A-Z, a-z, 0-9, '_', '-' and '.' (MCP tool-name rules)",
+			return configerr.Atf(path, "tool name %q may contain only A-Z, a-z, 0-9, '_', '-' and '.' (MCP tool-name rules)",
 				name)
 		}
 	}
@@ -169,16 +167,16 @@ func checkMCPHeader(path string, spec rest.ArgSpec, seen map[string]int, j int) 
 	p := join(path, "x-mcp-header")
 	name := gjson.Parse(raw).Str
 	if !httpsyntax.IsToken(name) {
-		return errorf(p, "must be a non-empty HTTP header token")
+		return configerr.Atf(p, "must be a non-empty HTTP header token")
 	}
 	switch spec.Type {
 	case "", "string", "integer", "int", "boolean", "bool":
 	default:
-		return errorf(p, "allowed only on string, integer and boolean args")
+		return configerr.Atf(p, "allowed only on string, integer and boolean args")
 	}
 	key := strings.ToLower(name)
 	if first, dup := seen[key]; dup {
-		return errorf(p, "duplicate x-mcp-header %q (also args[%d])", name, first)
+		return configerr.Atf(p, "duplicate x-mcp-header %q (also args[%d])", name, first)
 	}
 	seen[key] = j
 	return nil

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/tidwall/gjson"
+
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/configerr"
 )
 
 // notREST explains why the keys of Higress's other server kinds are refused.
@@ -26,7 +28,7 @@ var nonRESTKeys = map[string]bool{
 func walk(path string, r gjson.Result, f *field) error {
 	if r.Type == gjson.Null {
 		if f.required {
-			return errorf(path, "is required")
+			return configerr.Atf(path, "is required")
 		}
 		return nil
 	}
@@ -35,15 +37,15 @@ func walk(path string, r gjson.Result, f *field) error {
 		return walkString(path, r, f)
 	case kBool:
 		if r.Type != gjson.True && r.Type != gjson.False {
-			return errorf(path, "must be a boolean, not %s", typeName(r))
+			return configerr.Atf(path, "must be a boolean, not %s", typeName(r))
 		}
 	case kInt:
 		if !isInteger(r) {
-			return errorf(path, "must be an integer, not %s", typeName(r))
+			return configerr.Atf(path, "must be an integer, not %s", typeName(r))
 		}
 	case kNumber:
 		if r.Type != gjson.Number {
-			return errorf(path, "must be a number, not %s", typeName(r))
+			return configerr.Atf(path, "must be a number, not %s", typeName(r))
 		}
 	case kObject:
 		return walkObject(path, r, f.fields)
@@ -51,12 +53,12 @@ func walk(path string, r gjson.Result, f *field) error {
 		return walkArray(path, r, f.elem)
 	case kMap:
 		if !r.IsObject() {
-			return errorf(path, "must be an object, not %s", typeName(r))
+			return configerr.Atf(path, "must be an object, not %s", typeName(r))
 		}
 		return checkDuplicateKeys(path, r)
 	case kSchema:
 		if !r.IsObject() && r.Type != gjson.True && r.Type != gjson.False {
-			return errorf(path, "must be a JSON Schema (an object or a boolean), not %s", typeName(r))
+			return configerr.Atf(path, "must be a JSON Schema (an object or a boolean), not %s", typeName(r))
 		}
 	}
 	return nil
@@ -64,10 +66,10 @@ func walk(path string, r gjson.Result, f *field) error {
 
 func walkString(path string, r gjson.Result, f *field) error {
 	if r.Type != gjson.String {
-		return errorf(path, "must be a string, not %s", typeName(r))
+		return configerr.Atf(path, "must be a string, not %s", typeName(r))
 	}
 	if f.required && r.Str == "" {
-		return errorf(path, "must not be empty")
+		return configerr.Atf(path, "must not be empty")
 	}
 	if len(f.enum) == 0 {
 		return nil
@@ -78,14 +80,14 @@ func walkString(path string, r gjson.Result, f *field) error {
 		}
 	}
 	if f.why != "" {
-		return errorf(path, "must be one of: %s (%s)", strings.Join(f.enum, ", "), f.why)
+		return configerr.Atf(path, "must be one of: %s (%s)", strings.Join(f.enum, ", "), f.why)
 	}
-	return errorf(path, "must be one of: %s", strings.Join(f.enum, ", "))
+	return configerr.Atf(path, "must be one of: %s", strings.Join(f.enum, ", "))
 }
 
 func walkArray(path string, r gjson.Result, elem *field) error {
 	if !r.IsArray() {
-		return errorf(path, "must be an array, not %s", typeName(r))
+		return configerr.Atf(path, "must be an array, not %s", typeName(r))
 	}
 	var err error
 	i := 0
@@ -93,7 +95,7 @@ func walkArray(path string, r gjson.Result, elem *field) error {
 		ep := path + "[" + strconv.Itoa(i) + "]"
 		i++
 		if v.Type == gjson.Null {
-			err = errorf(ep, "must not be null")
+			err = configerr.Atf(ep, "must not be null")
 		} else {
 			err = walk(ep, v, elem)
 		}
@@ -104,14 +106,14 @@ func walkArray(path string, r gjson.Result, elem *field) error {
 
 func walkObject(path string, r gjson.Result, fs []field) error {
 	if !r.IsObject() {
-		return errorf(path, "must be an object, not %s", typeName(r))
+		return configerr.Atf(path, "must be an object, not %s", typeName(r))
 	}
 	seen := make(map[string]bool, len(fs))
 	var err error
 	r.ForEach(func(k, v gjson.Result) bool {
 		kp := join(path, k.Str)
 		if seen[k.Str] {
-			err = errorf(kp, "duplicate key")
+			err = configerr.Atf(kp, "duplicate key")
 			return false
 		}
 		seen[k.Str] = true
@@ -128,7 +130,7 @@ func walkObject(path string, r gjson.Result, fs []field) error {
 	}
 	for i := range fs {
 		if fs[i].required && !seen[fs[i].key] {
-			return errorf(join(path, fs[i].key), "is required")
+			return configerr.Atf(join(path, fs[i].key), "is required")
 		}
 	}
 	return nil
@@ -136,14 +138,14 @@ func walkObject(path string, r gjson.Result, fs []field) error {
 
 func unknownKey(path, key string, fs []field) error {
 	if nonRESTKeys[path] {
-		return errorf(path, "unknown key: %s", notREST)
+		return configerr.Atf(path, "unknown key: %s", notREST)
 	}
 	for i := range fs {
 		if strings.EqualFold(fs[i].key, key) {
-			return errorf(path, "unknown key (keys are case-sensitive: did you mean %q?)", fs[i].key)
+			return configerr.Atf(path, "unknown key (keys are case-sensitive: did you mean %q?)", fs[i].key)
 		}
 	}
-	return errorf(path, "unknown key")
+	return configerr.Atf(path, "unknown key")
 }
 
 func checkDuplicateKeys(path string, r gjson.Result) error {
@@ -151,7 +153,7 @@ func checkDuplicateKeys(path string, r gjson.Result) error {
 	var err error
 	r.ForEach(func(k, _ gjson.Result) bool {
 		if seen[k.Str] {
-			err = errorf(join(path, k.Str), "duplicate key")
+			err = configerr.Atf(join(path, k.Str), "duplicate key")
 		}
 		seen[k.Str] = true
 		return err == nil

@@ -6,6 +6,7 @@ import (
 	"github.com/tidwall/gjson"
 
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/internal/jsonenc"
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/configerr"
 )
 
 // randRead is the randomness of {{uuidv4}} given to every compiled template; tests replace it.
@@ -16,7 +17,9 @@ type compiler struct {
 	path   string
 	tool   *Tool
 	config gjson.Result
-	warns  []Warning
+	warns  []configerr.Warning
+	// argPaths[i] is the JSON path of argument i in the configuration.
+	argPaths []string
 }
 
 func (c *compiler) warn(path, msg string) {
@@ -25,26 +28,19 @@ func (c *compiler) warn(path, msg string) {
 			return
 		}
 	}
-	c.warns = append(c.warns, Warning{Path: path, Msg: msg})
+	c.warns = append(c.warns, configerr.Warning{Path: path, Msg: msg})
 }
-
-// pathError is a compile error; its text starts with the JSON path of the bad field.
-type pathError struct{ path, msg string }
-
-func (e *pathError) Error() string { return e.path + ": " + e.msg }
-
-func errAt(path, msg string) error { return &pathError{path: path, msg: msg} }
 
 // CompileTool validates spec and compiles its templates. path is the tool's JSON path
 // ("tools[3]"); errors and warnings name the full path of the field at fault.
 // serverConfig is the raw JSON of server.config ("{}" or nil when absent).
-func CompileTool(path string, spec ToolSpec, serverConfig []byte) (*Tool, []Warning, error) {
+func CompileTool(path string, spec ToolSpec, serverConfig []byte) (*Tool, []configerr.Warning, error) {
 	c := &compiler{path: path, tool: &Tool{name: spec.Name}}
 	if err := c.setConfig(serverConfig); err != nil {
 		return nil, nil, err
 	}
 	if spec.Name == "" {
-		return nil, nil, errAt(path+".name", "is required")
+		return nil, nil, configerr.At(path+".name", "is required")
 	}
 	if err := c.compileArgs(spec.Args); err != nil {
 		return nil, nil, err
@@ -72,7 +68,7 @@ func (c *compiler) setConfig(raw []byte) error {
 	case len(raw) == 0 || cfg.Type == gjson.Null:
 		c.tool.config = "{}"
 	case !cfg.IsObject() || !gjson.ValidBytes(raw):
-		return errAt("server.config", "must be a JSON object")
+		return configerr.At("server.config", "must be a JSON object")
 	default:
 		c.tool.config = jsonenc.Compact(cfg.Raw)
 	}

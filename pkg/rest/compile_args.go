@@ -8,6 +8,7 @@ import (
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/internal/jsonenc"
 
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/internal/httpsyntax"
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/configerr"
 )
 
 // schemaKeys are the property keywords rest writes itself; Extra may not repeat them.
@@ -22,12 +23,16 @@ var forbiddenHeaders = map[string]bool{"host": true, "content-length": true, "tr
 func (c *compiler) compileArgs(specs []ArgSpec) error {
 	seen := map[string]bool{}
 	for k, s := range specs {
-		p := index(c.path+".args", k)
+		p := s.Path
+		if p == "" {
+			p = index(c.path+".args", k)
+		}
+		c.argPaths = append(c.argPaths, p)
 		if s.Name == "" {
-			return errAt(p+".name", "is required")
+			return configerr.At(p+".name", "is required")
 		}
 		if seen[s.Name] {
-			return errAt(p+".name", "duplicate arg name "+quote(s.Name))
+			return configerr.At(p+".name", "duplicate arg name "+quote(s.Name))
 		}
 		seen[s.Name] = true
 		a, err := c.compileArg(p, s)
@@ -43,7 +48,7 @@ func (c *compiler) compileArg(p string, s ArgSpec) (arg, error) {
 	a := arg{name: s.Name, lname: strings.ToLower(s.Name), required: s.Required}
 	typ, alias, ok := parseType(s.Type)
 	if !ok {
-		return a, errAt(p+".type", "unknown type "+quote(s.Type)+" (want string, number, integer, boolean, array or object)")
+		return a, configerr.At(p+".type", "unknown type "+quote(s.Type)+" (want string, number, integer, boolean, array or object)")
 	}
 	if alias {
 		c.warn(p+".type", "type "+quote(s.Type)+" is not a JSON Schema type; listed as "+quote(typeNames[typ]))
@@ -51,7 +56,7 @@ func (c *compiler) compileArg(p string, s ArgSpec) (arg, error) {
 	a.typ = typ
 	pos, ok := parsePosition(s.Position)
 	if !ok {
-		return a, errAt(p+".position", "unknown position "+quote(s.Position)+" (want query, path, header, cookie or body)")
+		return a, configerr.At(p+".position", "unknown position "+quote(s.Position)+" (want query, path, header, cookie or body)")
 	}
 	a.pos = pos
 	if err := checkArgName(p, a); err != nil {
@@ -62,7 +67,7 @@ func (c *compiler) compileArg(p string, s ArgSpec) (arg, error) {
 		val []byte
 	}{{"default", s.Default}, {"enum", s.Enum}, {"items", s.Items}, {"properties", s.Properties}} {
 		if raw.val != nil && !gjson.ValidBytes(raw.val) {
-			return a, errAt(p+"."+raw.key, "is not valid JSON")
+			return a, configerr.At(p+"."+raw.key, "is not valid JSON")
 		}
 	}
 	if err := c.compileEnum(p, &a, s.Enum); err != nil {
@@ -78,10 +83,10 @@ func (c *compiler) compileArg(p string, s ArgSpec) (arg, error) {
 	}
 	for _, kv := range s.Extra {
 		if schemaKeys[kv[0]] {
-			return a, errAt(p+"."+kv[0], "keyword is set twice")
+			return a, configerr.At(p+"."+kv[0], "keyword is set twice")
 		}
 		if !gjson.Valid(kv[1]) {
-			return a, errAt(p+"."+kv[0], "is not valid JSON")
+			return a, configerr.At(p+"."+kv[0], "is not valid JSON")
 		}
 	}
 	return a, nil
@@ -91,14 +96,14 @@ func checkArgName(p string, a arg) error {
 	switch a.pos {
 	case posHeader:
 		if !httpsyntax.IsToken(a.name) {
-			return errAt(p+".name", "a header arg name must be an HTTP token")
+			return configerr.At(p+".name", "a header arg name must be an HTTP token")
 		}
 		if forbiddenHeaders[a.lname] || a.lname == "cookie" {
-			return errAt(p+".name", "header "+quote(a.name)+" cannot be set by an arg")
+			return configerr.At(p+".name", "header "+quote(a.name)+" cannot be set by an arg")
 		}
 	case posCookie:
 		if !httpsyntax.IsToken(a.name) {
-			return errAt(p+".name", "a cookie arg name must be an HTTP token")
+			return configerr.At(p+".name", "a cookie arg name must be an HTTP token")
 		}
 	}
 	return nil
@@ -110,7 +115,7 @@ func (c *compiler) compileEnum(p string, a *arg, raw []byte) error {
 	}
 	e := gjson.ParseBytes(raw)
 	if !e.IsArray() {
-		return errAt(p+".enum", "must be an array")
+		return configerr.At(p+".enum", "must be an array")
 	}
 	var b strings.Builder
 	b.WriteByte('[')

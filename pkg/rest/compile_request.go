@@ -9,6 +9,7 @@ import (
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/internal/httpsyntax"
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/internal/jsonenc"
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/internal/urlenc"
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/configerr"
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/template"
 )
 
@@ -39,7 +40,7 @@ func (c *compiler) compileRequest(spec *RequestTemplateSpec) error {
 	p := c.path + ".requestTemplate"
 	rp := &requestPlan{method: strings.ToUpper(spec.Method), argsToURLParam: spec.ArgsToURLParam}
 	if !methods[rp.method] {
-		return errAt(p+".method", "unsupported method "+quote(spec.Method)+" (want GET, POST, PUT, PATCH, DELETE, HEAD or OPTIONS)")
+		return configerr.At(p+".method", "unsupported method "+quote(spec.Method)+" (want GET, POST, PUT, PATCH, DELETE, HEAD or OPTIONS)")
 	}
 	n := 0
 	for _, b := range []bool{spec.ArgsToJSONBody, spec.ArgsToURLParam, spec.ArgsToFormBody} {
@@ -48,7 +49,7 @@ func (c *compiler) compileRequest(spec *RequestTemplateSpec) error {
 		}
 	}
 	if n > 1 {
-		return errAt(p, "only one of argsToJsonBody, argsToUrlParam and argsToFormBody can be true")
+		return configerr.At(p, "only one of argsToJsonBody, argsToUrlParam and argsToFormBody can be true")
 	}
 	c.tool.req = rp
 	if err := c.compileURL(p+".url", spec.URL); err != nil {
@@ -104,7 +105,7 @@ func (c *compiler) template(path, name, src string, overBody bool) (*template.Te
 		Rand:     func(b []byte) (int, error) { return randRead(b) },
 	})
 	if err != nil {
-		return nil, errAt(path, err.Error())
+		return nil, configerr.At(path, err.Error())
 	}
 	return tp, nil
 }
@@ -118,11 +119,11 @@ func (c *compiler) compileURL(p, src string) error {
 	first := tp.FirstText()
 	lf := strings.ToLower(first)
 	if !strings.HasPrefix(first, "/") && !strings.HasPrefix(lf, "http://") && !strings.HasPrefix(lf, "https://") {
-		return errAt(p, "must start with http://, https:// or / (after {{.config.x}} values are filled in)")
+		return configerr.At(p, "must start with http://, https:// or / (after {{.config.x}} values are filled in)")
 	}
 	for _, s := range tp.Texts() {
 		if strings.ContainsAny(s, "#\r\n") {
-			return errAt(p, "must not contain a fragment (#) or a line break")
+			return configerr.At(p, "must not contain a fragment (#) or a line break")
 		}
 	}
 	sample, _, fast := tp.Sample("x")
@@ -144,21 +145,21 @@ func (c *compiler) checkSampleURL(p, sample string) error {
 	}
 	u, err := url.Parse(fillAllPlaceholders(sample))
 	if err != nil {
-		return errAt(p, "invalid URL: "+strings.TrimPrefix(err.Error(), "parse "+quote(fillAllPlaceholders(sample))+": "))
+		return configerr.At(p, "invalid URL: "+strings.TrimPrefix(err.Error(), "parse "+quote(fillAllPlaceholders(sample))+": "))
 	}
 	if u.User != nil {
-		return errAt(p, "must not contain userinfo (user@)")
+		return configerr.At(p, "must not contain userinfo (user@)")
 	}
 	if u.Host == "" && u.Scheme != "" {
-		return errAt(p, "has no host")
+		return configerr.At(p, "has no host")
 	}
 	if u.RawQuery != "" {
 		if _, err := url.ParseQuery(strings.ReplaceAll(u.RawQuery, ";", "%3B")); err != nil {
-			return errAt(p, "invalid query: "+err.Error())
+			return configerr.At(p, "invalid query: "+err.Error())
 		}
 	}
 	if urlenc.HasDotSegment(u.EscapedPath()) {
-		return errAt(p, "path must not contain \".\" or \"..\" segments")
+		return configerr.At(p, "path must not contain \".\" or \"..\" segments")
 	}
 	return nil
 }
@@ -210,10 +211,10 @@ func (c *compiler) compileHeaders(p string, specs []HeaderSpec) error {
 		}
 		name := strings.ToLower(h.Key)
 		if !httpsyntax.IsToken(h.Key) || forbiddenHeaders[name] {
-			return errAt(hp+".key", "header "+quote(h.Key)+" cannot be set by a template")
+			return configerr.At(hp+".key", "header "+quote(h.Key)+" cannot be set by a template")
 		}
 		if seen[name] {
-			return errAt(hp+".key", "duplicate header "+quote(h.Key))
+			return configerr.At(hp+".key", "duplicate header "+quote(h.Key))
 		}
 		seen[name] = true
 		tp, err := c.template(hp+".value", "header", h.Value, false)
@@ -222,7 +223,7 @@ func (c *compiler) compileHeaders(p string, specs []HeaderSpec) error {
 		}
 		for _, s := range tp.Texts() {
 			if httpsyntax.HasHeaderBreak(s) {
-				return errAt(hp+".value", "must not contain CR, LF or NUL")
+				return configerr.At(hp+".value", "must not contain CR, LF or NUL")
 			}
 		}
 		hpl := headerPlan{name: name}
@@ -235,7 +236,7 @@ func (c *compiler) compileHeaders(p string, specs []HeaderSpec) error {
 	}
 	for k := range c.tool.args {
 		if a := &c.tool.args[k]; a.pos == posHeader && seen[a.lname] {
-			return errAt(index(c.path+".args", k)+".name", "header arg "+quote(a.name)+" is also a template header")
+			return configerr.At(c.argPaths[k]+".name", "header arg "+quote(a.name)+" is also a template header")
 		}
 	}
 	return nil
@@ -265,10 +266,10 @@ func (c *compiler) compileResponse(spec ToolSpec, local bool) error {
 	p := c.path + ".responseTemplate"
 	r := spec.Response
 	if r.Body != "" && (r.PrependBody != "" || r.AppendBody != "") {
-		return errAt(p, "prependBody and appendBody cannot be used with body")
+		return configerr.At(p, "prependBody and appendBody cannot be used with body")
 	}
 	if local && r.Body == "" {
-		return errAt(p+".body", "is required for a tool without requestTemplate.url")
+		return configerr.At(p+".body", "is required for a tool without requestTemplate.url")
 	}
 	c.tool.resp.prepend, c.tool.resp.append = r.PrependBody, r.AppendBody
 	if r.Body != "" {
@@ -297,7 +298,7 @@ func (c *compiler) checkOutputSchema(spec ToolSpec) error {
 	}
 	s := gjson.ParseBytes(spec.OutputSchema)
 	if !gjson.ValidBytes(spec.OutputSchema) || !s.IsObject() {
-		return errAt(c.path+".outputSchema", "must be a JSON object")
+		return configerr.At(c.path+".outputSchema", "must be a JSON object")
 	}
 	c.tool.outSchema = jsonenc.Compact(s.Raw) != "{}"
 	r := spec.Response

@@ -5,6 +5,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/configerr"
 )
 
 func upstream(url string, mod func(*ToolSpec)) ToolSpec {
@@ -130,7 +132,7 @@ func TestCompileWarnings(t *testing.T) {
 		OutputSchema: []byte(`{"type":"object"}`)}
 	_, warns, err := CompileTool("tools[1]", spec, nil)
 	require.NoError(t, err)
-	assert.Equal(t, []Warning{
+	assert.Equal(t, []configerr.Warning{
 		{Path: "tools[1].args[0].type", Msg: `type "bool" is not a JSON Schema type; listed as "boolean"`},
 		{Path: "tools[1].args[0].default", Msg: `default does not match the arg: "n" must be a boolean`},
 		{Path: "tools[1].args[1].default", Msg: `default does not match the arg: "u" must be one of [a]`},
@@ -157,7 +159,7 @@ func TestToolAccessors(t *testing.T) {
 }
 
 func TestFixtureWarnings(t *testing.T) {
-	assert.Equal(t, []Warning{
+	assert.Equal(t, []configerr.Warning{
 		{Path: "tools[2].args[2].type", Msg: `type "int" is not a JSON Schema type; listed as "integer"`},
 		{Path: "tools[4].requestTemplate.url", Msg: `placeholder {id} is not filled by an arg with position path; calls will be refused`},
 	}, loadFixture(t).warns)

@@ -8,6 +8,7 @@ import (
 	"github.com/tidwall/gjson"
 
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/internal/testutil"
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/configerr"
 )
 
 // specsFromConfig decodes a Higress mcp-server config (JSON) into ToolSpecs the way pkg/config
@@ -95,7 +96,7 @@ func loadYAML(t testing.TB, path string) gjson.Result {
 // fixture compiles every tool of testdata/tools.yaml.
 type fixture struct {
 	tools map[string]*Tool
-	warns []Warning
+	warns []configerr.Warning
 }
 
 func loadFixture(t testing.TB) *fixture {

@@ -4,6 +4,7 @@ import (
 	"github.com/tidwall/gjson"
 
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/internal/jsonenc"
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/configerr"
 )
 
 // listEntry builds the tools/list entry once. The inputSchema follows Higress's InputSchema:
@@ -49,7 +50,7 @@ func (c *compiler) listEntry(spec ToolSpec) ([]byte, error) {
 	}
 	b = append(b, '}')
 	if !gjson.ValidBytes(b) {
-		return nil, errAt(c.path, "cannot build the tools/list entry")
+		return nil, configerr.At(c.path, "cannot build the tools/list entry")
 	}
 	return b, nil
 }

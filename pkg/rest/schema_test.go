@@ -10,6 +10,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/tidwall/gjson"
+
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/configerr"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -46,7 +48,7 @@ func TestInputSchemaLikeHigress(t *testing.T) {
 	}, Response: ResponseTemplateSpec{Body: "ok"}, OutputSchema: []byte(`{"type":"object"}`)}
 	tool, warns, err := CompileTool("tools[4]", spec, nil)
 	require.NoError(t, err)
-	assert.Equal(t, []Warning{{Path: "tools[4].args[1].type", Msg: `type "int" is not a JSON Schema type; listed as "integer"`}}, warns)
+	assert.Equal(t, []configerr.Warning{{Path: "tools[4].args[1].type", Msg: `type "int" is not a JSON Schema type; listed as "integer"`}}, warns)
 	assert.Equal(t, `{"name":"s","description":"d \"q\"","inputSchema":{"type":"object","properties":{`+
 		`"z_first":{"type":"string","description":"kept in arg order, not sorted"},`+
 		`"n":{"type":"integer","description":"","default":300},`+

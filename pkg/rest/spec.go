@@ -2,6 +2,7 @@ package rest
 
 // ArgSpec is one tools[].args[] entry as decoded by pkg/config.
 type ArgSpec struct {
+	Path                    string // JSON path in the configuration ("tools[2].args[5]"); "" means tools[i].args[k] by position
 	Name, Description, Type string // Type may be "", a JSON Schema type, or int/float/bool
 	Required                bool
 	Default                 []byte      // raw JSON or nil
@@ -35,6 +36,3 @@ type ToolSpec struct {
 	ErrorResponseTemplate string
 	OutputSchema          []byte // raw JSON object or nil
 }
-
-// Warning is a non-fatal finding of CompileTool; Path is a JSON path such as "tools[2].args[0].type".
-type Warning struct{ Path, Msg string }

@@ -1,6 +1,10 @@
 package security
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/configerr"
+)
 
 // Env looks up a variable of the Wasm VM environment (Envoy sets it with
 // vm_config.environment_variables). A nil Env has no variables.
@@ -13,23 +17,23 @@ type Env func(name string) (string, bool)
 func resolveValue(v, path string, env Env) (string, error) {
 	if !strings.Contains(v, "${") {
 		if v == "" {
-			return "", cfgErr(path, "must not be empty")
+			return "", configerr.At(path, "must not be empty")
 		}
 		return v, nil
 	}
 	name, ok := envRef(v)
 	if !ok {
-		return "", cfgErr(path, `must be a literal or exactly "${NAME}" (NAME: letters, digits, _)`)
+		return "", configerr.At(path, `must be a literal or exactly "${NAME}" (NAME: letters, digits, _)`)
 	}
 	if env == nil {
-		return "", cfgErr(path, "environment variable "+name+" is not set")
+		return "", configerr.At(path, "environment variable "+name+" is not set")
 	}
 	val, found := env(name)
 	if !found {
-		return "", cfgErr(path, "environment variable "+name+" is not set")
+		return "", configerr.At(path, "environment variable "+name+" is not set")
 	}
 	if val == "" {
-		return "", cfgErr(path, "environment variable "+name+" is empty")
+		return "", configerr.At(path, "environment variable "+name+" is empty")
 	}
 	return val, nil
 }

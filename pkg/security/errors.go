@@ -14,15 +14,3 @@ type Error struct {
 }
 
 func (e *Error) Error() string { return "security: " + e.Msg }
-
-// ConfigError is a compile-time error. Error() starts with the JSON path of the bad field,
-// e.g. `server.securitySchemes[1].in: must be one of header, query, cookie`. Msg never
-// contains a credential value.
-type ConfigError struct {
-	Path string
-	Msg  string
-}
-
-func (e *ConfigError) Error() string { return e.Path + ": " + e.Msg }
-
-func cfgErr(path, msg string) error { return &ConfigError{Path: path, Msg: msg} }

@@ -1,6 +1,10 @@
 package security
 
-import "strconv"
+import (
+	"strconv"
+
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/configerr"
+)
 
 // PolicySpec is one tool's security settings as found by pkg/config.
 type PolicySpec struct {
@@ -50,7 +54,7 @@ type Policy struct {
 }
 
 // CompilePolicy resolves one tool's client scheme C and upstream scheme U per the resolution
-// table in doc.go. Every misconfiguration is a *ConfigError naming the field's path.
+// table in doc.go. Every misconfiguration is a *configerr.Error naming the field's path.
 func CompilePolicy(spec PolicySpec, schemes map[string]*Scheme, env Env) (*Policy, error) {
 	c, err := lookup(spec.ClientID, spec.ClientPath, spec.ToolName, schemes)
 	if err != nil {
@@ -61,7 +65,7 @@ func CompilePolicy(spec PolicySpec, schemes map[string]*Scheme, env Env) (*Polic
 		return nil, err
 	}
 	if spec.Passthrough && c == nil {
-		return nil, cfgErr(at(spec.ClientPath, spec.ToolName), "passthrough requires a client security scheme id")
+		return nil, configerr.At(at(spec.ClientPath, spec.ToolName), "passthrough requires a client security scheme id")
 	}
 	p := &Policy{tool: spec.ToolName, client: c, upstream: u, keepAuth: spec.TemplateSetsAuthorization, source: "none"}
 	switch {
@@ -72,7 +76,7 @@ func CompilePolicy(spec PolicySpec, schemes map[string]*Scheme, env Env) (*Polic
 	case u != nil:
 		err = p.compileStatic(spec, env)
 	case spec.HasCredential:
-		err = cfgErr(at(spec.CredentialPath, spec.ToolName), "credential is set but no upstream security scheme applies")
+		err = configerr.At(at(spec.CredentialPath, spec.ToolName), "credential is set but no upstream security scheme applies")
 	case c == nil && spec.PassthroughAuthHeader && !spec.TemplateSetsAuthorization:
 		p.mode = modeAuthHeader
 	}
@@ -89,7 +93,7 @@ func lookup(id, path, tool string, schemes map[string]*Scheme) (*Scheme, error) 
 	}
 	s, ok := schemes[id]
 	if !ok {
-		return nil, cfgErr(at(path, tool), "unknown security scheme "+strconv.Quote(id))
+		return nil, configerr.At(at(path, tool), "unknown security scheme "+strconv.Quote(id))
 	}
 	return s, nil
 }
@@ -114,7 +118,7 @@ func (p *Policy) compileStatic(spec PolicySpec, env Env) error {
 		return nil
 	}
 	if u.def.IsZero() {
-		return cfgErr(at(spec.UpstreamPath, spec.ToolName), "security scheme "+strconv.Quote(u.id)+
+		return configerr.At(at(spec.UpstreamPath, spec.ToolName), "security scheme "+strconv.Quote(u.id)+
 			" has no defaultCredential: set requestTemplate.security.credential or enable passthrough")
 	}
 	p.static, p.source = u.def, "default:"+u.desc
@@ -129,7 +133,7 @@ func (p *Policy) compilePassthrough(spec PolicySpec) error {
 		dest = c
 	}
 	if !Compatible(c, dest) {
-		return cfgErr(at(spec.UpstreamPath, spec.ToolName), "cannot pass the client's "+c.desc+" credential (scheme "+
+		return configerr.At(at(spec.UpstreamPath, spec.ToolName), "cannot pass the client's "+c.desc+" credential (scheme "+
 			strconv.Quote(c.id)+") through as "+dest.desc+" (scheme "+strconv.Quote(dest.id)+
 			"): an HTTP Basic credential only passes to another http:basic scheme")
 	}

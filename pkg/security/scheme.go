@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/internal/httpsyntax"
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/configerr"
 )
 
 // SchemeSpec is one server.securitySchemes[] entry as written in the config.
@@ -61,7 +62,7 @@ var placeNames = [...]string{inHeader: "header", inQuery: "query", inCookie: "co
 // Environment references in defaultCredential are resolved here, once.
 func CompileSchemes(specs []SchemeSpec, paths []string, env Env) (map[string]*Scheme, error) {
 	if paths != nil && len(paths) != len(specs) {
-		return nil, cfgErr("server.securitySchemes", "internal: "+strconv.Itoa(len(paths))+
+		return nil, configerr.At("server.securitySchemes", "internal: "+strconv.Itoa(len(paths))+
 			" paths for "+strconv.Itoa(len(specs))+" schemes")
 	}
 	out := make(map[string]*Scheme, len(specs))
@@ -76,7 +77,7 @@ func CompileSchemes(specs []SchemeSpec, paths []string, env Env) (map[string]*Sc
 			return nil, err
 		}
 		if prev, dup := first[s.id]; dup {
-			return nil, cfgErr(path+".id", "duplicate id "+strconv.Quote(s.id)+" (first defined at "+prev+")")
+			return nil, configerr.At(path+".id", "duplicate id "+strconv.Quote(s.id)+" (first defined at "+prev+")")
 		}
 		first[s.id] = path
 		out[s.id] = s
@@ -86,7 +87,7 @@ func CompileSchemes(specs []SchemeSpec, paths []string, env Env) (map[string]*Sc
 
 func compileScheme(spec SchemeSpec, path string, env Env) (*Scheme, error) {
 	if spec.ID == "" {
-		return nil, cfgErr(path+".id", "must not be empty")
+		return nil, configerr.At(path+".id", "must not be empty")
 	}
 	s := &Scheme{id: spec.ID}
 	var err error
@@ -96,9 +97,9 @@ func compileScheme(spec SchemeSpec, path string, env Env) (*Scheme, error) {
 	case "apikey":
 		err = compileAPIKey(s, spec, path)
 	case "":
-		err = cfgErr(path+".type", "is required (http or apiKey)")
+		err = configerr.At(path+".type", "is required (http or apiKey)")
 	default:
-		err = cfgErr(path+".type", strconv.Quote(spec.Type)+" is not supported yet (supported: http, apiKey)")
+		err = configerr.At(path+".type", strconv.Quote(spec.Type)+" is not supported yet (supported: http, apiKey)")
 	}
 	if err != nil {
 		return nil, err
@@ -114,10 +115,10 @@ func compileScheme(spec SchemeSpec, path string, env Env) (*Scheme, error) {
 
 func compileHTTP(s *Scheme, spec SchemeSpec, path string) error {
 	if spec.In != "" {
-		return cfgErr(path+".in", "only allowed for type apiKey")
+		return configerr.At(path+".in", "only allowed for type apiKey")
 	}
 	if spec.Name != "" {
-		return cfgErr(path+".name", "only allowed for type apiKey")
+		return configerr.At(path+".name", "only allowed for type apiKey")
 	}
 	s.in, s.name, s.key, s.where = inHeader, "Authorization", "authorization", "the Authorization header"
 	switch httpsyntax.Lower(spec.Scheme) {
@@ -126,9 +127,9 @@ func compileHTTP(s *Scheme, spec SchemeSpec, path string) error {
 	case "bearer":
 		s.kind, s.desc, s.want = kindBearer, "http:bearer", "an HTTP Bearer credential"
 	case "":
-		return cfgErr(path+".scheme", "is required for type http (basic or bearer)")
+		return configerr.At(path+".scheme", "is required for type http (basic or bearer)")
 	default:
-		return cfgErr(path+".scheme", strconv.Quote(spec.Scheme)+" is not supported yet (supported: basic, bearer)")
+		return configerr.At(path+".scheme", strconv.Quote(spec.Scheme)+" is not supported yet (supported: basic, bearer)")
 	}
 	return nil
 }
@@ -140,7 +141,7 @@ var reservedHeaders = []string{"host", "content-length", "transfer-encoding", "c
 
 func compileAPIKey(s *Scheme, spec SchemeSpec, path string) error {
 	if spec.Scheme != "" {
-		return cfgErr(path+".scheme", "only allowed for type http")
+		return configerr.At(path+".scheme", "only allowed for type http")
 	}
 	s.kind, s.want, s.name = kindAPIKey, "an API key", spec.Name
 	switch httpsyntax.Lower(spec.In) {
@@ -154,10 +155,10 @@ func compileAPIKey(s *Scheme, spec SchemeSpec, path string) error {
 		s.in, s.key = inCookie, spec.Name
 		s.where = "the " + strconv.Quote(spec.Name) + " cookie"
 	default:
-		return cfgErr(path+".in", "must be one of header, query, cookie")
+		return configerr.At(path+".in", "must be one of header, query, cookie")
 	}
 	if msg := checkKeyName(s.in, spec.Name, s.key); msg != "" {
-		return cfgErr(path+".name", msg)
+		return configerr.At(path+".name", msg)
 	}
 	s.desc = "apiKey:" + placeNames[s.in] + ":" + s.key
 	return nil
@@ -197,7 +198,7 @@ func compileCredential(s *Scheme, raw, path string, env Env) (Secret, error) {
 		return Secret{}, err
 	}
 	if msg := checkConfigured(s, v); msg != "" {
-		return Secret{}, cfgErr(path, msg)
+		return Secret{}, configerr.At(path, msg)
 	}
 	switch s.kind {
 	case kindBasic:

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/configerr"
 )
 
 func TestCompileSchemesForms(t *testing.T) {
@@ -107,8 +109,8 @@ func TestCompileSchemesErrors(t *testing.T) {
 			t.Errorf("%+v:\n got  %v\n want %s", c.spec, err, c.want)
 			continue
 		}
-		if _, ok := err.(*ConfigError); !ok {
-			t.Errorf("%T is not *ConfigError", err)
+		if _, ok := err.(*configerr.Error); !ok {
+			t.Errorf("%T is not *configerr.Error", err)
 		}
 		if def := c.spec.DefaultCredential; !strings.HasPrefix(def, "${") && !strings.Contains(def, "}") {
 			assertNoSecret(t, err.Error(), "Secret1", def)
