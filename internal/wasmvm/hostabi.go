@@ -19,13 +19,23 @@ import (
 // returns copies, except for the region proxytest writes right after proxy_on_memory_allocate
 // (copyBytesToWasm), which must stay a view.
 
-type copyingRuntime struct{ wazero.Runtime }
-
-func (r copyingRuntime) NewHostModuleBuilder(name string) wazero.HostModuleBuilder {
-	return &hostModuleBuilder{HostModuleBuilder: r.Runtime.NewHostModuleBuilder(name)}
+// The same wrapper replaces some of proxytest's host functions by the VM's own (Options.SharedData,
+// Options.RedisInit): proxytest's have no way to be swapped, and its builder calls name the
+// function only at Export, so the replacement happens there.
+type copyingRuntime struct {
+	wazero.Runtime
+	copyReads bool
+	overrides map[string]any // export name -> host function used instead of proxytest's
 }
 
-type hostModuleBuilder struct{ wazero.HostModuleBuilder }
+func (r copyingRuntime) NewHostModuleBuilder(name string) wazero.HostModuleBuilder {
+	return &hostModuleBuilder{HostModuleBuilder: r.Runtime.NewHostModuleBuilder(name), rt: r}
+}
+
+type hostModuleBuilder struct {
+	wazero.HostModuleBuilder
+	rt copyingRuntime
+}
 
 func (b *hostModuleBuilder) NewFunctionBuilder() wazero.HostFunctionBuilder {
 	return &hostFunctionBuilder{HostFunctionBuilder: b.HostModuleBuilder.NewFunctionBuilder(), parent: b}
@@ -37,7 +47,10 @@ type hostFunctionBuilder struct {
 }
 
 func (f *hostFunctionBuilder) WithFunc(fn interface{}) wazero.HostFunctionBuilder {
-	f.HostFunctionBuilder = f.HostFunctionBuilder.WithFunc(withCopyingModule(fn))
+	if f.parent.rt.copyReads {
+		fn = withCopyingModule(fn)
+	}
+	f.HostFunctionBuilder = f.HostFunctionBuilder.WithFunc(fn)
 	return f
 }
 
@@ -67,6 +80,9 @@ func (f *hostFunctionBuilder) WithResultNames(names ...string) wazero.HostFuncti
 }
 
 func (f *hostFunctionBuilder) Export(name string) wazero.HostModuleBuilder {
+	if fn, ok := f.parent.rt.overrides[name]; ok {
+		f.HostFunctionBuilder = f.HostFunctionBuilder.WithFunc(fn) // replaces proxytest's (wazero keeps the last)
+	}
 	f.parent.HostModuleBuilder = f.HostFunctionBuilder.Export(name)
 	return f.parent
 }

@@ -57,6 +57,16 @@ type Options struct {
 	// guest memory instead of keeping views of it (see hostabi.go).
 	CopyHostReads bool
 
+	// SharedData, when set, serves proxy_get_shared_data and proxy_set_shared_data from this
+	// store, in the namespace VMID, with Envoy's semantics (see SharedData), instead of
+	// proxytest's per-emulator map. VMs given the same store and VMID share their data, like
+	// the worker VMs of one Envoy process.
+	SharedData *SharedData
+	VMID       string // Envoy's vm_config.vm_id
+
+	// RedisInit, when set, serves Higress's proxy_redis_init (proxytest's accepts any cluster).
+	RedisInit func(cluster, username, password string, timeoutMillis uint32) Status
+
 	// EnvoyStreamEnd makes the end of a stream (proxytest's CompleteHttpContext)
 	// call proxy_on_log, proxy_on_done and proxy_on_delete, as Envoy does;
 	// without it only proxy_on_log, as proxytest (see DeleteContext).
@@ -112,9 +122,9 @@ func New(wasm []byte, o Options) (*VM, error) {
 	if _, err := wasi_snapshot_preview1.Instantiate(ctx, r); err != nil {
 		return nil, closeWith(ctx, r, fmt.Errorf("wasi: %w", err))
 	}
-	hostRuntime := r
-	if o.CopyHostReads {
-		hostRuntime = copyingRuntime{r}
+	var hostRuntime wazero.Runtime = r
+	if overrides := o.hostOverrides(); o.CopyHostReads || len(overrides) > 0 {
+		hostRuntime = copyingRuntime{Runtime: r, copyReads: o.CopyHostReads, overrides: overrides}
 	}
 	if err := exportHostABI(ctx, hostRuntime); err != nil {
 		return nil, closeWith(ctx, r, fmt.Errorf("host abi: %w", err))

@@ -14,7 +14,11 @@ import (
 
 func TestNewRejectsModuleWithoutProxyABI(t *testing.T) {
 	empty := []byte("\x00asm\x01\x00\x00\x00")
-	for _, o := range []Options{{}, {Interpreter: true, CopyHostReads: true, RealClock: true}} {
+	redisInit := func(string, string, string, uint32) Status { return StatusOK }
+	for _, o := range []Options{
+		{}, {Interpreter: true, CopyHostReads: true, RealClock: true},
+		{SharedData: NewSharedData(), VMID: "vm", RedisInit: redisInit}, // the replaced host functions are valid
+	} {
 		if _, err := New(empty, o); err == nil || !strings.Contains(err.Error(), "proxy-wasm ABI") {
 			t.Errorf("New(empty module, %+v) = %v, want the ABI error", o, err)
 		}
