@@ -39,6 +39,13 @@ type Config struct {
 	RequestChunkSize     int           // >0 delivers the request body in chunks of this size
 	ResponseChunkSize    int           // >0 delivers the response body in chunks of this size
 	TickInterval         time.Duration // how often plugin ticks are checked; default 50ms
+	// Workers is the number of worker VMs (Envoy's --concurrency): each runs its own copy of the
+	// plugin with its own root context and ticks; requests go round robin; all share the
+	// gateway's shared data. Default 1.
+	Workers int
+	// ResumeTimeout bounds how long a paused stream waits for a callback (another stream's
+	// callout, a tick) to resume it; default 15s.
+	ResumeTimeout time.Duration
 	// CompilationCacheDir keeps the compiled plugin on disk across processes (the compile of a
 	// 10 MB plugin takes seconds); "" keeps it in memory for this process only.
 	CompilationCacheDir string
@@ -93,6 +100,12 @@ func (c *Config) withDefaults() (Config, error) {
 	}
 	if out.MaxResponseBodyBytes <= 0 {
 		out.MaxResponseBodyBytes = 32 << 20
+	}
+	if out.Workers <= 0 {
+		out.Workers = 1
+	}
+	if out.ResumeTimeout <= 0 {
+		out.ResumeTimeout = 15 * time.Second
 	}
 	if out.TickInterval <= 0 {
 		out.TickInterval = 50 * time.Millisecond

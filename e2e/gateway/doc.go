@@ -28,16 +28,31 @@
 // Requests that match no route get a 404 without reaching the plugin; request bodies above
 // MaxRequestBodyBytes get a 413 before the plugin.
 //
-// Serialization: the emulator keeps process-global state (one registered host, one VM state,
-// a log) and a wasm module is not reentrant, so every call into the plugin and the emulator is
-// serialized by one mutex, like Envoy's single worker thread. Streams still interleave at their
-// upstream I/O and callouts, like Envoy's event loop. For the same reason only one Gateway can
-// exist in a process at a time: New fails while another is open. The gateway also takes over the
-// standard library logger, where proxytest writes every plugin log line and the headers and body
-// of every callout: plugin lines become Logs entries, callout lines are dropped.
+// Workers: Config.Workers worker VMs (Envoy's --concurrency), each an instance of the plugin
+// with its own root context, ticks (proxy_on_tick when the period it set has passed) and
+// callouts; requests go round robin and a stream stays on its worker. The workers share one
+// shared-data store with Envoy's semantics (internal/wasmvm.SharedData: per vm_id, which is the
+// plugin name here; cas 0 unconditional, CasMismatch otherwise, one process-wide cas counter);
+// each Gateway has its own store, as each Envoy process does. A stream the plugin paused waits
+// until a callback resumes it: its own callouts, another stream's callout response (single
+// flight), or a tick (a fetch another worker has in flight); when no stream of the worker runs,
+// no callout is in flight and the plugin has no tick period, nothing can resume it, and the
+// stream ends with a 500 "never resumed" (or after Config.ResumeTimeout).
 //
-// If the plugin traps (a Go panic inside the module), the stream gets a 503 and the VM is
-// rebuilt for the next request (Envoy's failure_policy FAIL_RELOAD).
+// Redis: Higress's proxy_redis_init / proxy_redis_call (wasm-go's RedisClusterClient) reach a
+// real Redis at the named cluster's address (see redis.go for the exact semantics).
+//
+// Serialization: proxytest keeps its host in process globals and a wasm module is not
+// reentrant, so every call into a VM holds proxytest's lock with that VM's emulator installed
+// (internal/wasmvm.Host): one VM runs at a time in the process, which changes the timing of
+// Envoy's parallel workers but not what each can observe. Streams interleave at their upstream
+// I/O and callouts, like Envoy's event loop. Several Gateways may be open in one process (two
+// "replicas" sharing a Redis). Gateways take over the standard library logger, where proxytest
+// writes every plugin log line and the headers and body of every callout and the Redis
+// password: plugin lines become Logs entries of the VM's gateway, the others are dropped.
+//
+// If the plugin traps (a Go panic inside the module), the stream gets a 503 and that worker's
+// VM is rebuilt for its next request (Envoy's failure_policy FAIL_RELOAD).
 //
 // Logs: the gateway writes its access log (method, path without query, status, cluster, time)
 // and the plugin's log lines to Config.Logger, never headers, query strings, bodies or the

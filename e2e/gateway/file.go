@@ -17,6 +17,7 @@ import (
 //	env: [DEMO_API_KEY]                   # copied from the gateway's environment (host_env_keys)
 //	clusters: {petstore: {address: 127.0.0.1:18081}}
 //	routes: [{name: mcp, prefix: /mcp, cluster: petstore, authorityClusters: {petstore.local: petstore}}]
+//	workers: 4                            # worker VMs (Envoy's --concurrency); default 1
 type File struct {
 	Listen          string             `json:"listen"`
 	Wasm            string             `json:"wasm"`
@@ -26,6 +27,7 @@ type File struct {
 	Routes          []Route            `json:"routes"`
 	PluginLogLevel  string             `json:"pluginLogLevel"`
 	UpstreamTimeout string             `json:"upstreamTimeout"` // Go duration, e.g. 15s
+	Workers         int                `json:"workers"`
 }
 
 // LoadFile reads a File and the files it names. Variables listed in env must be set.
@@ -39,7 +41,7 @@ func LoadFile(path string) (Config, string, error) {
 		return Config{}, "", fmt.Errorf("gateway: %s: %w", path, err)
 	}
 	dir := filepath.Dir(path)
-	cfg := Config{Clusters: f.Clusters, Routes: f.Routes, PluginLogLevel: f.PluginLogLevel, Env: map[string]string{}}
+	cfg := Config{Clusters: f.Clusters, Routes: f.Routes, PluginLogLevel: f.PluginLogLevel, Env: map[string]string{}, Workers: f.Workers}
 	if cfg.Wasm, err = os.ReadFile(filepath.Join(dir, f.Wasm)); err != nil {
 		return Config{}, "", fmt.Errorf("gateway: %s: wasm: %w", path, err)
 	}

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/higress-group/proxy-wasm-go-sdk/proxywasm/proxytest"
@@ -20,63 +21,84 @@ var (
 	errClosed  = errors.New("gateway: closed")
 	errVMGone  = errors.New("gateway: plugin VM was rebuilt during the stream")
 	errCrashed = errors.New("gateway: plugin trapped")
-
-	// oneGateway enforces one Gateway per process (proxytest registers one global host).
-	oneGateway sync.Mutex
 )
 
-// Gateway hosts one plugin. It is an http.Handler.
+// Gateway hosts one plugin in Config.Workers worker VMs. It is an http.Handler.
 type Gateway struct {
 	cfg    Config
 	sink   *logSink
 	client *http.Client
+	shared *wasmvm.SharedData // one per gateway, like one Envoy process
+	redis  *redisPool
 
-	mu     sync.Mutex // serializes every call into the emulator and the module
-	h      *host      // nil after a trap, until the next request rebuilds it
-	gen    uint64
-	closed bool
+	mu      sync.Mutex // guards workers and closed; calls into a VM also hold proxytest's lock
+	workers []*worker
+	closed  bool
+	next    atomic.Uint64 // round robin over workers
 
 	stopTick chan struct{}
 	tickDone chan struct{}
 }
 
-type host struct {
-	vm       *wasmvm.VM
-	emu      proxytest.HostEmulator
-	reset    func()
-	gen      uint64
-	lastTick time.Time
+// worker is one Envoy worker thread: a VM and its host emulator, rebuilt after a trap.
+type worker struct {
+	idx int
+	h   *host // nil after a trap, until the next request rebuilds it
+	gen uint64
+	// running counts the worker's streams that are not waiting to be resumed: while one runs
+	// (or callouts are in flight, or the plugin has a tick period), a paused stream may still be
+	// resumed by a callback, so waiting for it makes sense.
+	running int
+	wake    chan struct{} // closed and replaced after every call into the VM
 }
 
-// New compiles and starts the plugin (proxy_on_vm_start, proxy_on_configure) and returns the
-// gateway, or an error if the plugin refused its configuration. Close it when done.
+type host struct {
+	vm       *wasmvm.VM
+	emu      *wasmvm.Host
+	sink     *logSink
+	gen      uint64
+	lastTick time.Time
+	// timeouts of DispatchHttpCall by callout id (proxytest's ids count from 0 per emulator),
+	// parsed from proxytest's log lines (HttpCalloutAttribute does not carry them).
+	calloutTimeouts []uint32
+	redis           *redisInits // what proxy_redis_init set up, per cluster
+	inflight        int         // batches of callouts being executed for this VM (under Gateway.mu)
+}
+
+// New compiles and starts the plugin in every worker VM (proxy_on_vm_start, proxy_on_configure)
+// and returns the gateway, or an error if the plugin refused its configuration. Close it when
+// done. Several gateways may be open in one process (like several Envoy processes): each has its
+// own shared data, and calls into any of their VMs are serialized.
 func New(cfg Config) (*Gateway, error) {
 	c, err := cfg.withDefaults()
 	if err != nil {
 		return nil, err
 	}
-	if !oneGateway.TryLock() {
-		return nil, errors.New("gateway: another Gateway is open in this process (proxytest keeps global state)")
-	}
 	g := &Gateway{
 		cfg:      c,
 		sink:     &logSink{logger: c.Logger, minLevel: logLevels[c.PluginLogLevel]},
 		client:   &http.Client{Transport: newTransport(), CheckRedirect: noRedirects},
+		shared:   wasmvm.NewSharedData(),
 		stopTick: make(chan struct{}),
 		tickDone: make(chan struct{}),
 	}
-	installStdLogFilter(g.sink)
-	g.mu.Lock()
-	err = g.startHostLocked()
-	g.mu.Unlock()
-	if err != nil {
-		activeSink.CompareAndSwap(g.sink, nil)
-		oneGateway.Unlock()
-		return nil, err
+	g.redis = newRedisPool(c.Clusters, g.sink)
+	for i := range c.Workers {
+		g.workers = append(g.workers, &worker{idx: i, wake: make(chan struct{})})
 	}
-	if err := g.drainCallouts(context.Background(), nil, proxytest.PluginContextID); err != nil {
-		g.Close()
-		return nil, err
+	installStdLogFilter(g.sink)
+	for i := range g.workers {
+		g.mu.Lock()
+		err = g.startHostLocked(g.workers[i])
+		g.mu.Unlock()
+		if err == nil {
+			err = g.drainCallouts(context.Background(), i, nil, proxytest.PluginContextID)
+		}
+		if err != nil {
+			close(g.tickDone)
+			g.Close()
+			return nil, err
+		}
 	}
 	go g.tickLoop()
 	return g, nil
@@ -86,7 +108,14 @@ func New(cfg Config) (*Gateway, error) {
 // the gateway's own lines), oldest first.
 func (g *Gateway) Logs() []LogEntry { return g.sink.snapshot() }
 
-// Close stops the plugin (proxy_on_done) and releases the emulator.
+// SharedDataValue returns what the plugin stored under key in the gateway's shared data (the
+// plugin name is the vm_id), for tests.
+func (g *Gateway) SharedDataValue(key string) ([]byte, bool) {
+	v, _, st := g.shared.Get(g.cfg.PluginName, key)
+	return v, st == wasmvm.StatusOK
+}
+
+// Close stops the plugin (proxy_on_done in every worker) and releases the VMs.
 func (g *Gateway) Close() error {
 	g.mu.Lock()
 	if g.closed {
@@ -99,56 +128,74 @@ func (g *Gateway) Close() error {
 	<-g.tickDone
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	if g.h != nil {
-		func() {
-			defer func() { _ = recover() }() // a trapped plugin cannot say goodbye
-			g.h.emu.FinishVM()
-		}()
-		g.teardownLocked()
+	for _, w := range g.workers {
+		if w.h != nil {
+			func() {
+				defer func() { _ = recover() }() // a trapped plugin cannot say goodbye
+				g.do(w.h, func(emu proxytest.HostEmulator) { emu.FinishVM() })
+			}()
+			g.teardownLocked(w)
+		}
 	}
 	g.client.CloseIdleConnections()
+	g.redis.close()
 	activeSink.CompareAndSwap(g.sink, nil)
-	oneGateway.Unlock()
 	return nil
 }
 
-func (g *Gateway) startHostLocked() (err error) {
-	vm, err := g.newVM()
+// do runs fn in h's emulator, with the standard logger's plugin lines going to h.
+func (g *Gateway) do(h *host, fn func(emu proxytest.HostEmulator)) {
+	h.emu.Do(func(emu proxytest.HostEmulator) {
+		activeHost.Store(h)
+		defer activeHost.Store(nil)
+		fn(emu)
+	})
+}
+
+func (g *Gateway) startHostLocked(w *worker) (err error) {
+	inits := &redisInits{clusters: map[string]redisInit{}}
+	vm, err := g.newVM(inits)
 	if err != nil {
 		return err
 	}
-	g.sink.mu.Lock()
-	g.sink.calloutTimeouts = nil // callout ids restart at 0 with a new emulator
-	g.sink.mu.Unlock()
 	name := []byte(g.cfg.PluginName)
 	opt := proxytest.NewEmulatorOption().WithVMContext(vm).
 		WithPluginConfiguration(g.cfg.PluginConfig).WithVMConfiguration(g.cfg.VMConfig).
 		WithProperty([]string{"plugin_name"}, name).
 		WithProperty([]string{"plugin_root_id"}, name).
 		WithProperty([]string{"plugin_vm_id"}, name)
-	emu, reset := proxytest.NewHostEmulator(opt) // creates the root context (proxy_on_context_create)
-	g.gen++
-	g.h = &host{vm: vm, emu: emu, reset: reset, gen: g.gen, lastTick: time.Now()}
+	w.gen++
+	h := &host{vm: vm, sink: g.sink, gen: w.gen, lastTick: time.Now(), redis: inits}
+	activeHost.Store(h)
+	h.emu = wasmvm.NewHost(opt) // creates the root context (proxy_on_context_create)
+	activeHost.Store(nil)
+	w.h = h
 	level := make([]byte, 4)
 	binary.LittleEndian.PutUint32(level, logLevels[g.cfg.PluginLogLevel])
-	emu.RegisterForeignFunction("get_log_level", func([]byte) []byte { return level })
-	emu.RegisterForeignFunction("set_global_max_requests_per_io_cycle", func([]byte) []byte { return []byte{0} })
 	defer func() {
 		if r := recover(); r != nil {
-			g.teardownLocked()
+			g.teardownLocked(w)
 			err = fmt.Errorf("gateway: plugin trapped during start: %v", r)
 		}
 	}()
 	if err := vm.StartErr(); err != nil {
 		panic(err)
 	}
-	if !emu.StartVM() {
-		g.teardownLocked()
+	var vmOK, pluginOK bool
+	g.do(h, func(emu proxytest.HostEmulator) {
+		emu.RegisterForeignFunction("get_log_level", func([]byte) []byte { return level })
+		emu.RegisterForeignFunction("set_global_max_requests_per_io_cycle", func([]byte) []byte { return []byte{0} })
+		if vmOK = bool(emu.StartVM()); vmOK {
+			pluginOK = bool(emu.StartPlugin())
+		}
+	})
+	switch {
+	case !vmOK:
+		g.teardownLocked(w)
 		return errors.New("gateway: plugin refused to start its VM (proxy_on_vm_start returned false)")
-	}
-	if !emu.StartPlugin() {
+	case !pluginOK:
 		msg := g.startFailureLogs()
-		g.teardownLocked()
+		g.teardownLocked(w)
 		return fmt.Errorf("gateway: plugin rejected its configuration (proxy_on_configure returned false)%s", msg)
 	}
 	return nil
@@ -156,9 +203,10 @@ func (g *Gateway) startHostLocked() (err error) {
 
 // newVM compiles (once per process and cache directory) and instantiates the plugin as Envoy
 // runs it: with vm_config.environment_variables in its WASI environment (that is how "${ENV}"
-// secrets reach the plugin), a real clock (token expiry), real randomness, and host functions
-// that copy what they read from guest memory.
-func (g *Gateway) newVM() (*wasmvm.VM, error) {
+// secrets reach the plugin), a real clock (token expiry), real randomness, host functions that
+// copy what they read from guest memory, the gateway's shared data (vm_id = plugin name), and
+// Higress's proxy_redis_init.
+func (g *Gateway) newVM(inits *redisInits) (*wasmvm.VM, error) {
 	cache, err := wasmvm.SharedCache(g.cfg.CompilationCacheDir)
 	if err != nil {
 		return nil, fmt.Errorf("gateway: %w", err)
@@ -170,6 +218,10 @@ func (g *Gateway) newVM() (*wasmvm.VM, error) {
 	sort.Strings(env)
 	vm, err := wasmvm.New(g.cfg.Wasm, wasmvm.Options{
 		Cache: cache, Env: env, RealClock: true, Rand: rand.Reader, CopyHostReads: true,
+		SharedData: g.shared, VMID: g.cfg.PluginName,
+		RedisInit: func(cluster, user, pass string, timeout uint32) wasmvm.Status {
+			return inits.init(g.cfg.Clusters, cluster, user, pass, timeout)
+		},
 		Stdout: writerSink{g.sink, "wasm-stdout", "info"}, Stderr: writerSink{g.sink, "wasm-stderr", "error"},
 	})
 	if err != nil {
@@ -193,57 +245,79 @@ func (g *Gateway) startFailureLogs() string {
 	return ": " + strings.Join(lines, "; ")
 }
 
-func (g *Gateway) teardownLocked() {
-	if g.h == nil {
+func (g *Gateway) teardownLocked(w *worker) {
+	if w.h == nil {
 		return
 	}
-	g.h.reset()
-	_ = g.h.vm.Close() // the module may already be closed by a trap
-	g.h = nil
+	_ = w.h.vm.Close() // the module may already be closed by a trap
+	w.h = nil
+	g.wakeLocked(w)
 }
 
-// locked runs fn on the current host with the stream's properties set, under the mutex.
-// s may be nil (root context work: start, ticks). A trap tears the VM down.
-func (g *Gateway) locked(s *stream, fn func(h *host)) (err error) {
+// wakeLocked tells the worker's waiting streams to look again.
+func (g *Gateway) wakeLocked(w *worker) {
+	close(w.wake)
+	w.wake = make(chan struct{})
+}
+
+// locked runs fn on worker wi's current host, with the stream's properties set, under the mutex
+// and in the worker's emulator. s may be nil (root context work: start, ticks). A trap tears
+// the worker's VM down.
+func (g *Gateway) locked(wi int, s *stream, fn func(h *host, emu proxytest.HostEmulator)) (err error) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if g.closed {
 		return errClosed
 	}
-	if s != nil && (g.h == nil || g.h.gen != s.gen) {
-		return errVMGone
-	}
-	if g.h == nil {
+	w := g.workers[wi]
+	if w.h == nil || (s != nil && w.h.gen != s.gen) {
 		return errVMGone
 	}
 	defer func() {
 		if r := recover(); r != nil {
-			g.sink.add(LogEntry{Source: "gateway", Level: "error", Msg: fmt.Sprintf("plugin trapped; the VM will be rebuilt: %v", r)})
-			g.teardownLocked()
+			g.sink.add(LogEntry{Source: "gateway", Level: "error", Msg: fmt.Sprintf("plugin trapped in worker %d; its VM will be rebuilt: %v", wi, r)})
+			g.teardownLocked(w)
 			err = errCrashed
 		}
 	}()
-	if s != nil {
-		s.setProperties(g.h.emu)
-	}
-	fn(g.h)
+	h := w.h
+	g.do(h, func(emu proxytest.HostEmulator) {
+		if s != nil {
+			s.setProperties(emu)
+		}
+		fn(h, emu)
+	})
+	g.wakeLocked(w) // any call may have resumed another stream (callbacks, ticks)
 	return nil
 }
 
-// ensureHost rebuilds the VM after a trap.
-func (g *Gateway) ensureHost() (uint64, error) {
+// ensureHost picks the stream's worker (round robin) and rebuilds its VM after a trap.
+func (g *Gateway) ensureHost(s *stream) error {
+	wi := int((g.next.Add(1) - 1) % uint64(len(g.workers)))
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if g.closed {
-		return 0, errClosed
+		return errClosed
 	}
-	if g.h == nil {
-		if err := g.startHostLocked(); err != nil {
+	w := g.workers[wi]
+	if w.h == nil {
+		if err := g.startHostLocked(w); err != nil {
 			g.sink.add(LogEntry{Source: "gateway", Level: "error", Msg: err.Error()})
-			return 0, err
+			return err
 		}
 	}
-	return g.h.gen, nil
+	s.worker, s.gen = wi, w.h.gen
+	w.running++
+	return nil
+}
+
+// setRunning moves a stream of worker wi between running and waiting (delta +1/-1).
+func (g *Gateway) setRunning(wi, delta int) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	w := g.workers[wi]
+	w.running += delta
+	g.wakeLocked(w)
 }
 
 func (g *Gateway) tickLoop() {
@@ -256,19 +330,27 @@ func (g *Gateway) tickLoop() {
 			return
 		case <-t.C:
 		}
-		ticked := false
-		_ = g.locked(nil, func(h *host) {
-			period := time.Duration(h.emu.GetTickPeriod()) * time.Millisecond
-			if period > 0 && time.Since(h.lastTick) >= period {
-				h.lastTick = time.Now()
-				h.emu.Tick()
-				ticked = true
-			}
-		})
-		if ticked {
-			if err := g.drainCallouts(context.Background(), nil, proxytest.PluginContextID); err != nil {
-				g.sink.add(LogEntry{Source: "gateway", Level: "warn", Msg: "tick callouts: " + err.Error()})
-			}
+		for wi := range g.workers {
+			g.tick(wi)
+		}
+	}
+}
+
+// tick calls proxy_on_tick on a worker's root context when its period has passed, as each
+// Envoy worker's dispatcher does, then runs the callouts the tick dispatched.
+func (g *Gateway) tick(wi int) {
+	ticked := false
+	_ = g.locked(wi, nil, func(h *host, emu proxytest.HostEmulator) {
+		period := time.Duration(emu.GetTickPeriod()) * time.Millisecond
+		if period > 0 && time.Since(h.lastTick) >= period {
+			h.lastTick = time.Now()
+			emu.Tick()
+			ticked = true
+		}
+	})
+	if ticked {
+		if err := g.drainCallouts(context.Background(), wi, nil, proxytest.PluginContextID); err != nil {
+			g.sink.add(LogEntry{Source: "gateway", Level: "warn", Msg: "tick callouts: " + err.Error()})
 		}
 	}
 }

@@ -27,10 +27,6 @@ type logSink struct {
 	dropped  int
 	logger   *slog.Logger
 	minLevel uint32 // plugin logs below it are kept for Logs but not written to logger
-
-	// timeouts of DispatchHttpCall, in dispatch order, parsed from proxytest's log lines
-	// (HttpCalloutAttribute does not carry them).
-	calloutTimeouts []uint32
 }
 
 func (s *logSink) add(e LogEntry) {
@@ -84,13 +80,16 @@ func (w writerSink) Write(p []byte) (int, error) {
 }
 
 // proxytest writes to the standard library logger: every proxy_log call ("proxy_info_log: ..."),
-// and, for each DispatchHttpCall, the upstream, timeout, headers and body (which carry
-// credentials for token endpoints). The gateway owns that logger while it exists: plugin lines
-// become LogEntry values in their real order, callout lines are parsed for the timeout and
-// otherwise dropped, and anything else is kept as an "emulator" entry.
+// for each DispatchHttpCall the upstream, timeout, headers and body (which carry credentials for
+// token endpoints), and Redis queries and passwords. Gateways own that logger while one exists:
+// lines written during a call into a VM belong to that VM's host (activeHost, set under
+// proxytest's lock): plugin lines become its gateway's LogEntry values in their real order,
+// callout lines are parsed for the timeout and otherwise dropped. Anything else is kept as an
+// "emulator" entry of the last gateway opened.
 var (
 	stdLogOnce   sync.Once
 	activeSink   atomic.Pointer[logSink]
+	activeHost   atomic.Pointer[host]
 	stdLogFilter = &stdLogWriter{}
 )
 
@@ -106,7 +105,11 @@ func installStdLogFilter(s *logSink) {
 type stdLogWriter struct{}
 
 func (stdLogWriter) Write(p []byte) (int, error) {
+	h := activeHost.Load()
 	s := activeSink.Load()
+	if h != nil {
+		s = h.sink
+	}
 	if s == nil {
 		return len(p), nil
 	}
@@ -118,11 +121,9 @@ func (stdLogWriter) Write(p []byte) (int, error) {
 			return len(p), nil
 		}
 	case strings.HasPrefix(line, "[http callout to "):
-		if _, t, ok := strings.Cut(line, "] timeout: "); ok {
+		if _, t, ok := strings.Cut(line, "] timeout: "); ok && h != nil {
 			if n, err := strconv.ParseUint(t, 10, 32); err == nil {
-				s.mu.Lock()
-				s.calloutTimeouts = append(s.calloutTimeouts, uint32(n))
-				s.mu.Unlock()
+				h.calloutTimeouts = append(h.calloutTimeouts, uint32(n)) // under proxytest's lock
 			}
 		}
 		return len(p), nil // headers, body, trailers: never logged

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"time"
 
 	"github.com/higress-group/proxy-wasm-go-sdk/proxywasm/proxytest"
 	"github.com/higress-group/proxy-wasm-go-sdk/proxywasm/types"
@@ -17,6 +18,7 @@ var errStuck = errors.New("gateway: the plugin paused the stream and never resum
 
 // stream is one HTTP request/response through the plugin.
 type stream struct {
+	worker    int // index in Gateway.workers, fixed for the stream's life
 	gen       uint64
 	id        uint32 // emulator http context id; 0 until created
 	route     *Route
@@ -86,13 +88,13 @@ func (g *Gateway) runPhase(ctx context.Context, s *stream, dir direction, header
 	chunks := split(body, size)
 	res := &phaseResult{}
 	var action types.Action
-	err := g.locked(s, func(h *host) {
+	err := g.locked(s.worker, s, func(_ *host, emu proxytest.HostEmulator) {
 		if dir == dirRequest {
-			action = h.emu.CallOnRequestHeaders(s.id, headers, len(chunks) == 0)
+			action = emu.CallOnRequestHeaders(s.id, headers, len(chunks) == 0)
 		} else {
-			action = h.emu.CallOnResponseHeaders(s.id, headers, len(chunks) == 0)
+			action = emu.CallOnResponseHeaders(s.id, headers, len(chunks) == 0)
 		}
-		res.local = s.newLocal(h.emu)
+		res.local = s.newLocal(emu)
 	})
 	if err != nil || res.local != nil {
 		return res, err
@@ -107,15 +109,15 @@ func (g *Gateway) runPhase(ctx context.Context, s *stream, dir direction, header
 	paused := false
 	for i, c := range chunks {
 		last := i == len(chunks)-1
-		err := g.locked(s, func(h *host) {
+		err := g.locked(s.worker, s, func(_ *host, emu proxytest.HostEmulator) {
 			if dir == dirRequest {
-				action = h.emu.CallOnRequestBody(s.id, c, last)
+				action = emu.CallOnRequestBody(s.id, c, last)
 			} else {
-				action = h.emu.CallOnResponseBody(s.id, c, last)
+				action = emu.CallOnResponseBody(s.id, c, last)
 			}
-			res.local = s.newLocal(h.emu)
+			res.local = s.newLocal(emu)
 			if res.local == nil && action == types.DataContinue {
-				res.body = append(res.body, currentBody(h.emu, s.id, dir)...)
+				res.body = append(res.body, currentBody(emu, s.id, dir)...)
 			}
 		})
 		if err != nil || res.local != nil {
@@ -128,14 +130,14 @@ func (g *Gateway) runPhase(ctx context.Context, s *stream, dir direction, header
 			return res, err
 		}
 	}
-	err = g.locked(s, func(h *host) {
+	err = g.locked(s.worker, s, func(_ *host, emu proxytest.HostEmulator) {
 		if paused {
-			res.body = append(res.body, currentBody(h.emu, s.id, dir)...)
+			res.body = append(res.body, currentBody(emu, s.id, dir)...)
 		}
 		if dir == dirRequest {
-			res.headers = cloneHeaders(h.emu.GetCurrentRequestHeaders(s.id))
+			res.headers = cloneHeaders(emu.GetCurrentRequestHeaders(s.id))
 		} else {
-			res.headers = cloneHeaders(h.emu.GetCurrentResponseHeaders(s.id))
+			res.headers = cloneHeaders(emu.GetCurrentResponseHeaders(s.id))
 		}
 	})
 	return res, err
@@ -149,51 +151,105 @@ func currentBody(emu proxytest.HostEmulator, id uint32, dir direction) []byte {
 }
 
 // waitResume executes the stream's callouts until the plugin resumes the stream (Continue) or
-// answers it with a local reply.
+// answers it with a local reply. Meanwhile other streams of the worker, its callouts and its
+// ticks may resume it (single flight: one stream's token callout resumes the streams that wait
+// for it); when none of those can happen any more, or after Config.ResumeTimeout, the stream is
+// stuck.
 func (g *Gateway) waitResume(ctx context.Context, s *stream) (*proxytest.LocalHttpResponse, error) {
-	if err := g.drainCallouts(ctx, s, s.id); err != nil {
-		return nil, err
+	deadline := time.NewTimer(g.cfg.ResumeTimeout)
+	defer deadline.Stop()
+	for {
+		if err := g.drainCallouts(ctx, s.worker, s, s.id); err != nil {
+			return nil, err
+		}
+		var (
+			local   *proxytest.LocalHttpResponse
+			action  types.Action
+			canWait bool
+			wake    <-chan struct{}
+		)
+		err := g.locked(s.worker, s, func(h *host, emu proxytest.HostEmulator) {
+			local = s.newLocal(emu)
+			action = emu.GetCurrentHttpStreamAction(s.id)
+			w := g.workers[s.worker]
+			canWait = w.running > 1 || h.inflight > 0 || emu.GetTickPeriod() > 0 // running counts s itself
+			wake = w.wake
+		})
+		switch {
+		case err != nil:
+			return nil, err
+		case local != nil:
+			return local, nil
+		case action == types.ActionContinue:
+			return nil, nil
+		case !canWait:
+			return nil, errStuck
+		}
+		if err := g.waitWake(ctx, s.worker, wake, deadline.C); err != nil {
+			return nil, err
+		}
 	}
-	var local *proxytest.LocalHttpResponse
-	var action types.Action
-	err := g.locked(s, func(h *host) {
-		local = s.newLocal(h.emu)
-		action = h.emu.GetCurrentHttpStreamAction(s.id)
-	})
-	switch {
-	case err != nil:
-		return nil, err
-	case local != nil:
-		return local, nil
-	case action != types.ActionContinue:
-		return nil, errStuck
-	}
-	return nil, nil
 }
 
-// drainCallouts executes the pending DispatchHttpCall requests of context ctxID (an HTTP
-// stream, or the root context for start and ticks) and delivers their responses, repeating
-// while the callbacks dispatch more.
-func (g *Gateway) drainCallouts(ctx context.Context, s *stream, ctxID uint32) error {
+// waitWake waits, as a non-running stream of worker wi, until the worker wakes its streams.
+// wake is captured under the lock before, so a wake in between is not missed (locked replaces
+// the channel after every call, and this one is then already closed).
+func (g *Gateway) waitWake(ctx context.Context, wi int, wake <-chan struct{}, deadline <-chan time.Time) error {
+	g.setRunning(wi, -1)
+	defer g.setRunning(wi, +1)
+	select {
+	case <-wake:
+		return nil
+	case <-deadline:
+		return errStuck
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// drainCallouts executes the pending DispatchHttpCall and Redis calls of context ctxID (an HTTP
+// stream, or the root context for start and ticks) of worker wi and delivers their responses,
+// repeating while the callbacks dispatch more.
+func (g *Gateway) drainCallouts(ctx context.Context, wi int, s *stream, ctxID uint32) error {
 	for round := 0; round < maxCalloutRounds; round++ {
-		var pending []proxytest.HttpCalloutAttribute
-		err := g.locked(s, func(h *host) {
-			for _, a := range h.emu.GetCalloutAttributesFromContext(ctxID) {
-				a.Headers = cloneHeaders(a.Headers)
-				a.Body = append([]byte(nil), a.Body...)
-				pending = append(pending, a)
+		var (
+			pending []pendingCallout
+			redis   []pendingRedis
+			owner   *host // the VM that dispatched them
+		)
+		err := g.locked(wi, s, func(h *host, emu proxytest.HostEmulator) {
+			owner = h
+			for _, a := range emu.GetCalloutAttributesFromContext(ctxID) {
+				pending = append(pending, h.pendingCallout(a))
+			}
+			for _, a := range emu.GetRedisCalloutAttributesFromContext(ctxID) {
+				redis = append(redis, h.pendingRedis(a))
+			}
+			if len(pending)+len(redis) > 0 {
+				h.inflight++
 			}
 		})
-		if err != nil || len(pending) == 0 {
+		if err != nil || len(pending)+len(redis) == 0 {
 			return err
 		}
 		results := g.executeCallouts(ctx, pending)
-		err = g.locked(s, func(h *host) {
+		redisResults := g.redis.execute(ctx, redis)
+		err = g.locked(wi, s, func(h *host, emu proxytest.HostEmulator) {
+			if h != owner {
+				return // rebuilt since: the callouts died with the old VM
+			}
+			h.inflight--
 			for _, r := range results {
-				h.emu.CallOnHttpCallResponse(r.id, r.headers, nil, r.body)
+				emu.CallOnHttpCallResponse(r.id, r.headers, nil, r.body)
+			}
+			for _, r := range redisResults {
+				emu.CallOnRedisCallResponse(r.id, r.status, r.response)
 			}
 		})
 		if err != nil {
+			g.mu.Lock()
+			owner.inflight-- // the VM is gone (trap, rebuild, close); keep the count honest anyway
+			g.mu.Unlock()
 			return err
 		}
 	}
@@ -202,27 +258,25 @@ func (g *Gateway) drainCallouts(ctx context.Context, s *stream, ctxID uint32) er
 
 // finish ends the stream: proxy_on_log, then proxy_on_delete.
 func (g *Gateway) finish(s *stream) {
-	if s.id == 0 {
-		return
+	if s.id != 0 {
+		_ = g.locked(s.worker, s, func(h *host, emu proxytest.HostEmulator) { // a trap is logged by locked; the response is decided
+			emu.CompleteHttpContext(s.id)
+			h.vm.DeleteContext(s.id)
+		})
 	}
-	_ = g.locked(s, func(h *host) { // a trap here is logged by locked; the response is already decided
-		h.emu.CompleteHttpContext(s.id)
-		h.vm.DeleteContext(s.id)
-	})
+	g.setRunning(s.worker, -1)
 }
 
 // handle runs one request through the plugin and, unless it answers itself, the upstream.
 func (g *Gateway) handle(ctx context.Context, s *stream, headers [][2]string, body []byte) (*httpMsg, *accessInfo) {
 	info := &accessInfo{}
-	gen, err := g.ensureHost()
-	if err != nil {
-		return failure(err), info
-	}
-	s.gen = gen
-	if err := g.locked(s, func(h *host) { s.id = h.emu.InitializeHttpContext() }); err != nil {
+	if err := g.ensureHost(s); err != nil {
 		return failure(err), info
 	}
 	defer g.finish(s)
+	if err := g.locked(s.worker, s, func(_ *host, emu proxytest.HostEmulator) { s.id = emu.InitializeHttpContext() }); err != nil {
+		return failure(err), info
+	}
 	req, err := g.runPhase(ctx, s, dirRequest, headers, body)
 	if err != nil {
 		return failure(err), info

@@ -131,8 +131,24 @@ type calloutResult struct {
 	body    []byte
 }
 
+// pendingCallout is a DispatchHttpCall copied out of the emulator, with its timeout.
+type pendingCallout struct {
+	proxytest.HttpCalloutAttribute
+	timeoutMillis uint32 // 0: unknown
+}
+
+func (h *host) pendingCallout(a proxytest.HttpCalloutAttribute) pendingCallout {
+	a.Headers = cloneHeaders(a.Headers)
+	a.Body = append([]byte(nil), a.Body...)
+	p := pendingCallout{HttpCalloutAttribute: a}
+	if int(a.CalloutID) < len(h.calloutTimeouts) {
+		p.timeoutMillis = h.calloutTimeouts[a.CalloutID]
+	}
+	return p
+}
+
 // executeCallouts runs DispatchHttpCall requests concurrently against the clusters they name.
-func (g *Gateway) executeCallouts(ctx context.Context, pending []proxytest.HttpCalloutAttribute) []calloutResult {
+func (g *Gateway) executeCallouts(ctx context.Context, pending []pendingCallout) []calloutResult {
 	results := make([]calloutResult, len(pending))
 	var wg sync.WaitGroup
 	for i, a := range pending {
@@ -146,7 +162,7 @@ func (g *Gateway) executeCallouts(ctx context.Context, pending []proxytest.HttpC
 	return results
 }
 
-func (g *Gateway) callout(ctx context.Context, a proxytest.HttpCalloutAttribute) calloutResult {
+func (g *Gateway) callout(ctx context.Context, a pendingCallout) calloutResult {
 	res := calloutResult{id: a.CalloutID}
 	cl, ok := g.cfg.Clusters[a.Upstream]
 	if !ok {
@@ -154,8 +170,8 @@ func (g *Gateway) callout(ctx context.Context, a proxytest.HttpCalloutAttribute)
 		return res
 	}
 	timeout := g.cfg.CalloutTimeout
-	if ms, ok := g.sink.calloutTimeout(a.CalloutID); ok && ms > 0 {
-		timeout = time.Duration(ms) * time.Millisecond
+	if a.timeoutMillis > 0 {
+		timeout = time.Duration(a.timeoutMillis) * time.Millisecond
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), timeout)
 	defer cancel()
@@ -178,13 +194,4 @@ func (g *Gateway) callout(ctx context.Context, a proxytest.HttpCalloutAttribute)
 	res.body = body
 	g.sink.add(LogEntry{Source: "gateway", Level: "debug", Msg: fmt.Sprintf("callout to cluster %q -> %d", a.Upstream, resp.StatusCode)})
 	return res
-}
-
-func (s *logSink) calloutTimeout(id uint32) (uint32, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if int(id) >= len(s.calloutTimeouts) {
-		return 0, false
-	}
-	return s.calloutTimeouts[id], true
 }

@@ -1,6 +1,7 @@
 // Command testplugin is a tiny wasm-go wrapper plugin that exercises every host feature the
-// gateway emulates (rewrites, local replies, callouts, response hooks, logs, environment, traps).
-// The gateway tests build it with GOOS=wasip1 GOARCH=wasm -buildmode=c-shared.
+// gateway emulates (rewrites, local replies, callouts, response hooks, logs, environment, traps,
+// shared data across worker VMs, ticks, Redis). The gateway tests build it with GOOS=wasip1
+// GOARCH=wasm -buildmode=c-shared.
 package main
 
 import (
@@ -19,18 +20,20 @@ import (
 func main() {}
 
 func init() {
-	wrapper.SetCtx("testplugin",
+	// The wrapper's VM context, wrapped once more (workers.go) for ticks and stream ids.
+	proxywasm.SetVMContext(vmCtx{wrapper.NewCommonVmCtx("testplugin",
 		wrapper.ParseRawConfig(parse),
 		wrapper.ProcessRequestHeaders(onRequestHeaders),
 		wrapper.ProcessRequestBody(onRequestBody),
 		wrapper.ProcessResponseHeaders(onResponseHeaders),
 		wrapper.ProcessResponseBody(onResponseBody),
-	)
+	)})
 }
 
 type config struct {
 	secret  string
 	cluster string
+	redis   *wrapper.RedisClusterClient[namedCluster]
 }
 
 func parse(data []byte, c *config) error {
@@ -42,6 +45,15 @@ func parse(data []byte, c *config) error {
 	}
 	c.secret = v
 	c.cluster = gjson.GetBytes(data, "calloutCluster").String()
+	tickMillis = uint32(gjson.GetBytes(data, "tickMillis").Uint())
+	if rc := gjson.GetBytes(data, "redisCluster").String(); rc != "" {
+		c.redis = wrapper.NewRedisClusterClient(namedCluster(rc))
+		pass := os.Getenv(gjson.GetBytes(data, "redisPasswordEnv").String())
+		if err := c.redis.Init(gjson.GetBytes(data, "redisUser").String(), pass, 1000,
+			wrapper.WithDataBase(int(gjson.GetBytes(data, "redisDB").Int()))); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
@@ -83,6 +95,12 @@ func onRequestHeaders(ctx wrapper.HttpContext, c config) types.Action {
 	case "/t/env":
 		_ = proxywasm.SendHttpResponseWithDetail(200, "testplugin.env", nil, []byte("secret-length="+strconv.Itoa(len(c.secret))), -1)
 		return types.ActionPause
+	case "/t/vm":
+		vmRequests++
+		_ = proxywasm.SendHttpResponseWithDetail(200, "testplugin.vm", [][2]string{{"x-vm-id", vmID()}}, []byte(strconv.Itoa(vmRequests)), -1)
+		return types.ActionPause
+	case "/t/wait-flag":
+		return waitForFlag()
 	}
 	return types.HeaderStopIteration
 }
@@ -130,6 +148,19 @@ func onRequestBody(ctx wrapper.HttpContext, c config, body []byte) types.Action 
 		return types.ActionContinue
 	case "/t/stuck":
 		return types.ActionPause
+	case "/t/shared":
+		return sharedOp(body)
+	case "/t/set-flag":
+		if err := proxywasm.SetSharedData(flagKey, []byte(vmID()), 0); err != nil {
+			_ = proxywasm.SendHttpResponseWithDetail(500, "testplugin.flag", nil, []byte(err.Error()), -1)
+			return types.ActionPause
+		}
+		_ = proxywasm.SendHttpResponseWithDetail(200, "testplugin.flag", [][2]string{{"x-vm-id", vmID()}}, []byte("flag set"), -1)
+		return types.ActionPause
+	case "/t/incr":
+		return incrAcrossCallout(c)
+	case "/t/redis":
+		return redisCommand(c, body)
 	case "/t/panic":
 		panic("testplugin: boom")
 	}
