@@ -1,8 +1,10 @@
 package rest
 
 import (
+	"os"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -63,4 +65,28 @@ func TestTimeLocalResult(t *testing.T) {
 	// sprig falls back to UTC for an unknown zone (as in Higress)
 	utc := tool.LocalResult(gjson.Parse(`{"timeZone":"Nowhere/City"}`))
 	assert.False(t, gjson.GetBytes(utc, "isError").Bool(), string(utc))
+}
+
+// mcp-blockscout renders 16 tools with {{ . }}: the text is exactly what Higress renders, the
+// backend's JSON, with no "args" member added.
+func TestBlockscoutRootTemplateIsTheBody(t *testing.T) {
+	cfg := loadYAML(t, testutil.HigressConfig(t, "mcp-blockscout.yaml"))
+	body, err := os.ReadFile("testdata/blockscout_block_info.json")
+	require.NoError(t, err)
+	args := gjson.Parse(`{"chain_id":"1","number_or_hash":"19000000","include_transactions":true}`)
+	n := 0
+	for _, tj := range cfg.Get("tools").Array() {
+		src := tj.Get("responseTemplate.body").Str
+		if strings.TrimSpace(src) != "{{ . }}" {
+			continue
+		}
+		n++
+		tool := realTool(t, "mcp-blockscout.yaml", tj.Get("name").Str)
+		got := gjson.GetBytes(tool.ConvertResponse(200, "application/json", body, args, 512), "content.0.text").Str
+		want, err := render(t, src, body) // Higress: the response template over the body alone
+		require.NoError(t, err)
+		assert.Equal(t, want, got, tj.Get("name").Str)
+		assert.Equal(t, string(body)+"\n", got, tj.Get("name").Str) // the body as sent, then the template's newline
+	}
+	assert.Equal(t, 16, n, "tools of mcp-blockscout rendering {{ . }}")
 }

@@ -27,7 +27,8 @@ type responsePlan struct {
 //     "HTTP <status>: <body excerpt of at most maxExcerpt bytes>";
 //   - image/*: an image content (as Higress);
 //   - outputSchema set and a JSON object body: the body as text and as structuredContent;
-//   - else text = responseTemplate.body rendered over the JSON body (plus .args), or
+//   - else text = responseTemplate.body rendered over the JSON body (plus .args when the
+//     template names them), or
 //     prependBody + body + appendBody; "success" when that is empty (as Higress).
 func (t *Tool) ConvertResponse(status int, contentType string, body []byte, args gjson.Result, maxExcerpt int) []byte {
 	if status < 200 || status > 299 {
@@ -52,7 +53,7 @@ func (t *Tool) ConvertResponse(status int, contentType string, body []byte, args
 		b = jsonenc.AppendStringContent(b, t.resp.append)
 		return append(b, `"}],"isError":false}`...)
 	}
-	data, ok := dataOverBody(body, t.argsJSON(args), "")
+	data, ok := dataOverBody(body, t.argsFor(t.resp.body, args), "")
 	if !ok {
 		return ErrorResult("HTTP " + strconv.Itoa(status) + ": the response is not JSON, so responseTemplate " +
 			"cannot be applied: " + excerpt(body, maxExcerpt))
@@ -68,7 +69,7 @@ func (t *Tool) ConvertResponse(status int, contentType string, body []byte, args
 }
 
 // errorResult renders a non-2xx response. errorResponseTemplate sees the JSON body (or {} when
-// the body is not JSON) plus "_headers" {":status", "content-type"} and "args".
+// the body is not JSON) plus "_headers" {":status", "content-type"} and, when it names them, "args".
 func (t *Tool) errorResult(status int, contentType string, body []byte, args gjson.Result, maxExcerpt int) []byte {
 	st := strconv.Itoa(status)
 	if t.resp.errBody != nil {
@@ -77,9 +78,10 @@ func (t *Tool) errorResult(status int, contentType string, body []byte, args gjs
 		h = append(h, `,"content-type":`...)
 		h = jsonenc.AppendString(h, contentType)
 		h = append(h, '}')
-		data, ok := dataOverBody(body, t.argsJSON(args), string(h))
+		argsJSON := t.argsFor(t.resp.errBody, args)
+		data, ok := dataOverBody(body, argsJSON, string(h))
 		if !ok {
-			data, _ = dataOverBody(nil, t.argsJSON(args), string(h))
+			data, _ = dataOverBody(nil, argsJSON, string(h))
 		}
 		if text, err := renderText(t.resp.errBody, data, nil); err == nil && strings.TrimSpace(text) != "" {
 			return ErrorResult(text)
@@ -168,25 +170,33 @@ func excerpt(body []byte, max int) string {
 	return string(body[:cut]) + "…"
 }
 
-// argsJSON returns the resolved args as a JSON object, for response templates.
-func (t *Tool) argsJSON(args gjson.Result) []byte {
+// argsFor returns the resolved args as a JSON object for a response template that may read
+// them, else nil: Higress renders response templates over the body alone, so a template that
+// does not name args ({{ . }}) must not see an extra member.
+func (t *Tool) argsFor(tp *template.Template, args gjson.Result) []byte {
+	if !tp.UsesArgs() {
+		return nil
+	}
 	vals := t.resolveArgs(args, nil)
 	return t.appendArgsObject(nil, vals, nil)
 }
 
-// dataOverBody builds a response template's data: the JSON body with "args" (and "_headers"
-// when headers != "") added after its own fields. gjson reads the first occurrence of a key, so
-// a body field named "args" or "_headers" wins over ours. A JSON array body is used as is; an
-// empty body becomes {}. ok is false when the body is not JSON.
+// dataOverBody builds a response template's data: the JSON body with "_headers" (when headers
+// != "") and "args" (when args != nil) added after its own fields. gjson reads the first
+// occurrence of a key, so a body field named "args" or "_headers" wins over ours. A JSON array
+// body, or an object with nothing to add, is the data as is; an empty body becomes {}. ok is
+// false when the body is not JSON.
 func dataOverBody(body, args []byte, headers string) (data []byte, ok bool) {
 	obj := bytes.TrimSpace(body)
 	switch {
 	case len(obj) == 0:
 		obj = []byte("{}")
 	case obj[0] == '[' && gjson.ValidBytes(obj):
-		return obj, true
+		return body, true
 	case obj[0] != '{' || !gjson.ValidBytes(obj):
 		return nil, false
+	case args == nil && headers == "":
+		return body, true // as sent, surrounding whitespace included: {{ . }} prints it as Higress does
 	}
 	data = make([]byte, 0, len(obj)+len(args)+len(headers)+32)
 	data = append(data, obj[:len(obj)-1]...)
@@ -196,10 +206,14 @@ func dataOverBody(body, args []byte, headers string) (data []byte, ok bool) {
 	if headers != "" {
 		data = append(data, `"_headers":`...)
 		data = append(data, headers...)
-		data = append(data, ',')
 	}
-	data = append(data, `"args":`...)
-	data = append(data, args...)
+	if args != nil {
+		if headers != "" {
+			data = append(data, ',')
+		}
+		data = append(data, `"args":`...)
+		data = append(data, args...)
+	}
 	return append(data, '}'), true
 }
 

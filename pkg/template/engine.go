@@ -52,10 +52,17 @@ func (c *compiler) rewrite(n parse.Node, tp *Template, root bool) {
 		for _, cmd := range n.Cmds {
 			c.rewriteCommand(cmd, tp)
 		}
-	case *parse.ChainNode:
+	case *parse.ChainNode: // (x).args...
 		tp.usesData = true
+		tp.usesArgs = tp.usesArgs || len(n.Field) > 0 && n.Field[0] == "args"
 		c.rewrite(n.Node, tp, root)
-	case *parse.FieldNode, *parse.VariableNode, *parse.DotNode:
+	case *parse.FieldNode: // .args...
+		tp.usesData = true
+		tp.usesArgs = tp.usesArgs || n.Ident[0] == "args"
+	case *parse.VariableNode: // $.args..., $v.args...
+		tp.usesData = true
+		tp.usesArgs = tp.usesArgs || len(n.Ident) > 1 && n.Ident[1] == "args"
+	case *parse.DotNode:
 		tp.usesData = true
 	}
 }
@@ -86,8 +93,19 @@ func (c *compiler) rewriteCommand(cmd *parse.CommandNode, tp *Template) {
 			tp.usesData, tp.usesClient = true, true
 		case "gjson":
 			tp.usesData = true
+			tp.usesArgs = tp.usesArgs || gjsonMayReadArgs(cmd.Args[i+1:])
 		}
 	}
+}
+
+// gjsonMayReadArgs reports whether a gjson call with these arguments may read "args": its path
+// is not a literal, or the literal mentions args.
+func gjsonMayReadArgs(rest []parse.Node) bool {
+	if len(rest) == 0 {
+		return false
+	}
+	path, ok := rest[0].(*parse.StringNode)
+	return !ok || strings.Contains(path.Text, "args")
 }
 
 // isConfigAction reports whether a is exactly {{.config.x}}.

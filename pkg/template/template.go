@@ -46,6 +46,7 @@ type Template struct {
 	lits       map[*byte]struct{} // the text nodes of eng, to tell literal writes from values
 	usesData   bool               // eng reads its data (else it gets "{}")
 	usesClient bool               // eng calls getRealIP/getSocketIP
+	usesArgs   bool               // eng may read .args (a field, $.args, or a gjson path naming args)
 	texts      []string           // literal text, for compile-time checks
 	rand       func([]byte) (int, error)
 }
@@ -117,6 +118,12 @@ func (tp *Template) Texts() []string { return tp.texts }
 
 // UsesClient reports whether the template calls getRealIP or getSocketIP.
 func (tp *Template) UsesClient() bool { return tp.usesClient }
+
+// UsesArgs reports whether an engine template may read "args" from its data: a response
+// template that does not gets the REST body alone, so {{ . }} renders exactly the backend's
+// JSON. It over-approximates (an "args" field of a ranged-over element counts too), never under.
+// A fast-path template reads args through Values.Arg, not its data: false.
+func (tp *Template) UsesArgs() bool { return tp.usesArgs }
 
 // FirstText returns the literal text the template starts with ("" when it starts with an action).
 func (tp *Template) FirstText() string {

@@ -209,3 +209,35 @@ func TestUUIDIsVersion4(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, uint64(8), v&0xc, u)
 }
+
+// TestUsesArgs: a response template gets "args" in its data only when it may read them, so
+// {{ . }} renders the backend's JSON alone (mcp-blockscout).
+func TestUsesArgs(t *testing.T) {
+	cases := []struct {
+		src  string
+		want bool
+	}{
+		{"{{ . }}", false},
+		{"{{ toJson . }}", false},
+		{"{{ .result.items }}", false},
+		{`{{ gjson "result.#.name" }}`, false},
+		{"{{ range .items }}{{ .name }}{{ end }}", false},
+		{"{{ .args.city }}", true},
+		{"{{ if .args }}a{{ end }}", true},
+		{"{{ $.args.units }}", true},
+		{"{{ with $r := . }}{{ $r.args.x }}{{ end }}", true},
+		{"{{ (index .list 0).args }}", true}, // over-approximated: any chain ending in .args
+		{"{{ (.).args.x }}", true},
+		{`{{ gjson "args.city" }}`, true},
+		{`{{ gjson .path }}`, true},                      // path not known at compile time
+		{"{{ range .items }}{{ .args }}{{ end }}", true}, // over-approximated: may be the root's
+		{`{{ define "t" }}{{ .args.x }}{{ end }}{{ template "t" . }}`, true},
+	}
+	for _, c := range cases {
+		t.Run(c.src, func(t *testing.T) {
+			tp, err := Compile("x", c.src, Scope{OverBody: true})
+			require.NoError(t, err)
+			assert.Equal(t, c.want, tp.UsesArgs())
+		})
+	}
+}
