@@ -1,0 +1,186 @@
+package oauth2
+
+import "time"
+
+// Transport dispatches a token request as an HTTP callout. done is called exactly once,
+// later (never from within Post), with the HTTP status (0: no answer) and the body.
+type Transport interface {
+	Post(req Request, done func(status int, body []byte)) error
+}
+
+// Waiter receives the outcome of a token fetch it waited for: a token, or an error.
+type Waiter func(token string, err error)
+
+// Defaults of Options.
+const (
+	DefaultSkew       = time.Minute      // refresh this long before expiry (at most half the lifetime)
+	DefaultLeaseTTL   = 10 * time.Second // a fetching worker's lease: callout timeout plus margin
+	DefaultMaxEntries = 4096             // tokens kept per worker VM
+	// hardMargin: a token is not handed out in its last seconds (at most a tenth of its
+	// lifetime), so that it does not expire on its way to the backend.
+	hardMargin = 10 * time.Second
+)
+
+// Options configure a Cache. Store, Transport, Now and Owner are required.
+type Options struct {
+	Store      Store
+	Transport  Transport
+	Now        func() time.Time
+	Owner      string // unique per worker VM (random), without '|'
+	Skew       time.Duration
+	LeaseTTL   time.Duration
+	MaxEntries int
+}
+
+// entry is a cached token: served until refreshAt, still served (while a refresh runs)
+// until expiresAt.
+type entry struct {
+	token     string
+	refreshAt time.Time
+	expiresAt time.Time
+}
+
+// flight is one token fetch in progress for a cache key, by this worker (remote false) or,
+// as far as this worker knows, by another worker holding the lease (remote true: Poll
+// watches the shared entry).
+type flight struct {
+	grant   *Grant
+	subject string
+	key     string
+	skey    string
+	remote  bool
+	cas     uint32 // version of our lease in the store (0: no lease held)
+	waiters []Waiter
+}
+
+// Cache hands out access tokens per worker VM. It is not safe for concurrent use: a
+// proxy-wasm VM is single-threaded, and workers coordinate through the Store.
+type Cache struct {
+	store     Store
+	transport Transport
+	now       func() time.Time
+	owner     string
+	skew      time.Duration
+	leaseTTL  time.Duration
+	max       int
+	entries   map[string]entry
+	flights   map[string]*flight
+}
+
+// NewCache returns an empty cache.
+func NewCache(o Options) *Cache {
+	c := &Cache{store: o.Store, transport: o.Transport, now: o.Now, owner: o.Owner,
+		skew: o.Skew, leaseTTL: o.LeaseTTL, max: o.MaxEntries,
+		entries: map[string]entry{}, flights: map[string]*flight{}}
+	if c.skew <= 0 {
+		c.skew = DefaultSkew
+	}
+	if c.leaseTTL <= 0 {
+		c.leaseTTL = DefaultLeaseTTL
+	}
+	if c.max <= 0 {
+		c.max = DefaultMaxEntries
+	}
+	return c
+}
+
+// Key is the cache key: a digest of the scheme, client id, client secret, scopes and
+// audience, and for token exchange of the subject token too. A rotated secret or another
+// user's token never maps to a cached token.
+func Key(g *Grant, subject string) string {
+	if g.flow != TokenExchange {
+		return g.digest
+	}
+	return keyDigest(g.digest, subject)
+}
+
+// Token returns a usable token at once (ok true), or queues w to receive the outcome of a
+// fetch (ok false, err nil), or fails at once (err: the fetch could not be started; w is not
+// called). A token in its refresh window is returned while a background fetch replaces it.
+func (c *Cache) Token(g *Grant, subject string, w Waiter) (token string, ok bool, err error) {
+	k := Key(g, subject)
+	now := c.now()
+	if e, hit := c.entries[k]; hit {
+		if now.Before(e.refreshAt) {
+			return e.token, true, nil
+		}
+		if now.Before(e.expiresAt) {
+			c.refreshAhead(g, subject, k, now)
+			return e.token, true, nil
+		}
+		delete(c.entries, k)
+	}
+	if f := c.flights[k]; f != nil {
+		f.waiters = append(f.waiters, w)
+		return "", false, nil
+	}
+	skey := sharedKey(g, k)
+	sv, found, cas := c.read(skey, k)
+	if found && !sv.lease && now.Before(sv.e.expiresAt) {
+		c.put(k, sv.e)
+		if !now.Before(sv.e.refreshAt) {
+			c.refreshAhead(g, subject, k, now)
+		}
+		return sv.e.token, true, nil
+	}
+	f := &flight{grant: g, subject: subject, key: k, skey: skey, waiters: []Waiter{w}}
+	c.flights[k] = f
+	if err := c.begin(f, sv, found, cas, now); err != nil {
+		delete(c.flights, k)
+		return "", false, err
+	}
+	return "", false, nil
+}
+
+// refreshAhead starts a fetch nobody waits for, unless one runs here or on another worker.
+func (c *Cache) refreshAhead(g *Grant, subject, k string, now time.Time) {
+	if c.flights[k] != nil {
+		return
+	}
+	skey := sharedKey(g, k)
+	sv, found, cas := c.read(skey, k)
+	if found && !sv.lease && now.Before(sv.e.refreshAt) {
+		c.put(k, sv.e) // another worker already refreshed it
+		return
+	}
+	f := &flight{grant: g, subject: subject, key: k, skey: skey}
+	c.flights[k] = f
+	if err := c.begin(f, sv, found, cas, now); err != nil || f.remote {
+		delete(c.flights, k) // the old token stays in use; the next call tries again
+	}
+}
+
+// Drop forgets token for (g, subject), here and in the shared store if it is still the one
+// stored there: the backend refused it (HTTP 401), so the next call fetches a new one.
+func (c *Cache) Drop(g *Grant, subject, token string) {
+	k := Key(g, subject)
+	if e, hit := c.entries[k]; hit && e.token == token {
+		delete(c.entries, k)
+	}
+	skey := sharedKey(g, k)
+	if sv, found, cas := c.read(skey, k); found && !sv.lease && sv.e.token == token {
+		_ = c.store.Set(skey, nil, cas) // lost race: someone already replaced it
+	}
+}
+
+// put stores e under k, evicting expired entries (then an arbitrary one) when full.
+func (c *Cache) put(k string, e entry) {
+	if _, hit := c.entries[k]; !hit && len(c.entries) >= c.max {
+		now := c.now()
+		for ek, ev := range c.entries {
+			if !now.Before(ev.expiresAt) {
+				delete(c.entries, ek)
+			}
+		}
+		for ek := range c.entries {
+			if len(c.entries) < c.max {
+				break
+			}
+			delete(c.entries, ek)
+		}
+	}
+	c.entries[k] = e
+}
+
+// Pending returns the number of fetches this worker runs or waits for (for tests and metrics).
+func (c *Cache) Pending() int { return len(c.flights) }

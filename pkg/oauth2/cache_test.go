@@ -1,0 +1,266 @@
+package oauth2
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+const okBody = `{"access_token":"tok-1","token_type":"Bearer","expires_in":600}`
+
+func TestSingleFlightInOneWorker(t *testing.T) {
+	clk, store := newClock(), newMemStore()
+	w := newWorker(store, clk, "w1")
+	g := mustGrant(t, ccSpec())
+	var outs [3]outcome
+	for i := range outs {
+		if tok, ok, err := w.c.Token(g, "", outs[i].waiter()); ok || err != nil || tok != "" {
+			t.Fatalf("call %d: got %q %v %v, want queued", i, tok, ok, err)
+		}
+	}
+	if len(w.tr.reqs) != 1 {
+		t.Fatalf("%d token requests, want 1", len(w.tr.reqs))
+	}
+	w.tr.answer(0, 200, okBody)
+	for i, o := range outs {
+		if o.calls != 1 || o.token != "tok-1" || o.err != nil {
+			t.Errorf("waiter %d: %+v", i, o)
+		}
+	}
+	if tok, ok, err := w.c.Token(g, "", nil); !ok || tok != "tok-1" || err != nil {
+		t.Fatalf("cached: got %q %v %v", tok, ok, err)
+	}
+	if len(w.tr.reqs) != 1 || w.c.Pending() != 0 {
+		t.Fatalf("requests %d pending %d", len(w.tr.reqs), w.c.Pending())
+	}
+}
+
+func TestRefreshAndExpiry(t *testing.T) {
+	clk, store := newClock(), newMemStore()
+	w := newWorker(store, clk, "w1")
+	g := mustGrant(t, ccSpec())
+	var o outcome
+	w.c.Token(g, "", o.waiter())
+	w.tr.answer(0, 200, okBody) // 600s: refresh at 540s, expiry at 590s
+	clk.add(539 * time.Second)
+	if tok, ok, _ := w.c.Token(g, "", nil); !ok || tok != "tok-1" || len(w.tr.reqs) != 1 {
+		t.Fatalf("before refresh: %q %v, %d requests", tok, ok, len(w.tr.reqs))
+	}
+	clk.add(time.Second) // 540s: served, refreshed in the background
+	if tok, ok, _ := w.c.Token(g, "", nil); !ok || tok != "tok-1" || len(w.tr.reqs) != 2 {
+		t.Fatalf("in refresh window: %q %v, %d requests", tok, ok, len(w.tr.reqs))
+	}
+	if tok, ok, _ := w.c.Token(g, "", nil); !ok || tok != "tok-1" || len(w.tr.reqs) != 2 {
+		t.Fatalf("refresh already running: %q %v, %d requests", tok, ok, len(w.tr.reqs))
+	}
+	w.tr.answer(1, 200, strings.Replace(okBody, "tok-1", "tok-2", 1))
+	if tok, ok, _ := w.c.Token(g, "", nil); !ok || tok != "tok-2" {
+		t.Fatalf("after refresh: %q %v", tok, ok)
+	}
+	clk.add(591 * time.Second) // tok-2 expired (nobody refreshed): the call waits
+	var o2 outcome
+	if _, ok, err := w.c.Token(g, "", o2.waiter()); ok || err != nil || len(w.tr.reqs) != 3 {
+		t.Fatalf("expired: ok %v err %v, %d requests", ok, err, len(w.tr.reqs))
+	}
+}
+
+func TestShortLifetimeRefreshAtHalf(t *testing.T) {
+	clk, store := newClock(), newMemStore()
+	w := newWorker(store, clk, "w1")
+	g := mustGrant(t, ccSpec())
+	w.c.Token(g, "", func(string, error) {})
+	w.tr.answer(0, 200, `{"access_token":"short","token_type":"Bearer","expires_in":20}`) // refresh 10s, expiry 18s
+	clk.add(9 * time.Second)
+	w.c.Token(g, "", nil)
+	clk.add(time.Second)
+	if tok, ok, _ := w.c.Token(g, "", nil); !ok || tok != "short" || len(w.tr.reqs) != 2 {
+		t.Fatalf("%q %v %d", tok, ok, len(w.tr.reqs))
+	}
+	clk.add(8 * time.Second)
+	if _, ok, _ := w.c.Token(g, "", func(string, error) {}); ok {
+		t.Fatal("token served past its hard margin")
+	}
+}
+
+func TestWorkersShareOneFetch(t *testing.T) {
+	clk, store := newClock(), newMemStore()
+	ws := []*worker{newWorker(store, clk, "w1"), newWorker(store, clk, "w2"), newWorker(store, clk, "w3")}
+	g := mustGrant(t, ccSpec())
+	outs := make([]outcome, len(ws))
+	for i, w := range ws {
+		if _, ok, err := w.c.Token(g, "", outs[i].waiter()); ok || err != nil {
+			t.Fatalf("worker %d: ok %v err %v", i, ok, err)
+		}
+	}
+	total := 0
+	for _, w := range ws {
+		total += len(w.tr.reqs)
+	}
+	if total != 1 || len(ws[0].tr.reqs) != 1 {
+		t.Fatalf("%d fetches (w1: %d), want 1 by w1", total, len(ws[0].tr.reqs))
+	}
+	ws[1].c.Poll() // still leased
+	if outs[1].calls != 0 {
+		t.Fatal("waiter resolved before the token exists")
+	}
+	ws[0].tr.answer(0, 200, okBody)
+	for _, w := range ws[1:] {
+		w.c.Poll()
+	}
+	for i, o := range outs {
+		if o.calls != 1 || o.token != "tok-1" {
+			t.Errorf("worker %d: %+v", i, o)
+		}
+	}
+	// A fourth worker starting later reads the shared token without fetching.
+	w4 := newWorker(store, clk, "w4")
+	if tok, ok, _ := w4.c.Token(g, "", nil); !ok || tok != "tok-1" || len(w4.tr.reqs) != 0 {
+		t.Fatalf("late worker: %q %v %d", tok, ok, len(w4.tr.reqs))
+	}
+	v, _, _ := store.Get(sharedKey(g, Key(g, "")))
+	if strings.Contains(string(v), "cc-secret") || !strings.HasSuffix(string(v), "|tok-1") {
+		t.Errorf("shared value %q", v)
+	}
+}
+
+func TestDeadWorkerLeaseExpires(t *testing.T) {
+	clk, store := newClock(), newMemStore()
+	w1, w2 := newWorker(store, clk, "w1"), newWorker(store, clk, "w2")
+	g := mustGrant(t, ccSpec())
+	w1.c.Token(g, "", func(string, error) {}) // w1 fetches and never answers
+	var o outcome
+	w2.c.Token(g, "", o.waiter())
+	clk.add(DefaultLeaseTTL - time.Millisecond)
+	w2.c.Poll()
+	if len(w2.tr.reqs) != 0 {
+		t.Fatal("lease taken over before it expired")
+	}
+	clk.add(time.Millisecond)
+	w2.c.Poll()
+	if len(w2.tr.reqs) != 1 {
+		t.Fatalf("w2 made %d fetches after the lease expired, want 1", len(w2.tr.reqs))
+	}
+	w2.tr.answer(0, 200, okBody)
+	if o.token != "tok-1" {
+		t.Fatalf("waiter %+v", o)
+	}
+}
+
+func TestFailureReleasesLeaseAndReachesEveryWaiter(t *testing.T) {
+	clk, store := newClock(), newMemStore()
+	w1, w2 := newWorker(store, clk, "w1"), newWorker(store, clk, "w2")
+	g := mustGrant(t, ccSpec())
+	var a, b, c outcome
+	w1.c.Token(g, "", a.waiter())
+	w1.c.Token(g, "", b.waiter())
+	w2.c.Token(g, "", c.waiter())
+	w1.tr.answer(0, 503, `{"error":"temporarily_unavailable","secret":"cc-secret-5d1f"}`)
+	for _, o := range []outcome{a, b} {
+		var e *Error
+		if o.calls != 1 || !errors.As(o.err, &e) || e.Kind != KindStatus || e.Status != 503 {
+			t.Fatalf("waiter: %+v", o)
+		}
+	}
+	w2.c.Poll() // the lease was released: w2 tries itself at once
+	if len(w2.tr.reqs) != 1 || c.calls != 0 {
+		t.Fatalf("w2: %d fetches, waiter %+v", len(w2.tr.reqs), c)
+	}
+	w2.tr.answer(0, 0, "")
+	var e *Error
+	if c.calls != 1 || !errors.As(c.err, &e) || e.Kind != KindNoResponse {
+		t.Fatalf("w2 waiter: %+v", c)
+	}
+	// Failures are not cached: the next call fetches again.
+	var d outcome
+	if _, ok, _ := w1.c.Token(g, "", d.waiter()); ok || len(w1.tr.reqs) != 2 {
+		t.Fatalf("after failure: ok %v, %d fetches", ok, len(w1.tr.reqs))
+	}
+}
+
+func TestDispatchFailure(t *testing.T) {
+	clk, store := newClock(), newMemStore()
+	w := newWorker(store, clk, "w1")
+	w.tr.fail = true
+	g := mustGrant(t, ccSpec())
+	var o outcome
+	_, ok, err := w.c.Token(g, "", o.waiter())
+	var e *Error
+	if ok || !errors.As(err, &e) || e.Kind != KindDispatch || o.calls != 0 || w.c.Pending() != 0 {
+		t.Fatalf("ok %v err %v waiter %+v pending %d", ok, err, o, w.c.Pending())
+	}
+	w.tr.fail = false
+	if _, ok, err := w.c.Token(g, "", o.waiter()); ok || err != nil || len(w.tr.reqs) != 1 {
+		t.Fatalf("lease not released after dispatch failure: ok %v err %v reqs %d", ok, err, len(w.tr.reqs))
+	}
+}
+
+func TestCacheKeyedBySecretAndSubject(t *testing.T) {
+	clk, store := newClock(), newMemStore()
+	w := newWorker(store, clk, "w1")
+	g := mustGrant(t, ccSpec())
+	w.c.Token(g, "", func(string, error) {})
+	w.tr.answer(0, 200, okBody)
+	rotated := ccSpec()
+	rotated.ClientSecret = "cc-secret-rotated"
+	g2 := mustGrant(t, rotated)
+	if _, ok, _ := w.c.Token(g2, "", func(string, error) {}); ok || len(w.tr.reqs) != 2 {
+		t.Fatal("rotated secret reused the old token")
+	}
+	x := mustGrant(t, xchgSpec())
+	w.c.Token(x, "alice-token", func(string, error) {})
+	w.c.Token(x, "bob-token", func(string, error) {})
+	if len(w.tr.reqs) != 4 {
+		t.Fatalf("%d fetches, want one per subject", len(w.tr.reqs))
+	}
+	w.tr.answer(2, 200, strings.Replace(okBody, "tok-1", "alice-backend", 1))
+	w.tr.answer(3, 200, strings.Replace(okBody, "tok-1", "bob-backend", 1))
+	for subj, want := range map[string]string{"alice-token": "alice-backend", "bob-token": "bob-backend"} {
+		if tok, ok, _ := w.c.Token(x, subj, nil); !ok || tok != want {
+			t.Errorf("%s: %q %v", subj, tok, ok)
+		}
+	}
+}
+
+func TestDrop(t *testing.T) {
+	clk, store := newClock(), newMemStore()
+	w1, w2 := newWorker(store, clk, "w1"), newWorker(store, clk, "w2")
+	g := mustGrant(t, ccSpec())
+	w1.c.Token(g, "", func(string, error) {})
+	w1.tr.answer(0, 200, okBody)
+	w1.c.Drop(g, "", "other-token") // not the cached one: kept
+	if _, ok, _ := w1.c.Token(g, "", nil); !ok {
+		t.Fatal("dropping another token evicted the cached one")
+	}
+	w1.c.Drop(g, "", "tok-1")
+	if _, ok, _ := w2.c.Token(g, "", func(string, error) {}); ok || len(w2.tr.reqs) != 1 {
+		t.Fatal("dropped token still shared")
+	}
+	if _, ok, _ := w1.c.Token(g, "", func(string, error) {}); ok || len(w1.tr.reqs) != 1 {
+		t.Fatalf("w1 after drop: ok %v, %d fetches (w2 holds the lease)", ok, len(w1.tr.reqs))
+	}
+}
+
+func TestBoundedEntries(t *testing.T) {
+	clk, store := newClock(), newMemStore()
+	tr := &fakeTransport{}
+	c := NewCache(Options{Store: store, Transport: tr, Now: clk.now, Owner: "w1", MaxEntries: 2})
+	x := mustGrant(t, xchgSpec())
+	for i, s := range []string{"a", "b", "c"} {
+		c.Token(x, s, func(string, error) {})
+		tr.answer(i, 200, okBody)
+	}
+	if len(c.entries) != 2 {
+		t.Fatalf("%d entries, want 2", len(c.entries))
+	}
+}
+
+func TestCorruptSharedValueIsIgnored(t *testing.T) {
+	clk, store := newClock(), newMemStore()
+	g := mustGrant(t, ccSpec())
+	_ = store.Set(sharedKey(g, Key(g, "")), []byte("t|garbage|x|y|bad token"), 0)
+	w := newWorker(store, clk, "w1")
+	if _, ok, err := w.c.Token(g, "", func(string, error) {}); ok || err != nil || len(w.tr.reqs) != 1 {
+		t.Fatalf("ok %v err %v reqs %d", ok, err, len(w.tr.reqs))
+	}
+}

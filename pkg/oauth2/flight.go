@@ -1,0 +1,127 @@
+package oauth2
+
+import (
+	"errors"
+	"time"
+)
+
+// begin takes the shared lease for f and dispatches the fetch, or marks f remote when another
+// worker holds a live lease. sv/found/cas are the shared entry as just read.
+func (c *Cache) begin(f *flight, sv sharedValue, found bool, cas uint32, now time.Time) error {
+	if found && sv.lease && sv.owner != c.owner && now.Before(sv.until) {
+		f.remote = true
+		return nil
+	}
+	if !c.lease(f, cas, now) {
+		f.remote = true
+		return nil
+	}
+	return c.fetch(f)
+}
+
+// lease writes this worker's lease with compare-and-swap and reports whether it holds it.
+// A key that never existed has no version to compare (proxy-wasm: cas 0 writes
+// unconditionally), so the lease is read back: of two workers racing on a brand-new key, the
+// later writer wins and the other one waits. A store that fails otherwise does not block
+// the fetch: the worker then fetches on its own.
+func (c *Cache) lease(f *flight, cas uint32, now time.Time) bool {
+	v := encodeLease(f.key, c.owner, now.Add(c.leaseTTL))
+	err := c.store.Set(f.skey, v, cas)
+	switch {
+	case errors.Is(err, ErrCASMismatch):
+		return false
+	case err != nil:
+		f.cas = 0
+		return true
+	}
+	got, newCAS, err := c.store.Get(f.skey)
+	if err != nil {
+		return true
+	}
+	if string(got) != string(v) {
+		return false
+	}
+	f.cas = newCAS
+	return true
+}
+
+// fetch dispatches the token request of f.
+func (c *Cache) fetch(f *flight) error {
+	err := c.transport.Post(f.grant.Request(f.subject), func(status int, body []byte) {
+		c.complete(f, status, body)
+	})
+	if err != nil {
+		c.release(f)
+		return &Error{Scheme: f.grant.scheme, Kind: KindDispatch}
+	}
+	return nil
+}
+
+// complete handles the token endpoint's answer: the token is cached here and shared, and
+// every waiter gets the outcome.
+func (c *Cache) complete(f *flight, status int, body []byte) {
+	if c.flights[f.key] == f {
+		delete(c.flights, f.key)
+	}
+	iss, err := ParseResponse(f.grant.scheme, status, body)
+	if err != nil {
+		c.release(f)
+		c.resolve(f, "", err)
+		return
+	}
+	now := c.now()
+	e := entry{token: iss.Token,
+		refreshAt: now.Add(iss.Lifetime - min(c.skew, iss.Lifetime/2)),
+		expiresAt: now.Add(iss.Lifetime - min(hardMargin, iss.Lifetime/10))}
+	c.put(f.key, e)
+	// Our lease version, or 0 without a lease: a worker that lost its lease still publishes
+	// a token newer than whatever it overwrites.
+	if err := c.store.Set(f.skey, encodeToken(f.key, e), f.cas); errors.Is(err, ErrCASMismatch) {
+		_ = c.store.Set(f.skey, encodeToken(f.key, e), 0)
+	}
+	c.resolve(f, e.token, nil)
+}
+
+// release gives up this worker's lease so that another worker can fetch at once.
+func (c *Cache) release(f *flight) {
+	if f.cas != 0 {
+		_ = c.store.Set(f.skey, nil, f.cas)
+		f.cas = 0
+	}
+}
+
+func (c *Cache) resolve(f *flight, token string, err error) {
+	ws := f.waiters
+	f.waiters = nil
+	for _, w := range ws {
+		w(token, err)
+	}
+}
+
+// Poll advances the fetches other workers run for this worker's waiters: call it
+// periodically (the plugin does so on every tick). A waiter gets the shared token once it
+// appears; when the lease expires or is released without a token (the fetching worker died
+// or failed), this worker takes the lease and fetches itself.
+func (c *Cache) Poll() {
+	now := c.now()
+	for k, f := range c.flights {
+		if !f.remote {
+			continue
+		}
+		sv, found, cas := c.read(f.skey, k)
+		if found && !sv.lease && now.Before(sv.e.refreshAt) {
+			delete(c.flights, k)
+			c.put(k, sv.e)
+			c.resolve(f, sv.e.token, nil)
+			continue
+		}
+		if found && sv.lease && sv.owner != c.owner && now.Before(sv.until) {
+			continue
+		}
+		f.remote = false
+		if err := c.begin(f, sv, found, cas, now); err != nil {
+			delete(c.flights, k)
+			c.resolve(f, "", err)
+		}
+	}
+}
