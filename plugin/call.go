@@ -6,7 +6,9 @@ import (
 	"github.com/higress-group/proxy-wasm-go-sdk/proxywasm"
 	"github.com/higress-group/proxy-wasm-go-sdk/proxywasm/types"
 	"github.com/higress-group/wasm-go/pkg/log"
+	"github.com/higress-group/wasm-go/pkg/wrapper"
 
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/config"
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/mcp"
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/rest"
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/security"
@@ -15,7 +17,7 @@ import (
 // startToolCall validates the arguments, builds the REST request, resolves
 // the credential and rewrites the in-flight request. Every refusal is a
 // local reply: no request goes upstream unless all of it succeeded.
-func startToolCall(pc pluginConfig, st *requestState, call *mcp.Call) types.Action {
+func startToolCall(ctx wrapper.HttpContext, pc pluginConfig, st *requestState, call *mcp.Call) types.Action {
 	tool := pc.cfg.Tools[call.ToolIndex]
 	req := &st.upstream
 	// The arguments are resolved once, here, and BuildRequest reuses them from req.
@@ -28,17 +30,30 @@ func startToolCall(pc pluginConfig, st *requestState, call *mcp.Call) types.Acti
 	if err := tool.Rest.BuildRequest(call.Arguments, st.clientHeaders, req); err != nil {
 		return replyToolResult(pc, st, call, rest.ErrorResult(err.Error()))
 	}
+	if tool.Grant != nil {
+		return startOAuth2Call(ctx, st, call, tool)
+	}
 	source, err := tool.Policy.Apply(security.Inbound{Headers: st.clientHeaders, RawQuery: st.rawQuery}, req)
 	if err != nil {
-		msg, reason := "credential refused", reasonCredential
-		var se *security.Error
-		if errors.As(err, &se) {
-			msg, reason = se.Msg, se.Reason
-		}
-		return replyJSON(st, 200, reason, mcp.ErrorResponse(call.ID, mcp.CodeCredentialRefused, msg, nil))
+		return refuseCredential(st, call, err)
 	}
 	log.Debugf("mcp-rest-bridge: tools/call %s: credential source %s", tool.Rest.Name(), source)
-	if err := rewriteRequest(st, req); err != nil {
+	return forward(st, call, tool)
+}
+
+// refuseCredential answers -31001 for a missing or malformed client credential.
+func refuseCredential(st *requestState, call *mcp.Call, err error) types.Action {
+	msg, reason := "credential refused", reasonCredential
+	var se *security.Error
+	if errors.As(err, &se) {
+		msg, reason = se.Msg, se.Reason
+	}
+	return replyJSON(st, 200, reason, mcp.ErrorResponse(call.ID, mcp.CodeCredentialRefused, msg, nil))
+}
+
+// forward rewrites the in-flight request into the tool's REST call.
+func forward(st *requestState, call *mcp.Call, tool *config.Tool) types.Action {
+	if err := rewriteRequest(st, &st.upstream); err != nil {
 		log.Errorf("mcp-rest-bridge: tools/call %s: cannot rewrite request: %v", tool.Rest.Name(), err)
 		return replyJSON(st, 200, reasonJSONRPC, mcp.ErrorResponse(call.ID, mcp.CodeInternalError, "internal error: cannot forward the tool call", nil))
 	}

@@ -26,6 +26,7 @@ type requestState struct {
 	tool          *config.Tool
 	upstream      rest.Request
 	resp          responseState
+	oauth2        oauth2State // the tool's oauth2 grant, when its upstream scheme is oauth2
 }
 
 func stateOf(ctx wrapper.HttpContext) *requestState {
@@ -133,7 +134,7 @@ func onRequestBody(ctx wrapper.HttpContext, pc pluginConfig, body []byte) types.
 	case mcp.Accepted:
 		return reply(202, reasonAccepted, st.cors, nil)
 	case mcp.ToolCall:
-		return startToolCall(pc, st, out.Call)
+		return startToolCall(ctx, pc, st, out.Call)
 	default:
 		return replyJSON(st, uint32(out.Status), reasonJSONRPC, out.Body)
 	}

@@ -40,6 +40,9 @@ func onResponseHeaders(ctx wrapper.HttpContext, pc pluginConfig) types.Action {
 			length = h[1]
 		}
 	}
+	if st.resp.status == 401 {
+		dropRefusedToken(st)
+	}
 	// A declared empty body may still end with an empty data frame, which the
 	// wrapper cannot read: answer now rather than never.
 	if !ctx.HasResponseBody() || length == "0" || ctx.IsBinaryResponseBody() {

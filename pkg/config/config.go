@@ -6,6 +6,7 @@ package config
 import (
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/configerr"
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/mcp"
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/oauth2"
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/rest"
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/security"
 )
@@ -38,6 +39,7 @@ type Config struct {
 	Bridge     Bridge
 	Warnings   []configerr.Warning
 
+	grants  map[string]*oauth2.Grant // oauth2 schemes by id, while parsing
 	entries [][]byte
 	names   []string
 	byName  map[string]int
@@ -59,6 +61,9 @@ type Tool struct {
 	// initialize-based (legacy) protocol revisions only; the 2026-07-28 profile does not list or
 	// run it (see mcp.Catalog).
 	LegacyOnly bool
+	// Grant is the tool's oauth2 upstream scheme (Policy.OAuth2Scheme), else nil: the plugin
+	// obtains a token from it per call.
+	Grant *oauth2.Grant
 }
 
 // Bridge is this plugin's own extension block (top-level key "bridge").

@@ -106,11 +106,25 @@ func serverField() field {
 		{key: "type", kind: kString, enum: []string{"rest"}, why: notREST},
 		{key: "config", kind: kMap},
 		arrayOf("securitySchemes", object("",
-			reqStr("id"), reqStr("type"), str("scheme"), str("in"), str("name"), str("defaultCredential"))),
+			reqStr("id"), reqStr("type"), str("scheme"), str("in"), str("name"), str("defaultCredential"),
+			oauth2Flows(), str("clientId"), str("clientSecret"),
+			field{key: "tokenEndpointAuthMethod", kind: kString, enum: []string{"client_secret_basic", "client_secret_post"}},
+			str("audience"), str("tokenCluster"))),
 		requirement("defaultDownstreamSecurity", boolean("passthrough")),
 		requirement("defaultUpstreamSecurity", str("credential")),
 		boolean("passthroughAuthHeader"),
 	}}
+}
+
+// oauth2Flows is an oauth2 scheme's flows (OpenAPI's OAuth Flows Object plus RFC 8693
+// tokenExchange). The flows a gateway cannot run are known keys so that they are refused with
+// a reason (compileGrant) rather than as unknown.
+func oauth2Flows() field {
+	flow := func(key string) field {
+		return object(key, reqStr("tokenUrl"), str("refreshUrl"), field{key: "scopes", kind: kMap})
+	}
+	return object("flows", flow("clientCredentials"), flow("tokenExchange"),
+		field{key: "authorizationCode", kind: kAny}, field{key: "implicit", kind: kAny}, field{key: "password", kind: kAny})
 }
 
 func toolField() field {

@@ -40,7 +40,7 @@ func Parse(data []byte, env security.Env) (*Config, error) {
 	if cfg := srv.Get("config"); cfg.IsObject() {
 		c.Server.Config = []byte(cfg.Raw)
 	}
-	schemes, err := compileSchemes(srv, env)
+	schemes, err := c.compileSchemes(srv, env)
 	if err != nil {
 		return nil, err
 	}
@@ -154,7 +154,7 @@ func (c *Config) compileTool(path string, tj, srv gjson.Result, schemes map[stri
 		c.Warnings = append(c.Warnings, configerr.Warning{Path: p,
 			Msg: "credential is ignored: passthrough is on, so the client's credential is used"})
 	}
-	return &Tool{Rest: rt, Policy: pol, LegacyOnly: tj.Get("legacyOnly").Bool()}, nil
+	return &Tool{Rest: rt, Policy: pol, LegacyOnly: tj.Get("legacyOnly").Bool(), Grant: c.grants[pol.OAuth2Scheme()]}, nil
 }
 
 func parseAllowTools(r gjson.Result, tools []*Tool) (map[string]bool, error) {

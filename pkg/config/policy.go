@@ -7,16 +7,23 @@ import (
 	"github.com/tidwall/gjson"
 
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/configerr"
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/oauth2"
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/rest"
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/security"
 )
 
-// compileSchemes compiles server.securitySchemes.
-func compileSchemes(srv gjson.Result, env security.Env) (map[string]*security.Scheme, error) {
+// compileSchemes compiles server.securitySchemes, and the token endpoint settings of the
+// oauth2 ones into c.grants (warnings into c.Warnings).
+func (c *Config) compileSchemes(srv gjson.Result, env security.Env) (map[string]*security.Scheme, error) {
 	list := srv.Get("securitySchemes").Array()
 	specs := make([]security.SchemeSpec, len(list))
 	paths := make([]string, len(list))
 	for i, s := range list {
+		paths[i] = index("server.securitySchemes", i)
+		flow, err := oauth2Flow(paths[i], s)
+		if err != nil {
+			return nil, err
+		}
 		def := s.Get("defaultCredential")
 		specs[i] = security.SchemeSpec{
 			ID:                s.Get("id").Str,
@@ -26,10 +33,28 @@ func compileSchemes(srv gjson.Result, env security.Env) (map[string]*security.Sc
 			Name:              s.Get("name").Str,
 			DefaultCredential: def.Str,
 			HasDefault:        def.Type == gjson.String,
+			OAuth2Flow:        flow,
 		}
-		paths[i] = index("server.securitySchemes", i)
 	}
-	return security.CompileSchemes(specs, paths, env)
+	schemes, err := security.CompileSchemes(specs, paths, env)
+	if err != nil {
+		return nil, err
+	}
+	for i, s := range list {
+		if specs[i].OAuth2Flow == "" {
+			continue
+		}
+		g, warns, err := compileGrant(paths[i], s, env)
+		if err != nil {
+			return nil, err
+		}
+		if c.grants == nil {
+			c.grants = map[string]*oauth2.Grant{}
+		}
+		c.grants[specs[i].ID] = g
+		c.Warnings = append(c.Warnings, warns...)
+	}
+	return schemes, nil
 }
 
 // policySpec resolves a tool's client scheme C (tools[].security, else

@@ -37,6 +37,11 @@ func (p *Policy) Apply(in Inbound, t Target) (source string, err error) {
 		return p.applyPassthrough(&in, t)
 	case modeAuthHeader:
 		return p.applyAuthHeader(&in, t)
+	case modeOAuth2:
+		// The token is obtained per call: ApplyOAuth2 and PutToken. Strip, and send nothing.
+		p.strip(t)
+		t.DelHeader("authorization")
+		return "", errOAuth2NeedsToken
 	}
 	p.strip(t)
 	if p.mode == modeStatic {

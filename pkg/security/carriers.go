@@ -38,7 +38,9 @@ func (p *Policy) computeCarriers() []Carrier {
 
 // NeedsClientCredential reports whether Apply requires a credential from the client
 // (passthrough on, for a tool with an upstream request).
-func (p *Policy) NeedsClientCredential() bool { return p.mode == modePassthrough }
+func (p *Policy) NeedsClientCredential() bool {
+	return p.mode == modePassthrough || p.mode == modeOAuth2 && p.upstream.oauth2 == flowTokenExchange
+}
 
 // ClientHeaderNames lists the lowercase client request headers Apply reads ("authorization",
 // an API key header, "cookie"); a query API key is read from Inbound.RawQuery instead.
@@ -49,7 +51,7 @@ func (p *Policy) computeHeaders() []string {
 	switch {
 	case p.mode == modeAuthHeader:
 		return []string{"authorization"}
-	case p.mode != modePassthrough:
+	case !p.NeedsClientCredential():
 		return nil
 	case p.client.in == inHeader:
 		return []string{p.client.key}

@@ -5,11 +5,19 @@
 // # Schemes
 //
 // server.securitySchemes[] entries have an id (unique, non-empty) and a type:
+//
 //   - http with scheme basic or bearer (type and scheme words match case-insensitively);
+//
 //   - apiKey with in header, query or cookie and a name (a header or cookie name must be an
 //     RFC 9110 token; hop-by-hop, framing, Cookie and Proxy-Authorization headers are refused).
 //
-// oauth2, openIdConnect and any other type are config errors ("not supported yet"), as are
+//   - oauth2 with one flow (clientCredentials or tokenExchange; pkg/config compiles the token
+//     endpoint settings with pkg/oauth2): a bearer credential in the Authorization header. As C
+//     it is read as a bearer token; as U the token is obtained per call (ApplyOAuth2, then
+//     PutToken), and for tokenExchange the client's credential per C (passthrough) is the
+//     subject token.
+//
+// openIdConnect and any other type are config errors ("not supported yet"), as are
 // fields that do not belong to the type (in/name on http, scheme on apiKey).
 // defaultCredential (and requestTemplate.security.credential) is a literal or exactly
 // "${NAME}", read from the Wasm VM environment at start; a missing or empty variable, an empty

@@ -53,3 +53,20 @@ func envRef(v string) (string, bool) {
 	}
 	return name, true
 }
+
+// ResolveSecret resolves a configured secret that is not a scheme credential (an oauth2
+// clientSecret): a literal or exactly "${NAME}", once, at start. Errors name the path and the
+// variable, never a value.
+func ResolveSecret(raw, path string, env Env) (Secret, error) {
+	v, err := resolveValue(raw, path, env)
+	if err != nil {
+		return Secret{}, err
+	}
+	return NewSecret(v), nil
+}
+
+// IsEnvRef reports whether a configured value is an environment reference "${NAME}".
+func IsEnvRef(raw string) bool {
+	_, ok := envRef(raw)
+	return ok
+}

@@ -35,6 +35,7 @@ const (
 	modePassthrough             // client credential per C, applied per U (or C)
 	modeAuthHeader              // Higress passthroughAuthHeader: client's Authorization copied as is
 	modeLocal                   // no upstream request; Apply does nothing
+	modeOAuth2                  // U is oauth2: ApplyOAuth2 strips (and reads the subject token)
 )
 
 // Policy is one tool's compiled, immutable credential policy.
@@ -71,6 +72,8 @@ func CompilePolicy(spec PolicySpec, schemes map[string]*Scheme, env Env) (*Polic
 	switch {
 	case spec.NoUpstream:
 		p.mode = modeLocal
+	case u != nil && u.oauth2 != "":
+		err = p.compileOAuth2(spec)
 	case spec.Passthrough:
 		err = p.compilePassthrough(spec)
 	case u != nil:

@@ -12,6 +12,9 @@ import (
 type SchemeSpec struct {
 	ID, Type, Scheme, In, Name, DefaultCredential string
 	HasDefault                                    bool // defaultCredential key present
+	// OAuth2Flow is the flow of a type oauth2 scheme: "client_credentials" or
+	// "token_exchange" (pkg/config validates the flows block and sets it).
+	OAuth2Flow string
 }
 
 type kind uint8
@@ -41,6 +44,10 @@ type Scheme struct {
 	where string // "the Authorization header", `the "api_key" query parameter`, ...
 	want  string // "an HTTP Bearer credential", "an API key"
 	def   Secret // default credential in wire form ("Basic b64", "Bearer tok", raw key)
+	// oauth2 is the flow of an oauth2 scheme ("client_credentials", "token_exchange"), else "".
+	// As a client scheme it is read as a bearer token; as an upstream scheme its token is
+	// obtained per call (Policy.ApplyOAuth2).
+	oauth2 string
 }
 
 // ID returns the scheme id.
@@ -96,10 +103,12 @@ func compileScheme(spec SchemeSpec, path string, env Env) (*Scheme, error) {
 		err = compileHTTP(s, spec, path)
 	case "apikey":
 		err = compileAPIKey(s, spec, path)
+	case "oauth2":
+		err = compileOAuth2(s, spec, path)
 	case "":
-		err = configerr.At(path+".type", "is required (http or apiKey)")
+		err = configerr.At(path+".type", "is required (http, apiKey or oauth2)")
 	default:
-		err = configerr.At(path+".type", strconv.Quote(spec.Type)+" is not supported yet (supported: http, apiKey)")
+		err = configerr.At(path+".type", strconv.Quote(spec.Type)+" is not supported yet (supported: http, apiKey, oauth2)")
 	}
 	if err != nil {
 		return nil, err

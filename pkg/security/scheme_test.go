@@ -71,10 +71,14 @@ func TestCompileSchemesErrors(t *testing.T) {
 		want string
 	}{
 		{SchemeSpec{Type: "http", Scheme: "basic"}, p + ".id: must not be empty"},
-		{SchemeSpec{ID: "s"}, p + ".type: is required (http or apiKey)"},
-		{SchemeSpec{ID: "s", Type: "oauth2"}, p + `.type: "oauth2" is not supported yet (supported: http, apiKey)`},
-		{SchemeSpec{ID: "s", Type: "openIdConnect"}, p + `.type: "openIdConnect" is not supported yet (supported: http, apiKey)`},
-		{SchemeSpec{ID: "s", Type: "mutualTLS"}, p + `.type: "mutualTLS" is not supported yet (supported: http, apiKey)`},
+		{SchemeSpec{ID: "s"}, p + ".type: is required (http, apiKey or oauth2)"},
+		{SchemeSpec{ID: "s", Type: "oauth2"}, p + `.flows: needs clientCredentials or tokenExchange`},
+		{SchemeSpec{ID: "s", Type: "oauth2", OAuth2Flow: "password"}, p + `.flows: needs clientCredentials or tokenExchange`},
+		{SchemeSpec{ID: "s", Type: "oauth2", OAuth2Flow: "client_credentials", In: "header"}, p + `.in: not allowed for type oauth2 (the token goes in the Authorization header as a Bearer credential)`},
+		{SchemeSpec{ID: "s", Type: "oauth2", OAuth2Flow: "client_credentials", Scheme: "bearer"}, p + `.scheme: not allowed for type oauth2 (the token goes in the Authorization header as a Bearer credential)`},
+		{SchemeSpec{ID: "s", Type: "oauth2", OAuth2Flow: "token_exchange", DefaultCredential: "x"}, p + `.defaultCredential: not allowed for type oauth2: the token is obtained from the token endpoint`},
+		{SchemeSpec{ID: "s", Type: "openIdConnect"}, p + `.type: "openIdConnect" is not supported yet (supported: http, apiKey, oauth2)`},
+		{SchemeSpec{ID: "s", Type: "mutualTLS"}, p + `.type: "mutualTLS" is not supported yet (supported: http, apiKey, oauth2)`},
 		{SchemeSpec{ID: "s", Type: "http"}, p + ".scheme: is required for type http (basic or bearer)"},
 		{SchemeSpec{ID: "s", Type: "http", Scheme: "digest"}, p + `.scheme: "digest" is not supported yet (supported: basic, bearer)`},
 		{SchemeSpec{ID: "s", Type: "http", Scheme: "bearer", In: "header"}, p + ".in: only allowed for type apiKey"},
