@@ -7,10 +7,8 @@
 // server.securitySchemes[] entries have an id (unique, non-empty) and a type:
 //
 //   - http with scheme basic or bearer (type and scheme words match case-insensitively);
-//
 //   - apiKey with in header, query or cookie and a name (a header or cookie name must be an
-//     RFC 9110 token; hop-by-hop, framing, Cookie and Proxy-Authorization headers are refused).
-//
+//     RFC 9110 token; hop-by-hop, framing, Cookie and Proxy-Authorization headers are refused);
 //   - oauth2 with one flow (clientCredentials or tokenExchange; pkg/config compiles the token
 //     endpoint settings with pkg/oauth2): a bearer credential in the Authorization header. As C
 //     it is read as a bearer token; as U the token is obtained per call (ApplyOAuth2, then
