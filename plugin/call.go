@@ -20,14 +20,15 @@ import (
 func startToolCall(ctx wrapper.HttpContext, pc pluginConfig, st *requestState, call *mcp.Call) types.Action {
 	tool := pc.cfg.Tools[call.ToolIndex]
 	req := &st.upstream
-	// The arguments are resolved once, here, and BuildRequest reuses them from req.
-	if err := tool.Rest.ValidateArgsInto(call.Arguments, req); err != nil {
+	// The arguments are validated and resolved once, here; the request and the response
+	// conversion both read them from st.restCall.
+	if err := tool.Rest.Prepare(call.Arguments, &st.restCall); err != nil {
 		return replyToolResult(pc, st, call, rest.ErrorResult(err.Error()))
 	}
 	if !tool.Rest.HasUpstream() {
-		return replyToolResult(pc, st, call, tool.Rest.LocalResult(call.Arguments))
+		return replyToolResult(pc, st, call, st.restCall.LocalResult())
 	}
-	if err := tool.Rest.BuildRequest(call.Arguments, st.clientHeaders, req); err != nil {
+	if err := st.restCall.Build(st.clientHeaders, req); err != nil {
 		return replyToolResult(pc, st, call, rest.ErrorResult(err.Error()))
 	}
 	if tool.Grant != nil {

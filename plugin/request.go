@@ -24,6 +24,7 @@ type requestState struct {
 	cors          [][2]string // CORS response headers for an allowed Origin, else nil
 	call          *mcp.Call
 	tool          *config.Tool
+	restCall      rest.Call // the tools/call's arguments, prepared for its tool
 	upstream      rest.Request
 	resp          responseState
 	oauth2        oauth2State // the tool's oauth2 grant, when its upstream scheme is oauth2

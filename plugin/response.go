@@ -66,7 +66,7 @@ func replyConverted(pc pluginConfig, st *requestState, body []byte, binary bool)
 		result = rest.ErrorResult("the REST backend returned HTTP " + strconv.Itoa(st.resp.status) +
 			" with an encoded or binary body, which cannot be returned as a tool result")
 	} else {
-		result = st.tool.Rest.ConvertResponse(st.resp.status, st.resp.contentType, body, st.call.Arguments, pc.cfg.Bridge.ErrorExcerptBytes)
+		result = st.restCall.ConvertResponse(st.resp.status, st.resp.contentType, body, pc.cfg.Bridge.ErrorExcerptBytes)
 	}
 	return replyJSON(st, 200, reasonUpstreamResult, pc.server.WrapResult(st.call, result))
 }
@@ -78,7 +78,7 @@ func onResponseBody(ctx wrapper.HttpContext, pc pluginConfig, body []byte) types
 		return types.ActionContinue
 	}
 	cfg := pc.cfg
-	result := st.tool.Rest.ConvertResponse(st.resp.status, st.resp.contentType, body, st.call.Arguments, cfg.Bridge.ErrorExcerptBytes)
+	result := st.restCall.ConvertResponse(st.resp.status, st.resp.contentType, body, cfg.Bridge.ErrorExcerptBytes)
 	if err := proxywasm.ReplaceHttpResponseBody(pc.server.WrapResult(st.call, result)); err != nil {
 		log.Errorf("mcp-rest-bridge: cannot replace response body: %v", err)
 	}

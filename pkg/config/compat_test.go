@@ -136,7 +136,11 @@ func compareCall(t *testing.T, h *higress, tool *rest.Tool, tj gjson.Result, arg
 	name := tj.Get("name").Str
 	theirs, herr := h.render(t, name, args)
 	var ours rest.Request
-	oerr := tool.BuildRequest(gjson.ParseBytes(args), nil, &ours)
+	var call rest.Call
+	oerr := tool.Prepare(gjson.ParseBytes(args), &call)
+	if oerr == nil {
+		oerr = call.Build(nil, &ours)
+	}
 	switch {
 	case herr != nil && oerr != nil:
 		return // both refuse

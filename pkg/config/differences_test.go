@@ -98,7 +98,12 @@ func TestHigressListDifferences(t *testing.T) {
 
 func describeOurs(c *Config, tool, args string) string {
 	var r rest.Request
-	if err := c.Tools[c.EntryIndex(tool)].Rest.BuildRequest(gjson.Parse(args), nil, &r); err != nil {
+	var call rest.Call
+	err := c.Tools[c.EntryIndex(tool)].Rest.Prepare(gjson.Parse(args), &call)
+	if err == nil {
+		err = call.Build(nil, &r)
+	}
+	if err != nil {
 		return "error: " + err.Error()
 	}
 	return r.Method + " " + r.URI() + " | " + headerList(r.Headers) + " | " + string(r.Body)

@@ -90,15 +90,6 @@ type arg struct {
 	enumText string         // "[a b c]" for messages
 }
 
-// resolveArgs fills vals[i] with the value of t.args[i]: the first occurrence of its key in
-// args, else its default, else an empty Result. JSON null counts as absent. Values given as
-// strings for integer, number and boolean args are converted as Higress converts them.
-func (t *Tool) resolveArgs(args gjson.Result, vals []gjson.Result) []gjson.Result {
-	vals = t.givenArgs(args, vals)
-	t.applyDefaults(vals)
-	return vals
-}
-
 // givenArgs fills vals[i] with the first non-null occurrence of t.args[i]'s key in args,
 // coerced (see coerce), else an empty Result. It walks args once; vals is reused when it has
 // room for every arg.

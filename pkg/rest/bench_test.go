@@ -34,12 +34,13 @@ func BenchmarkBuildRequest(b *testing.B) {
 	client := [][2]string{{":authority", "gw.example.com"}, {"content-type", "application/json"},
 		{"authorization", "Bearer abc"}, {"traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"}}
 	var r Request
+	var call Call
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {
-		if err := tool.ValidateArgs(args); err != nil {
+		if err := tool.Prepare(args, &call); err != nil {
 			b.Fatal(err)
 		}
-		if err := tool.BuildRequest(args, client, &r); err != nil {
+		if err := call.Build(client, &r); err != nil {
 			b.Fatal(err)
 		}
 		r.SetHeader("authorization", "Bearer upstream")
@@ -63,11 +64,14 @@ func benchBody() []byte {
 func BenchmarkConvertResponse(b *testing.B) {
 	tool := benchTool(b)
 	body := benchBody()
-	args := gjson.Parse(`{"id":"item-42","q":"red shoes"}`)
+	var call Call
+	if err := tool.Prepare(gjson.Parse(`{"id":"item-42","q":"red shoes"}`), &call); err != nil {
+		b.Fatal(err)
+	}
 	b.ReportAllocs()
 	b.SetBytes(int64(len(body)))
 	for i := 0; i < b.N; i++ {
-		if out := tool.ConvertResponse(200, "application/json", body, args, 512); len(out) == 0 {
+		if out := call.ConvertResponse(200, "application/json", body, 512); len(out) == 0 {
 			b.Fatal("empty result")
 		}
 	}
@@ -80,15 +84,19 @@ func BenchmarkConvertResponseTemplate(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	var call Call
+	if err := tool.Prepare(gjson.Result{}, &call); err != nil {
+		b.Fatal(err)
+	}
 	body := benchBody()
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {
-		tool.ConvertResponse(200, "application/json", body, gjson.Result{}, 512)
+		call.ConvertResponse(200, "application/json", body, 512)
 	}
 }
 
-// BenchmarkToolCall is the plugin's per-call sequence: a fresh Request per call (the plugin
-// keeps one per HTTP exchange), ValidateArgsInto, then BuildRequest.
+// BenchmarkToolCall is the plugin's per-call sequence: a fresh Call and Request per call (the
+// plugin keeps them in its per-exchange state), Prepare, then Build.
 func BenchmarkToolCall(b *testing.B) {
 	tool := benchTool(b)
 	args := gjson.Parse(`{"id":"item-42","q":"red shoes"}`)
@@ -96,11 +104,11 @@ func BenchmarkToolCall(b *testing.B) {
 		{"authorization", "Bearer abc"}, {"traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"}}
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {
-		r := new(Request)
-		if err := tool.ValidateArgsInto(args, r); err != nil {
+		r, call := new(Request), new(Call)
+		if err := tool.Prepare(args, call); err != nil {
 			b.Fatal(err)
 		}
-		if err := tool.BuildRequest(args, client, r); err != nil {
+		if err := call.Build(client, r); err != nil {
 			b.Fatal(err)
 		}
 		r.SetHeader("authorization", "Bearer upstream")

@@ -25,13 +25,13 @@ const (
 )
 
 // buildBody fills r.Body per the tool's body mode and adds the matching content-type.
-func (t *Tool) buildBody(r *Request, cc *callCtx) error {
+func (t *Tool) buildBody(r *Request, call *Call) error {
 	rp := t.req
 	switch rp.mode {
 	case bodyTemplate:
 		ct, _ := r.Header("content-type")
 		r.body.Reset(r.Body, rp.bodyJSON, containsFold(ct, "application/x-www-form-urlencoded"))
-		err := rp.body.Render(&r.body, cc)
+		err := rp.body.Render(&r.body, call)
 		r.Body = r.body.Bytes()
 		if err != nil {
 			return t.templateFailure("requestTemplate.body", err)
@@ -40,19 +40,19 @@ func (t *Tool) buildBody(r *Request, cc *callCtx) error {
 			r.Headers = append(r.Headers, [2]string{"content-type", ctJSON})
 		}
 	case bodyArgsJSON:
-		r.Body = t.appendArgsObject(r.Body[:0], cc.vals, bodyOrUnplaced)
+		r.Body = t.appendArgsObject(r.Body[:0], call.vals, bodyOrUnplaced)
 		r.addDefaultHeader("content-type", ctJSON)
 	case bodyArgsForm:
-		r.Body = t.appendForm(r.Body[:0], cc.vals, bodyOrUnplaced)
+		r.Body = t.appendForm(r.Body[:0], call.vals, bodyOrUnplaced)
 		r.addDefaultHeader("content-type", ctForm)
 	default:
-		if !t.hasBodyArg(cc.vals) {
+		if !t.hasBodyArg(call.vals) {
 			return nil
 		}
 		if ct, _ := r.Header("content-type"); containsFold(ct, "application/x-www-form-urlencoded") {
-			r.Body = t.appendForm(r.Body[:0], cc.vals, bodyOnly)
+			r.Body = t.appendForm(r.Body[:0], call.vals, bodyOnly)
 		} else {
-			r.Body = t.appendArgsObject(r.Body[:0], cc.vals, bodyOnly)
+			r.Body = t.appendArgsObject(r.Body[:0], call.vals, bodyOnly)
 			r.addDefaultHeader("content-type", ctJSON)
 		}
 	}

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"strings"
 
-	"github.com/tidwall/gjson"
-
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/internal/httpsyntax"
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/template"
 )
@@ -16,11 +14,15 @@ import (
 // getSocketIP or getRealIP; see Tool.UsesClientAddress.
 const SourceAddressHeader = ":source-address"
 
-// BuildRequest fills dst from the tool's request template and args (defaults applied for
-// absent args). clientHeaders is read only for the tracing headers (traceparent, tracestate,
-// x-request-id, x-b3-*, b3) and, for getRealIP/getSocketIP, x-forwarded-for and
-// SourceAddressHeader; nothing else from the client is copied. Errors are *CallError.
-func (t *Tool) BuildRequest(args gjson.Result, clientHeaders [][2]string, dst *Request) error {
+// Build fills dst from the tool's request template and the call's arguments. clientHeaders is
+// read only for the tracing headers (traceparent, tracestate, x-request-id, x-b3-*, b3) and,
+// for getRealIP/getSocketIP, x-forwarded-for and SourceAddressHeader; nothing else from the
+// client is copied. Errors are *CallError.
+func (call *Call) Build(clientHeaders [][2]string, dst *Request) error {
+	t := call.tool
+	if t == nil {
+		return callErr("rest: the call was not prepared")
+	}
 	if t.req == nil {
 		return callErr("tool " + quote(t.name) + " has no upstream request")
 	}
@@ -33,17 +35,16 @@ func (t *Tool) BuildRequest(args gjson.Result, clientHeaders [][2]string, dst *R
 	} else if cap(dst.Query) < qc {
 		dst.Query = make([][2]string, 0, qc)
 	}
-	cc := &dst.cc
-	cc.reset(t, args, clientHeaders)
-	defer cc.release()
+	call.client, call.dataState = clientHeaders, 0
+	defer func() { call.client = nil }() // the headers are the caller's: keep no reference
 	dst.Method = t.req.method
-	if err := t.buildURL(dst, cc); err != nil {
+	if err := t.buildURL(dst, call); err != nil {
 		return err
 	}
-	if err := t.buildHeaders(dst, cc); err != nil {
+	if err := t.buildHeaders(dst, call); err != nil {
 		return err
 	}
-	if err := t.buildBody(dst, cc); err != nil {
+	if err := t.buildBody(dst, call); err != nil {
 		return err
 	}
 	dst.addDefaultHeader("accept", "*/*")
@@ -51,30 +52,30 @@ func (t *Tool) BuildRequest(args gjson.Result, clientHeaders [][2]string, dst *R
 	return nil
 }
 
-func (t *Tool) buildURL(r *Request, cc *callCtx) error {
+func (t *Tool) buildURL(r *Request, call *Call) error {
 	r.url.Reset(t.req.urlCap)
-	if err := t.req.url.Render(&r.url, cc); err != nil {
+	if err := t.req.url.Render(&r.url, call); err != nil {
 		return t.templateFailure("requestTemplate.url", err)
 	}
-	if err := t.setURL(r, string(r.url.Bytes()), cc); err != nil {
+	if err := t.setURL(r, string(r.url.Bytes()), call); err != nil {
 		return err
 	}
 	for i := range t.args {
 		a := &t.args[i]
-		if v := cc.vals[i]; v.Exists() && (a.pos == posQuery || a.pos == posNone && t.req.argsToURLParam) {
+		if v := call.vals[i]; v.Exists() && (a.pos == posQuery || a.pos == posNone && t.req.argsToURLParam) {
 			r.SetQuery(a.name, argText(v))
 		}
 	}
 	return nil
 }
 
-func (t *Tool) buildHeaders(r *Request, cc *callCtx) error {
+func (t *Tool) buildHeaders(r *Request, call *Call) error {
 	for i := range t.req.headers {
 		h := &t.req.headers[i]
 		v := h.value
 		if h.tmpl != nil {
 			r.text.Reset(h.name)
-			if err := h.tmpl.Render(&r.text, cc); err != nil {
+			if err := h.tmpl.Render(&r.text, call); err != nil {
 				return t.templateFailure("requestTemplate header "+quote(h.name), err)
 			}
 			if bytes.ContainsAny(r.text.Bytes(), "\r\n\x00") {
@@ -86,7 +87,7 @@ func (t *Tool) buildHeaders(r *Request, cc *callCtx) error {
 	}
 	for i := range t.args {
 		a := &t.args[i]
-		v := cc.vals[i]
+		v := call.vals[i]
 		if !v.Exists() || a.pos != posHeader && a.pos != posCookie {
 			continue
 		}

@@ -72,8 +72,6 @@ func TestBuildRequest(t *testing.T) {
 		{"body args as JSON, string coerced to integer", "body_args_json", `{"name":"n","count":"3","verbose":true}`, wantReq{
 			"POST", "https", "api.example.com", "/things?verbose=true",
 			hdrs([2]string{"content-type", "application/json; charset=utf-8"}, acceptAny), `{"name":"n","count":3}`}},
-		{"no body args: no body", "body_args_json", `{"verbose":false}`, wantReq{
-			"POST", "https", "api.example.com", "/things?verbose=false", hdrs(acceptAny), ""}},
 		{"argsToFormBody", "args_to_form", `{"deck":"d1","title":"T&t"}`, wantReq{
 			"POST", "https", "slides.example.com", "/decks/d1/render",
 			hdrs([2]string{"content-type", "application/x-www-form-urlencoded"}, acceptAny), "title=T%26t&pages=5"}},
@@ -104,7 +102,7 @@ func TestBuildRequest(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			var r Request
-			err := f.tool(t, c.tool).BuildRequest(gjson.Parse(c.args), clientHeaders, &r)
+			err := build(f.tool(t, c.tool), gjson.Parse(c.args), clientHeaders, &r)
 			require.NoError(t, err)
 			got := wantReq{r.Method, r.Scheme, r.Authority, r.URI(), r.Headers, string(r.Body)}
 			assert.Equal(t, c.want, got)
@@ -115,15 +113,14 @@ func TestBuildRequest(t *testing.T) {
 func TestBuildRequestRefusals(t *testing.T) {
 	f := loadFixture(t)
 	cases := []struct{ name, tool, args, want string }{
-		{"missing path arg", "get_item", `{"q":"x"}`, `invalid arguments: missing "id" for the URL placeholder {id}`},
+		{"missing path arg", "get_item", `{"q":"x"}`, `invalid arguments: missing required "id"`},
 		{"null path arg counts as absent", "delete_note", `{"teamPath":"t","noteId":null}`,
-			`invalid arguments: missing "noteId" for the URL placeholder {noteId}`},
+			`invalid arguments: missing required "noteId"`},
 		{"placeholder without a path arg", "orphan_placeholder", `{"id":"1"}`,
 			`invalid URL: placeholder {id} is not filled by any argument with position path`},
 		{"host value with a dot", "sandbox_run", `{"sandbox":"evil.com/x","code":"1"}`,
 			`invalid arguments: a value placed in the URL host must be letters, digits, '-' and '_' only (argument "sandbox")`},
-		{"host value missing", "sandbox_run", `{"code":"1"}`,
-			`invalid arguments: a value placed in the URL host must be letters, digits, '-' and '_' only (argument "sandbox")`},
+		{"host value missing", "sandbox_run", `{"code":"1"}`, `invalid arguments: missing required "sandbox"`},
 		{"dot segment from a path arg", "delete_note", `{"teamPath":"..","noteId":"n"}`,
 			`invalid arguments: the URL path would contain a "." or ".." segment`},
 		{"dot segment from a template value", "search_code", `{"owner":".","repo":"r","query":"q"}`,
@@ -145,7 +142,7 @@ func TestBuildRequestRefusals(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			var r Request
-			err := f.tool(t, c.tool).BuildRequest(gjson.Parse(c.args), nil, &r)
+			err := build(f.tool(t, c.tool), gjson.Parse(c.args), nil, &r)
 			var ce *CallError
 			require.True(t, errors.As(err, &ce), "want *CallError, got %v", err)
 			assert.Equal(t, c.want, ce.Msg)
@@ -160,7 +157,7 @@ func TestBuildRequestTemplateFailure(t *testing.T) {
 	tool, _, err := CompileTool("tools[0]", spec, nil)
 	require.NoError(t, err)
 	var r Request
-	err = tool.BuildRequest(gjson.Parse(`{"n":["secret-value"]}`), nil, &r)
+	err = build(tool, gjson.Parse(`{"n":["secret-value"]}`), nil, &r)
 	require.Error(t, err)
 	assert.Equal(t, `requestTemplate.body could not be rendered: body:1:29: executing "body" at <5>`, err.Error())
 	assert.NotContains(t, err.Error(), "secret-value")
@@ -169,9 +166,35 @@ func TestBuildRequestTemplateFailure(t *testing.T) {
 func TestRequestReuse(t *testing.T) {
 	f := loadFixture(t)
 	var r Request
-	require.NoError(t, f.tool(t, "price_form").BuildRequest(gjson.Parse(`{"province":"p","code":"c"}`), nil, &r))
-	require.NoError(t, f.tool(t, "get_item").BuildRequest(gjson.Parse(`{"id":"1"}`), nil, &r))
+	require.NoError(t, build(f.tool(t, "price_form"), gjson.Parse(`{"province":"p","code":"c"}`), nil, &r))
+	require.NoError(t, build(f.tool(t, "get_item"), gjson.Parse(`{"id":"1"}`), nil, &r))
 	assert.Equal(t, wantReq{"GET", "https", "api.example.com", "/v1/items/1?limit=10",
 		[][2]string{{"x-api-key", "k-123"}, acceptAny}, ""},
+		wantReq{r.Method, r.Scheme, r.Authority, r.URI(), r.Headers, string(r.Body)})
+}
+
+// Optional args: a missing path arg refuses the call naming its placeholder, a missing host
+// value is refused as a host value, and no body args means no body.
+func TestBuildRequestOptionalArgs(t *testing.T) {
+	spec := ToolSpec{Name: "opt", Args: []ArgSpec{{Name: "id", Position: "path"}, {Name: "tenant"},
+		{Name: "name", Position: "body"}, {Name: "verbose", Type: "boolean", Position: "query"}},
+		Request: &RequestTemplateSpec{URL: "https://{{.args.tenant}}.api.example.com/things/{id}", Method: "POST"}}
+	tool, _, err := CompileTool("tools[0]", spec, nil)
+	require.NoError(t, err)
+	cases := []struct{ args, want string }{
+		{`{"tenant":"t1"}`, `invalid arguments: missing "id" for the URL placeholder {id}`},
+		{`{"tenant":"t1","id":null}`, `invalid arguments: missing "id" for the URL placeholder {id}`},
+		{`{"id":"1"}`, `invalid arguments: a value placed in the URL host must be letters, digits, '-' and '_' only (argument "tenant")`},
+	}
+	for _, c := range cases {
+		var r Request
+		err := build(tool, gjson.Parse(c.args), nil, &r)
+		var ce *CallError
+		require.True(t, errors.As(err, &ce), "%s: want *CallError, got %v", c.args, err)
+		assert.Equal(t, c.want, ce.Msg, c.args)
+	}
+	var r Request
+	require.NoError(t, build(tool, gjson.Parse(`{"tenant":"t1","id":"7","verbose":false}`), nil, &r))
+	assert.Equal(t, wantReq{"POST", "https", "t1.api.example.com", "/things/7?verbose=false", [][2]string{{"accept", "*/*"}}, ""},
 		wantReq{r.Method, r.Scheme, r.Authority, r.URI(), r.Headers, string(r.Body)})
 }

@@ -15,73 +15,53 @@ func (e *CallError) Error() string { return e.Msg }
 
 func callErr(msg string) *CallError { return &CallError{Msg: msg} }
 
-// callCtx holds one call's resolved arguments and the lazily built template data.
-type callCtx struct {
+// Call is one tools/call of a tool, made by Tool.Prepare: its arguments, validated and
+// resolved (defaults applied), which Build, LocalResult and ConvertResponse all read, so the
+// arguments are walked once per call. The zero Call is unprepared. A Call can be reused for
+// many calls (Prepare overwrites it, keeping its buffers); it holds references into the
+// arguments' JSON, so that JSON must stay unchanged while the Call is used.
+type Call struct {
 	tool      *Tool
-	vals      []gjson.Result
+	vals      []gjson.Result // vals[i]: the value of tool.args[i] (Exists() false when absent)
+	client    [][2]string    // the client's headers during Build, for getRealIP/getSocketIP
 	dataBuf   []byte
 	dataState uint8 // 0 none, 1 built without _client, 2 built with _client
-	client    [][2]string
 	scratch   []byte
-
-	// Set by ValidateArgsInto: vals already hold preTool's args resolved from preArgs.
-	preTool *Tool
-	preArgs string
-	preType gjson.Type
 }
 
-func (cc *callCtx) reset(t *Tool, args gjson.Result, client [][2]string) {
-	cc.tool, cc.client, cc.dataState = t, client, 0
-	if cc.preTool == t && cc.preType == args.Type && cc.preArgs == args.Raw && len(cc.vals) == len(t.args) {
-		cc.forget()
-		return
-	}
-	cc.forget()
-	cc.vals = t.resolveArgs(args, cc.vals)
-}
-
-// forget drops what ValidateArgsInto kept.
-func (cc *callCtx) forget() {
-	cc.preTool, cc.preArgs, cc.preType = nil, "", 0
-}
-
-// release drops the call's references to the caller's JSON and headers.
-func (cc *callCtx) release() {
-	clear(cc.vals)
-	cc.client, cc.tool = nil, nil
-	cc.forget()
-}
+// Tool returns the tool the call was prepared for (nil when unprepared).
+func (c *Call) Tool() *Tool { return c.tool }
 
 // Arg returns the text of argument i as templates print it, and whether it has a value.
-func (cc *callCtx) Arg(i int) (string, bool) {
-	v := cc.vals[i]
+func (c *Call) Arg(i int) (string, bool) {
+	v := c.vals[i]
 	return argText(v), v.Exists()
 }
 
 // Data returns {"config":...,"args":{...}} (+ "_client" for getRealIP/getSocketIP), the data
 // Higress gives request templates; args are the declared ones, with defaults applied.
-func (cc *callCtx) Data(withClient bool) []byte {
+func (c *Call) Data(withClient bool) []byte {
 	want := uint8(1)
 	if withClient {
 		want = 2
 	}
-	if cc.dataState >= want {
-		return cc.dataBuf
+	if c.dataState >= want {
+		return c.dataBuf
 	}
-	b := append(cc.dataBuf[:0], `{"config":`...)
-	b = append(b, cc.tool.config...)
+	b := append(c.dataBuf[:0], `{"config":`...)
+	b = append(b, c.tool.config...)
 	b = append(b, `,"args":`...)
-	b = cc.tool.appendArgsObject(b, cc.vals, nil)
+	b = c.tool.appendArgsObject(b, c.vals, nil)
 	if withClient {
-		real, socket := clientAddresses(cc.client)
+		real, socket := clientAddresses(c.client)
 		b = append(b, `,"_client":{"realIP":`...)
 		b = jsonenc.AppendString(b, real)
 		b = append(b, `,"socketIP":`...)
 		b = jsonenc.AppendString(b, socket)
 		b = append(b, '}')
 	}
-	cc.dataBuf, cc.dataState = append(b, '}'), want
-	return cc.dataBuf
+	c.dataBuf, c.dataState = append(b, '}'), want
+	return c.dataBuf
 }
 
-var _ template.Values = (*callCtx)(nil)
+var _ template.Values = (*Call)(nil)

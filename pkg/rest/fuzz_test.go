@@ -35,8 +35,10 @@ func renderFastAndEngine(t testing.TB, c *compiler, src string, args gjson.Resul
 	if err != nil || !tp.Fast() || strings.Contains(src, "uuidv4") {
 		return "", "", false
 	}
-	cc := &callCtx{}
-	cc.reset(c.tool, args, nil)
+	cc := &Call{}
+	if c.tool.Prepare(args, cc) != nil {
+		return "", "", false
+	}
 	var s tpl.TextSink
 	require.NoError(t, tp.Render(&s, cc))
 	eng, err := gjt.New("x").Funcs(gjt.FuncMap{"getRealIP": func() string { return "" }, "getSocketIP": func() string { return "" }}).Parse(src)
@@ -66,8 +68,8 @@ func TestFastPathMatchesEngine(t *testing.T) {
 	// {{.config.x}} becomes text only where dot is the data root
 	tp, err := c.template("tools[0].x", "x", `{{range .args.c.p}}[{{.config.k}}]{{end}}{{if 1}}{{.config.k}}{{end}}`, false)
 	require.NoError(t, err)
-	cc := &callCtx{}
-	cc.reset(c.tool, gjson.Parse(`{"c":{"p":[{"config":{"k":"item"}},{}]}}`), nil)
+	cc := &Call{}
+	require.NoError(t, c.tool.Prepare(gjson.Parse(`{"c":{"p":[{"config":{"k":"item"}},{}]}}`), cc))
 	var s tpl.TextSink
 	require.NoError(t, tp.Render(&s, cc))
 	assert.Equal(t, "[item][]v w", string(s.Bytes()))
@@ -112,7 +114,7 @@ func FuzzBuildRequest(f *testing.F) {
 			`,"lang":` + q(a) + `,"ip":` + q(b) + `,"province":` + q(a) + `,"code":` + q(b) + `}`
 		for name, want := range slashes {
 			var r Request
-			if err := fx.tool(t, name).BuildRequest(gjson.Parse(args), nil, &r); err != nil {
+			if err := build(fx.tool(t, name), gjson.Parse(args), nil, &r); err != nil {
 				if _, ok := err.(*CallError); !ok {
 					t.Fatalf("%s: error is %T, not *CallError", name, err)
 				}
@@ -179,7 +181,7 @@ func FuzzCompileURL(f *testing.F) {
 			return
 		}
 		var r Request
-		if err := tool.BuildRequest(gjson.Parse(`{"id":`+q(id)+`,"q":`+q(qv)+`}`), nil, &r); err != nil {
+		if err := build(tool, gjson.Parse(`{"id":`+q(id)+`,"q":`+q(qv)+`}`), nil, &r); err != nil {
 			return
 		}
 		if !strings.HasPrefix(r.Path, "/") || strings.ContainsAny(r.Path, "?#") || !urlenc.PathIsClean(r.Path) || urlenc.HasDotSegment(r.Path) {

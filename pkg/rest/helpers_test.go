@@ -142,3 +142,36 @@ func higressConfigs(t testing.TB) []string {
 	t.Helper()
 	return testutil.HigressConfigs(t)
 }
+
+// validate prepares args for tool into a throwaway Call.
+func validate(tool *Tool, args gjson.Result) error {
+	var c Call
+	return tool.Prepare(args, &c)
+}
+
+// build prepares args for tool and builds the request into r.
+func build(tool *Tool, args gjson.Result, client [][2]string, r *Request) error {
+	var c Call
+	if err := tool.Prepare(args, &c); err != nil {
+		return err
+	}
+	return c.Build(client, r)
+}
+
+// convert prepares args for tool and converts a REST response.
+func convert(tool *Tool, status int, contentType string, body []byte, args gjson.Result, maxExcerpt int) []byte {
+	var c Call
+	if err := tool.Prepare(args, &c); err != nil {
+		return ErrorResult(err.Error())
+	}
+	return c.ConvertResponse(status, contentType, body, maxExcerpt)
+}
+
+// localResult prepares args for tool and answers it locally.
+func localResult(tool *Tool, args gjson.Result) []byte {
+	var c Call
+	if err := tool.Prepare(args, &c); err != nil {
+		return ErrorResult(err.Error())
+	}
+	return c.LocalResult()
+}

@@ -48,8 +48,8 @@ func TestHigressParity(t *testing.T) {
 				}
 				args := sampleArgs(spec.Args)
 				var r Request
-				require.NoError(t, tool.ValidateArgs(gjson.Parse(args)), spec.Name)
-				err = tool.BuildRequest(gjson.Parse(args), nil, &r)
+				require.NoError(t, validate(tool, gjson.Parse(args)), spec.Name)
+				err = build(tool, gjson.Parse(args), nil, &r)
 				want, herr := higressRequest(t, ht, serverCfg, args)
 				if herr != nil { // the template fails in Higress too (mcp-github list_issues: join ',')
 					assert.Error(t, err, spec.Name)

@@ -7,8 +7,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/tidwall/gjson"
-
-	tpl "github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/template"
 )
 
 var prepareArgs = []string{
@@ -21,29 +19,53 @@ var prepareArgs = []string{
 	`{"teamPath":"team a","noteId":"n/1"}`, `{"province":"p","code":"c"}`, `{"title":"a \"b\"\n","labels":["x"]}`,
 }
 
-// ValidateArgsInto validates exactly as ValidateArgs.
-func TestValidateArgsIntoMatchesValidateArgs(t *testing.T) {
+// A refused Prepare leaves the Call unprepared, also when it was prepared before: Build,
+// LocalResult and ConvertResponse then refuse instead of using stale arguments.
+func TestPrepareRefusalUnprepares(t *testing.T) {
 	tools := []*Tool{validateTool(t)}
 	for _, tool := range loadFixture(t).tools {
 		tools = append(tools, tool)
 	}
+	const unprepared = `{"content":[{"type":"text","text":"rest: the call was not prepared"}],"isError":true}`
+	refused := 0
 	for _, tool := range tools {
+		good := "" // arguments this tool accepts, to prepare the Call before a refusal
 		for _, a := range prepareArgs {
-			args := gjson.Parse(a)
-			var r Request
-			want, got := tool.ValidateArgs(args), tool.ValidateArgsInto(args, &r)
-			assert.Equal(t, want, got, "%s %s", tool.Name(), a)
-			if got != nil {
-				assert.Nil(t, r.cc.preTool, "%s %s: nothing kept after a refusal", tool.Name(), a)
+			var c Call
+			if a != "" && tool.Prepare(gjson.Parse(a), &c) == nil {
+				good = a
+				break
 			}
 		}
+		for _, a := range prepareArgs {
+			var c Call
+			if good != "" {
+				require.NoError(t, tool.Prepare(gjson.Parse(good), &c))
+			}
+			err := tool.Prepare(gjson.Parse(a), &c)
+			if err == nil {
+				assert.Same(t, tool, c.Tool(), "%s %s", tool.Name(), a)
+				continue
+			}
+			msg := tool.Name() + " " + a
+			refused++
+			assert.IsType(t, &CallError{}, err, msg)
+			assert.Nil(t, c.Tool(), msg)
+			for _, v := range c.vals {
+				assert.False(t, v.Exists(), "%s: values cleared", msg)
+			}
+			var r Request
+			assert.Equal(t, &CallError{Msg: "rest: the call was not prepared"}, c.Build(clientHeaders, &r), msg)
+			assert.Equal(t, unprepared, string(c.LocalResult()), msg)
+			assert.Equal(t, unprepared, string(c.ConvertResponse(200, "application/json", []byte(`{}`), 512)), msg)
+		}
 	}
+	assert.Greater(t, refused, 20, "the argument sets must include refusals")
 }
 
-// BuildRequest after ValidateArgsInto builds what BuildRequest alone builds, also when the
-// kept args are for another tool or other arguments.
-func TestBuildRequestAfterValidateArgsInto(t *testing.T) {
-	fixedRand(t)
+// A Call and a Request reused across tools and arguments build exactly what fresh ones build,
+// and a Call keeps no reference to the client's headers after Build.
+func TestReusedCallBuildsAsFresh(t *testing.T) {
 	f := loadFixture(t)
 	names := make([]string, 0, len(f.tools))
 	for name, tool := range f.tools {
@@ -52,68 +74,26 @@ func TestBuildRequestAfterValidateArgsInto(t *testing.T) {
 		}
 	}
 	sort.Strings(names)
-	type built struct {
-		req Request
-		err error
-	}
-	plain := func(tool *Tool, args gjson.Result) built {
-		fixedRand(t)
-		var b built
-		b.err = tool.BuildRequest(args, clientHeaders, &b.req)
-		b.req.cc, b.req.url, b.req.text, b.req.body = callCtx{}, tpl.URLSink{}, tpl.TextSink{}, tpl.BodySink{}
-		return b
-	}
-	same := func(msg string, want built, r *Request, err error) {
-		t.Helper()
-		assert.Equal(t, want.err, err, msg)
-		if want.err == nil {
-			assert.Equal(t, wantReq{want.req.Method, want.req.Scheme, want.req.Authority, want.req.URI(), want.req.Headers, string(want.req.Body)},
-				wantReq{r.Method, r.Scheme, r.Authority, r.URI(), r.Headers, string(r.Body)}, msg)
-		}
-		assert.Nil(t, r.cc.preTool, msg)
-		for _, v := range r.cc.vals {
-			assert.False(t, v.Exists(), "%s: vals released", msg)
-		}
-	}
+	var call Call
 	var reused Request
-	for _, name := range names {
-		tool := f.tools[name]
-		for _, a := range prepareArgs {
+	for _, a := range prepareArgs {
+		for _, name := range names {
+			tool := f.tools[name]
 			args := gjson.Parse(a)
-			want := plain(tool, args)
 			msg := name + " " + a
-
-			var r Request
-			if tool.ValidateArgsInto(args, &r) == nil {
-				require.NotNil(t, r.cc.preTool, msg)
-				fixedRand(t)
-				same(msg+" (kept args)", want, &r, tool.BuildRequest(args, clientHeaders, &r))
+			fixedRand(t)
+			var fresh Request
+			wantErr := build(tool, args, clientHeaders, &fresh)
+			fixedRand(t)
+			err := tool.Prepare(args, &call)
+			if err == nil {
+				err = call.Build(clientHeaders, &reused)
+				assert.Nil(t, call.client, msg)
 			}
-
-			// Kept for other arguments: resolved again.
-			var o Request
-			if tool.ValidateArgsInto(gjson.Parse(`{"id":"other","city":"x","q":"z"}`), &o) == nil {
-				fixedRand(t)
-				same(msg+" (other args kept)", want, &o, tool.BuildRequest(args, clientHeaders, &o))
-			}
-
-			// Kept by another tool: resolved again.
-			for _, other := range names {
-				if other == name {
-					continue
-				}
-				var p Request
-				if f.tools[other].ValidateArgsInto(args, &p) == nil {
-					fixedRand(t)
-					same(msg+" (kept by "+other+")", want, &p, tool.BuildRequest(args, clientHeaders, &p))
-				}
-				break
-			}
-
-			// A reused Request.
-			if tool.ValidateArgsInto(args, &reused) == nil {
-				fixedRand(t)
-				same(msg+" (reused request)", want, &reused, tool.BuildRequest(args, clientHeaders, &reused))
+			require.Equal(t, wantErr, err, msg)
+			if err == nil {
+				assert.Equal(t, wantReq{fresh.Method, fresh.Scheme, fresh.Authority, fresh.URI(), fresh.Headers, string(fresh.Body)},
+					wantReq{reused.Method, reused.Scheme, reused.Authority, reused.URI(), reused.Headers, string(reused.Body)}, msg)
 			}
 		}
 	}

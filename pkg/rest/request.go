@@ -20,7 +20,6 @@ type Request struct {
 	Headers   [][2]string // lowercase names
 	Body      []byte
 
-	cc   callCtx
 	url  template.URLSink
 	text template.TextSink
 	body template.BodySink

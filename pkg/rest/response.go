@@ -30,9 +30,13 @@ type responsePlan struct {
 //   - else text = responseTemplate.body rendered over the JSON body (plus .args when the
 //     template names them), or
 //     prependBody + body + appendBody; "success" when that is empty (as Higress).
-func (t *Tool) ConvertResponse(status int, contentType string, body []byte, args gjson.Result, maxExcerpt int) []byte {
+func (call *Call) ConvertResponse(status int, contentType string, body []byte, maxExcerpt int) []byte {
+	t := call.tool
+	if t == nil {
+		return ErrorResult("rest: the call was not prepared")
+	}
 	if status < 200 || status > 299 {
-		return t.errorResult(status, contentType, body, args, maxExcerpt)
+		return call.errorResult(status, contentType, body, maxExcerpt)
 	}
 	if mt := mediaType(contentType); strings.HasPrefix(mt, "image/") {
 		return imageResult(body, mt)
@@ -53,7 +57,7 @@ func (t *Tool) ConvertResponse(status int, contentType string, body []byte, args
 		b = jsonenc.AppendStringContent(b, t.resp.append)
 		return append(b, `"}],"isError":false}`...)
 	}
-	data, ok := dataOverBody(body, t.argsFor(t.resp.body, args), "")
+	data, ok := dataOverBody(body, call.argsFor(t.resp.body), "")
 	if !ok {
 		return ErrorResult("HTTP " + strconv.Itoa(status) + ": the response is not JSON, so responseTemplate " +
 			"cannot be applied: " + excerpt(body, maxExcerpt))
@@ -70,7 +74,8 @@ func (t *Tool) ConvertResponse(status int, contentType string, body []byte, args
 
 // errorResult renders a non-2xx response. errorResponseTemplate sees the JSON body (or {} when
 // the body is not JSON) plus "_headers" {":status", "content-type"} and, when it names them, "args".
-func (t *Tool) errorResult(status int, contentType string, body []byte, args gjson.Result, maxExcerpt int) []byte {
+func (call *Call) errorResult(status int, contentType string, body []byte, maxExcerpt int) []byte {
+	t := call.tool
 	st := strconv.Itoa(status)
 	if t.resp.errBody != nil {
 		h := []byte(`{":status":`)
@@ -78,10 +83,10 @@ func (t *Tool) errorResult(status int, contentType string, body []byte, args gjs
 		h = append(h, `,"content-type":`...)
 		h = jsonenc.AppendString(h, contentType)
 		h = append(h, '}')
-		argsJSON := t.argsFor(t.resp.errBody, args)
-		data, ok := dataOverBody(body, argsJSON, string(h))
+		args := call.argsFor(t.resp.errBody)
+		data, ok := dataOverBody(body, args, string(h))
 		if !ok {
-			data, _ = dataOverBody(nil, argsJSON, string(h))
+			data, _ = dataOverBody(nil, args, string(h))
 		}
 		if text, err := renderText(t.resp.errBody, data, nil); err == nil && strings.TrimSpace(text) != "" {
 			return ErrorResult(text)
@@ -97,13 +102,15 @@ func (t *Tool) errorResult(status int, contentType string, body []byte, args gjs
 // LocalResult answers a tool without upstream: its responseTemplate rendered over
 // {"config":...,"args":...}; structuredContent when outputSchema is set and the text is a
 // JSON object.
-func (t *Tool) LocalResult(args gjson.Result) []byte {
+func (call *Call) LocalResult() []byte {
+	t := call.tool
+	if t == nil {
+		return ErrorResult("rest: the call was not prepared")
+	}
 	if t.resp.body == nil {
 		return ErrorResult("tool " + quote(t.name) + " has no responseTemplate")
 	}
-	cc := callCtx{}
-	cc.reset(t, args, nil)
-	text, err := renderText(t.resp.body, nil, &cc)
+	text, err := renderText(t.resp.body, nil, call)
 	if err != nil {
 		return ErrorResult(t.templateFailure("responseTemplate", err).Error())
 	}
@@ -170,15 +177,14 @@ func excerpt(body []byte, max int) string {
 	return string(body[:cut]) + "…"
 }
 
-// argsFor returns the resolved args as a JSON object for a response template that may read
-// them, else nil: Higress renders response templates over the body alone, so a template that
-// does not name args ({{ . }}) must not see an extra member.
-func (t *Tool) argsFor(tp *template.Template, args gjson.Result) []byte {
+// argsFor returns the call's resolved args as a JSON object for a response template that may
+// read them, else nil: Higress renders response templates over the body alone, so a template
+// that does not name args ({{ . }}) must not see an extra member.
+func (call *Call) argsFor(tp *template.Template) []byte {
 	if !tp.UsesArgs() {
 		return nil
 	}
-	vals := t.resolveArgs(args, nil)
-	return t.appendArgsObject(nil, vals, nil)
+	return call.tool.appendArgsObject(nil, call.vals, nil)
 }
 
 // dataOverBody builds a response template's data: the JSON body with "_headers" (when headers
@@ -219,13 +225,13 @@ func dataOverBody(body, args []byte, headers string) (data []byte, ok bool) {
 
 // renderText renders a response template: over data (the REST body) when given, else over the
 // call's {config, args}.
-func renderText(tp *template.Template, data []byte, cc *callCtx) (string, error) {
+func renderText(tp *template.Template, data []byte, call *Call) (string, error) {
 	var s template.TextSink
 	var err error
 	if data != nil {
 		err = tp.RenderData(&s, data)
 	} else {
-		err = tp.Render(&s, cc)
+		err = tp.Render(&s, call)
 	}
 	if err != nil {
 		return "", err

@@ -18,11 +18,11 @@ func TestConvertResponse(t *testing.T) {
 		maxExcerpt  int
 		want        string
 	}{
-		{"raw body", "get_item", 200, "application/json", `{"id":"1","name":"Shoe"}`, `{}`, 512,
+		{"raw body", "get_item", 200, "application/json", `{"id":"1","name":"Shoe"}`, `{"id":"1"}`, 512,
 			`{"content":[{"type":"text","text":"{\"id\":\"1\",\"name\":\"Shoe\"}"}],"isError":false}`},
-		{"control characters and invalid UTF-8 are escaped", "get_item", 200, "text/plain", "a\x01b\xffc\u2028é\"\\", `{}`, 512,
+		{"control characters and invalid UTF-8 are escaped", "get_item", 200, "text/plain", "a\x01b\xffc\u2028é\"\\", `{"id":"1"}`, 512,
 			`{"content":[{"type":"text","text":"a\u0001b\ufffdc` + "\u2028" + `é\"\\"}],"isError":false}`},
-		{"empty 2xx body is success (as Higress)", "get_item", 204, "", ``, `{}`, 512,
+		{"empty 2xx body is success (as Higress)", "get_item", 204, "", ``, `{"id":"1"}`, 512,
 			`{"content":[{"type":"text","text":"success"}],"isError":false}`},
 		{"prependBody and appendBody", "wrapped", 200, "application/json", `{"a":1}`, `{}`, 512,
 			`{"content":[{"type":"text","text":"# Result\n{\"a\":1}\n-- end"}],"isError":false}`},
@@ -38,15 +38,15 @@ func TestConvertResponse(t *testing.T) {
 				`executing \"responseTemplate\" at <.list>"}],"isError":true}`},
 		{"responseTemplate with a body that is not JSON", "forecast", 200, "text/html", `<html>oops</html>`, `{"city":"Oslo"}`, 10,
 			`{"content":[{"type":"text","text":"HTTP 200: the response is not JSON, so responseTemplate cannot be applied: <html>oops…"}],"isError":true}`},
-		{"non-2xx excerpt", "get_item", 404, "application/json", "  {\"message\":\"Not Found\"}\n", `{}`, 512,
+		{"non-2xx excerpt", "get_item", 404, "application/json", "  {\"message\":\"Not Found\"}\n", `{"id":"1"}`, 512,
 			`{"content":[{"type":"text","text":"HTTP 404: {\"message\":\"Not Found\"}"}],"isError":true}`},
-		{"non-2xx excerpt cut at a UTF-8 boundary", "get_item", 500, "text/plain", "ééé", `{}`, 5,
+		{"non-2xx excerpt cut at a UTF-8 boundary", "get_item", 500, "text/plain", "ééé", `{"id":"1"}`, 5,
 			`{"content":[{"type":"text","text":"HTTP 500: éé…"}],"isError":true}`},
-		{"non-2xx without body", "get_item", 502, "", "", `{}`, 512,
+		{"non-2xx without body", "get_item", 502, "", "", `{"id":"1"}`, 512,
 			`{"content":[{"type":"text","text":"HTTP 502"}],"isError":true}`},
-		{"non-2xx with excerpts off", "get_item", 401, "text/plain", "token expired", `{}`, 0,
+		{"non-2xx with excerpts off", "get_item", 401, "text/plain", "token expired", `{"id":"1"}`, 0,
 			`{"content":[{"type":"text","text":"HTTP 401"}],"isError":true}`},
-		{"3xx is an error (as Higress)", "get_item", 302, "text/html", "moved", `{}`, 512,
+		{"3xx is an error (as Higress)", "get_item", 302, "text/html", "moved", `{"id":"1"}`, 512,
 			`{"content":[{"type":"text","text":"HTTP 302: moved"}],"isError":true}`},
 		{"errorResponseTemplate sees body, _headers and args", "with_error_template", 404, "application/json",
 			`{"error":{"message":"no such id"}}`, `{"id":"7"}`, 512,
@@ -59,12 +59,12 @@ func TestConvertResponse(t *testing.T) {
 			`{"content":[{"type":"text","text":"[1,2]"}],"isError":false}`},
 		{"no structuredContent for broken JSON", "structured", 200, "application/json", `{"temp":`, `{}`, 512,
 			`{"content":[{"type":"text","text":"{\"temp\":"}],"isError":false}`},
-		{"image", "get_item", 200, "image/png; q=1", "\x89PNG", `{}`, 512,
+		{"image", "get_item", 200, "image/png; q=1", "\x89PNG", `{"id":"1"}`, 512,
 			`{"content":[{"type":"image","data":"iVBORw==","mimeType":"image/png"}],"isError":false}`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			got := f.tool(t, c.tool).ConvertResponse(c.status, c.contentType, []byte(c.body), gjson.Parse(c.args), c.maxExcerpt)
+			got := convert(f.tool(t, c.tool), c.status, c.contentType, []byte(c.body), gjson.Parse(c.args), c.maxExcerpt)
 			assert.Equal(t, c.want, string(got))
 			assert.True(t, gjson.ValidBytes(got), "result must be valid JSON")
 		})
@@ -76,7 +76,7 @@ func TestConvertResponseTemplateFailure(t *testing.T) {
 		Response: ResponseTemplateSpec{Body: "{{ (index .weather 0).description }}"}}
 	tool, _, err := CompileTool("tools[0]", spec, nil)
 	require.NoError(t, err)
-	got := tool.ConvertResponse(200, "application/json", []byte(`{"weather":"secret-token"}`), gjson.Result{}, 512)
+	got := convert(tool, 200, "application/json", []byte(`{"weather":"secret-token"}`), gjson.Result{}, 512)
 	assert.Equal(t, `{"content":[{"type":"text","text":"responseTemplate could not be rendered: `+
 		`responseTemplate:1:19: executing \"responseTemplate\" at <0>"}],"isError":true}`, string(got))
 	assert.NotContains(t, string(got), "secret-token")
@@ -92,7 +92,7 @@ func TestLocalResult(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.tool, func(t *testing.T) {
-			assert.Equal(t, c.want, string(f.tool(t, c.tool).LocalResult(gjson.Parse(c.args))))
+			assert.Equal(t, c.want, string(localResult(f.tool(t, c.tool), gjson.Parse(c.args))))
 		})
 	}
 }
@@ -103,7 +103,7 @@ func TestLocalResultSprig(t *testing.T) {
 	tool, _, err := CompileTool("tools[0]", spec, nil)
 	require.NoError(t, err)
 	assert.Equal(t, `{"content":[{"type":"text","text":"1970-01-01 08h QXNpYS9TaGFuZ2hhaQ=="}],"isError":false}`,
-		string(tool.LocalResult(gjson.Parse(`{}`))))
+		string(localResult(tool, gjson.Parse(`{}`))))
 }
 
 func TestErrorResult(t *testing.T) {

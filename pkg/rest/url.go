@@ -9,7 +9,7 @@ import (
 
 // setURL splits a rendered URL into r's Scheme, Authority, Path and Query, filling {name}
 // placeholders from path arguments. Every value in s is already escaped by template.URLSink.
-func (t *Tool) setURL(r *Request, s string, cc *callCtx) error {
+func (t *Tool) setURL(r *Request, s string, call *Call) error {
 	rest := s
 	if !strings.HasPrefix(s, "/") {
 		i := strings.Index(s, "://")
@@ -37,16 +37,16 @@ func (t *Tool) setURL(r *Request, s string, cc *callCtx) error {
 	if strings.IndexByte(s, '#') >= 0 {
 		return callErr("invalid URL: a fragment is not allowed")
 	}
-	if err := t.setPath(r, path, cc); err != nil {
+	if err := t.setPath(r, path, call); err != nil {
 		return err
 	}
-	return t.setQuery(r, query, cc)
+	return t.setQuery(r, query, call)
 }
 
-func (t *Tool) setPath(r *Request, path string, cc *callCtx) error {
+func (t *Tool) setPath(r *Request, path string, call *Call) error {
 	if strings.IndexByte(path, '{') >= 0 {
-		b, err := t.fillPlaceholders(cc.scratch[:0], path, cc, true)
-		cc.scratch = b[:0]
+		b, err := t.fillPlaceholders(call.scratch[:0], path, call, true)
+		call.scratch = b[:0]
 		if err != nil {
 			return err
 		}
@@ -68,7 +68,7 @@ func (t *Tool) setPath(r *Request, path string, cc *callCtx) error {
 // fillPlaceholders replaces {name} with the path argument name, escaped for the path (inPath)
 // or the query. In the path every {name} must be filled; in the query only path arguments'
 // names are replaced (other braces are data).
-func (t *Tool) fillPlaceholders(dst []byte, s string, cc *callCtx, inPath bool) ([]byte, error) {
+func (t *Tool) fillPlaceholders(dst []byte, s string, call *Call, inPath bool) ([]byte, error) {
 	for {
 		i := strings.IndexByte(s, '{')
 		if i < 0 {
@@ -93,7 +93,7 @@ func (t *Tool) fillPlaceholders(dst []byte, s string, cc *callCtx, inPath bool) 
 			}
 			return dst, callErr("invalid URL: placeholder {" + name + "} is not filled by any argument with position path")
 		}
-		v := cc.vals[k]
+		v := call.vals[k]
 		if !v.Exists() {
 			return dst, t.missingPlaceholder(name)
 		}
@@ -108,12 +108,12 @@ func (t *Tool) fillPlaceholders(dst []byte, s string, cc *callCtx, inPath bool) 
 }
 
 // setQuery appends the rendered query's pairs to r.Query, decoded.
-func (t *Tool) setQuery(r *Request, query string, cc *callCtx) error {
+func (t *Tool) setQuery(r *Request, query string, call *Call) error {
 	if query == "" {
 		return nil
 	}
 	if strings.IndexByte(query, '{') >= 0 {
-		b, err := t.fillPlaceholders(nil, query, cc, false)
+		b, err := t.fillPlaceholders(nil, query, call, false)
 		if err != nil {
 			return err
 		}

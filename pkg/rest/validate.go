@@ -6,42 +6,26 @@ import (
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/internal/jsonenc"
 )
 
-// ValidateArgs checks required arguments, JSON types and enums. It returns nil or a *CallError
-// whose message names the offending arguments, never their values, e.g.
-// `invalid arguments: missing required "city"; "units" must be one of [metric imperial]`.
-// As in Higress, a string is accepted for an integer, number or boolean arg when it reads as
-// one ("5", "2.5", "true"); JSON null counts as absent; undeclared arguments are ignored.
-func (t *Tool) ValidateArgs(args gjson.Result) error {
-	if err := checkArgsShape(args); err != nil {
-		return err
-	}
-	var valsArr [8]gjson.Result
-	return t.checkGiven(t.givenArgs(args, valsArr[:0]))
-}
-
-// ValidateArgsInto is ValidateArgs, and when args are valid it also keeps them, resolved, in
-// dst, so that the next BuildRequest(args, ..., dst) of this tool with the same args reads
-// them from there instead of walking args again. Any other BuildRequest resolves as usual.
-func (t *Tool) ValidateArgsInto(args gjson.Result, dst *Request) error {
-	cc := &dst.cc
-	cc.forget()
-	if err := checkArgsShape(args); err != nil {
-		return err
-	}
-	cc.vals = t.givenArgs(args, cc.vals)
-	if err := t.checkGiven(cc.vals); err != nil {
-		clear(cc.vals)
-		return err
-	}
-	t.applyDefaults(cc.vals)
-	cc.preTool, cc.preArgs, cc.preType = t, args.Raw, args.Type
-	return nil
-}
-
-func checkArgsShape(args gjson.Result) error {
+// Prepare checks args (required arguments, JSON types, enums) and resolves them into c for
+// Build, LocalResult and ConvertResponse. It returns nil or a *CallError whose message names
+// the offending arguments, never their values, e.g.
+// `invalid arguments: missing required "city"; "units" must be one of [metric imperial]`;
+// after an error c is unprepared. As in Higress, a string is accepted for an integer, number
+// or boolean arg when it reads as one ("5", "2.5", "true"); JSON null counts as absent;
+// undeclared arguments are ignored.
+func (t *Tool) Prepare(args gjson.Result, c *Call) error {
+	c.tool, c.client, c.dataState = nil, nil, 0
 	if args.Exists() && args.Type != gjson.Null && !args.IsObject() {
+		clear(c.vals)
 		return callErr("invalid arguments: arguments must be a JSON object")
 	}
+	c.vals = t.givenArgs(args, c.vals)
+	if err := t.checkGiven(c.vals); err != nil {
+		clear(c.vals)
+		return err
+	}
+	t.applyDefaults(c.vals)
+	c.tool = t
 	return nil
 }
 

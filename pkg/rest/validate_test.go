@@ -47,7 +47,7 @@ func TestValidateArgs(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			err := tool.ValidateArgs(gjson.Parse(c.args))
+			err := validate(tool, gjson.Parse(c.args))
 			if c.want == "" {
 				assert.NoError(t, err)
 				return
@@ -66,7 +66,7 @@ func TestValidateArgsManyArgs(t *testing.T) {
 	}
 	tool, _, err := CompileTool("tools[0]", ToolSpec{Name: "many", Args: specs, Response: ResponseTemplateSpec{Body: "ok"}}, nil)
 	require.NoError(t, err)
-	err = tool.ValidateArgs(gjson.Parse(`{"a":1,"b":2,"c":3,"d":4,"e":5,"f":6,"g":7,"h":8,"i":9,"j":10,"k":11,"l":12,"m":13,"n":14,"o":15,"p":16,"q":"x"}`))
+	err = validate(tool, gjson.Parse(`{"a":1,"b":2,"c":3,"d":4,"e":5,"f":6,"g":7,"h":8,"i":9,"j":10,"k":11,"l":12,"m":13,"n":14,"o":15,"p":16,"q":"x"}`))
 	assert.EqualError(t, err, `invalid arguments: "q" must be an integer; missing required "r"`)
 }
 
