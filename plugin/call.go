@@ -28,7 +28,7 @@ func startToolCall(ctx wrapper.HttpContext, pc pluginConfig, st *requestState, c
 	if !tool.Rest.HasUpstream() {
 		return replyToolResult(pc, st, call, st.restCall.LocalResult())
 	}
-	if err := st.restCall.Build(st.clientHeaders, req); err != nil {
+	if err := st.restCall.Build(clientView(tool.Rest, st.clientHeaders), req); err != nil {
 		return replyToolResult(pc, st, call, rest.ErrorResult(err.Error()))
 	}
 	if tool.Grant != nil {
@@ -62,6 +62,23 @@ func forward(st *requestState, call *mcp.Call, tool *config.Tool) types.Action {
 	st.tool = tool
 	return types.ActionContinue
 }
+
+// clientView is what Call.Build may read of the client: its headers, plus the downstream
+// peer address (the "source.address" property, "ip:port") for tools whose templates call
+// getSocketIP or getRealIP, as Higress reads it. Without the property both render as
+// Higress's do: getSocketIP empty, getRealIP the first X-Forwarded-For hop or empty.
+func clientView(tool *rest.Tool, headers [][2]string) [][2]string {
+	if !tool.UsesClientAddress() {
+		return headers
+	}
+	addr, err := proxywasm.GetProperty(sourceAddressProperty)
+	if err != nil || len(addr) == 0 {
+		return headers
+	}
+	return append(headers[:len(headers):len(headers)], [2]string{rest.SourceAddressHeader, string(addr)})
+}
+
+var sourceAddressProperty = []string{"source", "address"}
 
 func replyToolResult(pc pluginConfig, st *requestState, call *mcp.Call, result []byte) types.Action {
 	return replyJSON(st, 200, reasonToolResult, pc.server.WrapResult(call, result))

@@ -26,5 +26,6 @@ func TestPlugin(t *testing.T) {
 		t.Run("AllowTools", groupAllowTools)
 		t.Run("CORS", groupCORS)
 		t.Run("LegacyOnly", groupLegacyOnly)
+		t.Run("ClientAddress", groupClientAddress)
 	})
 }
