@@ -10,6 +10,9 @@
 //	POST /v1/pets                 X-API-Key       add a pet {"name":..,"species":..}
 //	GET  /v1/search?q=            ?api_key=       search pets by name
 //	GET  /v1/admin/stats          Basic auth      request counters
+//	GET  /v1/oauth/orders         OAuth2 Bearer   orders of the token's subject; the token is
+//	                                              checked by RFC 7662 introspection at the
+//	                                              authorization server (Credentials.OAuth)
 //	GET  /_debug/requests         (debug)         the recorded requests, JSON; DELETE clears them
 //
 // Every request (except /_debug/) is recorded with its method, path, query, headers and body.
@@ -36,6 +39,7 @@ type Credentials struct {
 	QueryKey     string            // api_key query parameter
 	BasicUser    string
 	BasicPass    string
+	OAuth        *OAuth // nil: /v1/oauth/orders answers 401
 }
 
 // Record is one request the backend received.
@@ -118,6 +122,7 @@ func (b *Backend) routes() {
 	b.mux.HandleFunc("POST /v1/pets", b.apiKey(b.addPet))
 	b.mux.HandleFunc("GET /v1/search", b.queryKey(b.search))
 	b.mux.HandleFunc("GET /v1/admin/stats", b.basic(b.stats))
+	b.mux.HandleFunc("GET /v1/oauth/orders", b.introspected(b.oauthOrders))
 	b.mux.HandleFunc("GET /_debug/requests", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]any{"requests": b.Requests()})
 	})
