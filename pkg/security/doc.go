@@ -15,8 +15,9 @@
 //     PutToken), and for tokenExchange the client's credential per C (passthrough) is the
 //     subject token.
 //
-// openIdConnect and any other type are config errors ("not supported yet"), as are
-// fields that do not belong to the type (in/name on http, scheme on apiKey).
+// openIdConnect and mutualTLS are config errors ("not supported"), any other type or http
+// scheme is "unknown"; both list the accepted values. Fields that do not belong to the type
+// (in/name on http, scheme on apiKey) are config errors too.
 // defaultCredential (and requestTemplate.security.credential) is a literal or exactly
 // "${NAME}", read from the Wasm VM environment at start; a missing or empty variable, an empty
 // value, or "${" anywhere else is a config error naming the path and variable, never a value.

@@ -108,7 +108,7 @@ func compileScheme(spec SchemeSpec, path string, env Env) (*Scheme, error) {
 	case "":
 		err = configerr.At(path+".type", "is required (http, apiKey or oauth2)")
 	default:
-		err = configerr.At(path+".type", strconv.Quote(spec.Type)+" is not supported yet (supported: http, apiKey, oauth2)")
+		err = configerr.At(path+".type", refusedValue(spec.Type, knownTypes, "http, apiKey, oauth2"))
 	}
 	if err != nil {
 		return nil, err
@@ -138,9 +138,28 @@ func compileHTTP(s *Scheme, spec SchemeSpec, path string) error {
 	case "":
 		return configerr.At(path+".scheme", "is required for type http (basic or bearer)")
 	default:
-		return configerr.At(path+".scheme", strconv.Quote(spec.Scheme)+" is not supported yet (supported: basic, bearer)")
+		return configerr.At(path+".scheme", refusedValue(spec.Scheme, knownHTTPSchemes, "basic, bearer"))
 	}
 	return nil
+}
+
+// knownTypes are OpenAPI security scheme types this plugin does not implement, and
+// knownHTTPSchemes the IANA HTTP authentication schemes it does not implement (lowercase).
+// They are "not supported"; any other value is "unknown", most likely a typo.
+var (
+	knownTypes       = []string{"openidconnect", "mutualtls"}
+	knownHTTPSchemes = []string{"concealed", "digest", "dpop", "gnap", "hoba", "mutual", "negotiate", "oauth",
+		"privatetoken", "scram-sha-1", "scram-sha-256", "vapid"}
+)
+
+// refusedValue says why v is refused and lists the accepted values.
+func refusedValue(v string, known []string, accepted string) string {
+	for _, k := range known {
+		if httpsyntax.Lower(v) == k {
+			return strconv.Quote(v) + " is not supported (accepted values: " + accepted + ")"
+		}
+	}
+	return "unknown value " + strconv.Quote(v) + " (accepted values: " + accepted + ")"
 }
 
 // reservedHeaders cannot carry an API key: hop-by-hop, framing, routing or cookie headers.

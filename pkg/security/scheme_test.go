@@ -77,10 +77,12 @@ func TestCompileSchemesErrors(t *testing.T) {
 		{SchemeSpec{ID: "s", Type: "oauth2", OAuth2Flow: "client_credentials", In: "header"}, p + `.in: not allowed for type oauth2 (the token goes in the Authorization header as a Bearer credential)`},
 		{SchemeSpec{ID: "s", Type: "oauth2", OAuth2Flow: "client_credentials", Scheme: "bearer"}, p + `.scheme: not allowed for type oauth2 (the token goes in the Authorization header as a Bearer credential)`},
 		{SchemeSpec{ID: "s", Type: "oauth2", OAuth2Flow: "token_exchange", DefaultCredential: "x"}, p + `.defaultCredential: not allowed for type oauth2: the token is obtained from the token endpoint`},
-		{SchemeSpec{ID: "s", Type: "openIdConnect"}, p + `.type: "openIdConnect" is not supported yet (supported: http, apiKey, oauth2)`},
-		{SchemeSpec{ID: "s", Type: "mutualTLS"}, p + `.type: "mutualTLS" is not supported yet (supported: http, apiKey, oauth2)`},
+		{SchemeSpec{ID: "s", Type: "openIdConnect"}, p + `.type: "openIdConnect" is not supported (accepted values: http, apiKey, oauth2)`},
+		{SchemeSpec{ID: "s", Type: "mutualTLS"}, p + `.type: "mutualTLS" is not supported (accepted values: http, apiKey, oauth2)`},
+		{SchemeSpec{ID: "s", Type: "api-key"}, p + `.type: unknown value "api-key" (accepted values: http, apiKey, oauth2)`},
+		{SchemeSpec{ID: "s", Type: "http", Scheme: "Bearer-token"}, p + `.scheme: unknown value "Bearer-token" (accepted values: basic, bearer)`},
 		{SchemeSpec{ID: "s", Type: "http"}, p + ".scheme: is required for type http (basic or bearer)"},
-		{SchemeSpec{ID: "s", Type: "http", Scheme: "digest"}, p + `.scheme: "digest" is not supported yet (supported: basic, bearer)`},
+		{SchemeSpec{ID: "s", Type: "http", Scheme: "digest"}, p + `.scheme: "digest" is not supported (accepted values: basic, bearer)`},
 		{SchemeSpec{ID: "s", Type: "http", Scheme: "bearer", In: "header"}, p + ".in: only allowed for type apiKey"},
 		{SchemeSpec{ID: "s", Type: "http", Scheme: "bearer", Name: "X"}, p + ".name: only allowed for type apiKey"},
 		{SchemeSpec{ID: "s", Type: "apiKey", Scheme: "bearer", In: "header", Name: "X"}, p + ".scheme: only allowed for type http"},
@@ -135,7 +137,7 @@ func TestCompileSchemesDuplicateAndPaths(t *testing.T) {
 		t.Errorf("got %v", err)
 	}
 	_, err = CompileSchemes([]SchemeSpec{{ID: "z", Type: "http", Scheme: "x"}}, []string{"x.schemes[7]"}, nil)
-	if err == nil || err.Error() != `x.schemes[7].scheme: "x" is not supported yet (supported: basic, bearer)` {
+	if err == nil || err.Error() != `x.schemes[7].scheme: unknown value "x" (accepted values: basic, bearer)` {
 		t.Errorf("got %v", err)
 	}
 	m, err := CompileSchemes(nil, nil, nil)
