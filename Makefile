@@ -36,8 +36,12 @@ test-plugin: ## plugin tests in Go mode and through the real .wasm; fails if a w
 bench: ## instructions per tools/call through the real .wasm vs a no-op wrapper plugin (valgrind/callgrind)
 	bash bench/run.sh
 
-run: build ## start the demo pet store and the plugin in a local gateway on 127.0.0.1 (Ctrl-C stops)
-	cd e2e && $(GO) run ./cmd/run -wasm ../$(WASM)
+# The command is built, then run directly (not with `go run`, which turns a clean Ctrl-C stop
+# into exit status 1). RUN_ARGS passes flags, e.g. RUN_ARGS="-config my.yaml -upstream 127.0.0.1:9000".
+RUN_ARGS ?=
+run: build ## start the plugin in a local gateway on 127.0.0.1 with the demo pet store (RUN_ARGS="-h" for options; Ctrl-C stops)
+	@cd e2e && $(GO) build -o ../build/run ./cmd/run
+	./build/run -wasm $(WASM) $(RUN_ARGS)
 
 e2e/node_modules/.package-lock.json: e2e/package.json e2e/package-lock.json
 	cd e2e && npm ci --no-audit --no-fund

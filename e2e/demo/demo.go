@@ -20,10 +20,13 @@ import (
 
 // Options configure Start. Zero values take the defaults.
 type Options struct {
-	Wasm           []byte // the compiled plugin
-	ConfigYAML     []byte // plugin config; default: examples/demo.yaml
-	GatewayAddr    string // default 127.0.0.1:18080; ":0" style addresses pick a free port
-	BackendAddr    string // default 127.0.0.1:18081
+	Wasm        []byte // the compiled plugin
+	ConfigYAML  []byte // plugin config; default: examples/demo.yaml
+	GatewayAddr string // default 127.0.0.1:18080; ":0" style addresses pick a free port
+	BackendAddr string // default 127.0.0.1:18081
+	// Upstream (host:port), when set, replaces the demo backend: no pet store starts and every
+	// request the plugin forwards goes there (plain HTTP), whatever host the tool URL names.
+	Upstream       string
 	Env            map[string]string
 	Logger         *slog.Logger
 	PluginLogLevel string
@@ -36,10 +39,10 @@ type Options struct {
 
 // Demo is a running backend + gateway.
 type Demo struct {
-	Backend    *backend.Backend
+	Backend    *backend.Backend // nil with Options.Upstream
 	Gateway    *gateway.Gateway
-	MCPURL     string // http://127.0.0.1:PORT/mcp
-	BackendURL string
+	MCPURL     string            // http://127.0.0.1:PORT/mcp
+	BackendURL string            // the demo backend, or http://<Options.Upstream>
 	Secrets    map[string]string // the environment the plugin got
 
 	servers []*http.Server
@@ -67,26 +70,26 @@ func Start(opts Options) (*Demo, error) {
 	if env == nil {
 		env = examples.Secrets()
 	}
-	user, pass, _ := strings.Cut(env[examples.EnvAdminCredential], ":")
-	creds := backend.Credentials{
-		BearerTokens: examples.UserTokens, APIKey: env[examples.EnvAPIKey], QueryKey: env[examples.EnvSearchKey], BasicUser: user, BasicPass: pass,
-	}
-	if opts.BackendCredentials != nil {
-		creds = *opts.BackendCredentials
-	}
-	be := backend.New(creds)
-	bl, err := net.Listen("tcp", opts.BackendAddr)
-	if err != nil {
-		return nil, fmt.Errorf("demo: backend: %w", err)
+	var (
+		be       *backend.Backend
+		bl       net.Listener
+		upstream = opts.Upstream
+	)
+	if upstream == "" {
+		be = backend.New(backendCredentials(env, opts.BackendCredentials))
+		if bl, err = net.Listen("tcp", opts.BackendAddr); err != nil {
+			return nil, fmt.Errorf("demo: backend: %w", err)
+		}
+		upstream = bl.Addr().String()
 	}
 	gl, err := net.Listen("tcp", opts.GatewayAddr)
 	if err != nil {
-		_ = bl.Close()
+		closeAll(bl)
 		return nil, fmt.Errorf("demo: gateway: %w", err)
 	}
 	gw, err := gateway.New(gateway.Config{
 		Wasm: opts.Wasm, PluginConfig: pluginJSON, Env: env,
-		Clusters: map[string]gateway.Cluster{"petstore": {Address: bl.Addr().String()}},
+		Clusters: map[string]gateway.Cluster{"petstore": {Address: upstream}},
 		Routes: []gateway.Route{{
 			Name: "mcp", Prefix: "/mcp", Cluster: "petstore",
 			AuthorityClusters: map[string]string{"petstore.local": "petstore"},
@@ -96,23 +99,49 @@ func Start(opts Options) (*Demo, error) {
 		RequestChunkSize:    opts.ChunkSize, ResponseChunkSize: opts.ChunkSize,
 	})
 	if err != nil {
-		_, _ = bl.Close(), gl.Close()
+		closeAll(bl, gl)
 		return nil, err
 	}
 	d := &Demo{
 		Backend: be, Gateway: gw, Secrets: env,
 		MCPURL:     "http://" + gl.Addr().String() + "/mcp",
-		BackendURL: "http://" + bl.Addr().String(),
+		BackendURL: "http://" + upstream,
 	}
-	for _, s := range []struct {
+	type server struct {
 		l net.Listener
 		h http.Handler
-	}{{bl, be}, {gl, gw}} {
+	}
+	servers := []server{{gl, gw}}
+	if be != nil {
+		servers = append(servers, server{bl, be})
+	}
+	for _, s := range servers {
 		srv := &http.Server{Handler: s.h, ReadHeaderTimeout: 10 * time.Second}
 		d.servers = append(d.servers, srv)
 		go func() { _ = srv.Serve(s.l) }() // returns ErrServerClosed on Close
 	}
 	return d, nil
+}
+
+// backendCredentials is what the demo backend accepts: the secrets the plugin gets (env) and
+// examples.UserTokens, unless override is set.
+func backendCredentials(env map[string]string, override *backend.Credentials) backend.Credentials {
+	if override != nil {
+		return *override
+	}
+	user, pass, _ := strings.Cut(env[examples.EnvAdminCredential], ":")
+	return backend.Credentials{
+		BearerTokens: examples.UserTokens, APIKey: env[examples.EnvAPIKey], QueryKey: env[examples.EnvSearchKey],
+		BasicUser: user, BasicPass: pass,
+	}
+}
+
+func closeAll(ls ...net.Listener) {
+	for _, l := range ls {
+		if l != nil {
+			_ = l.Close()
+		}
+	}
 }
 
 // Close stops both servers (waiting up to 5 s for requests in flight) and the plugin.

@@ -9,7 +9,8 @@ import (
 	"sigs.k8s.io/yaml"
 )
 
-// File is the YAML form of a gateway for cmd/gateway. Paths are relative to the file.
+// File is the YAML form of a gateway for cmd/gateway. Relative paths are relative to the file;
+// absolute paths are used as they are.
 //
 //	listen: 127.0.0.1:18080
 //	wasm: ../../build/plugin.wasm
@@ -42,15 +43,16 @@ func LoadFile(path string) (Config, string, error) {
 	}
 	dir := filepath.Dir(path)
 	cfg := Config{Clusters: f.Clusters, Routes: f.Routes, PluginLogLevel: f.PluginLogLevel, Env: map[string]string{}, Workers: f.Workers}
-	if cfg.Wasm, err = os.ReadFile(filepath.Join(dir, f.Wasm)); err != nil {
+	if cfg.Wasm, err = os.ReadFile(resolve(dir, f.Wasm)); err != nil {
 		return Config{}, "", fmt.Errorf("gateway: %s: wasm: %w", path, err)
 	}
-	pc, err := os.ReadFile(filepath.Join(dir, f.PluginConfig))
+	pcPath := resolve(dir, f.PluginConfig)
+	pc, err := os.ReadFile(pcPath)
 	if err != nil {
 		return Config{}, "", fmt.Errorf("gateway: %s: pluginConfig: %w", path, err)
 	}
 	if cfg.PluginConfig, err = yaml.YAMLToJSON(pc); err != nil {
-		return Config{}, "", fmt.Errorf("gateway: %s: pluginConfig: %w", path, err)
+		return Config{}, "", fmt.Errorf("gateway: %s: pluginConfig: %s: %w", path, pcPath, err)
 	}
 	for _, name := range f.Env {
 		v, ok := os.LookupEnv(name)
@@ -65,4 +67,12 @@ func LoadFile(path string) (Config, string, error) {
 		}
 	}
 	return cfg, f.Listen, nil
+}
+
+// resolve reads p relative to dir unless it is absolute.
+func resolve(dir, p string) string {
+	if filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(dir, p)
 }

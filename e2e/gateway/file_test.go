@@ -16,6 +16,7 @@ func TestLoadFile(t *testing.T) {
 		}
 	}
 	write("p.wasm", string(testWasm))
+	write("broken.yaml", "server: [\n")
 	write("plugin.yaml", "secretEnv: TEST_SECRET\ncalloutCluster: auth\n")
 	write("gw.yaml", `listen: 127.0.0.1:0
 wasm: p.wasm
@@ -39,7 +40,11 @@ routes: [{name: mcp, prefix: /t/, cluster: backend, authorityClusters: {Backend.
 	for _, tc := range []struct{ name, file, want string }{
 		{"unknown key", "listen: x\nwasm: p.wasm\npluginConfig: plugin.yaml\nclusterz: {}\n", `unknown field "clusterz"`},
 		{"missing env", "wasm: p.wasm\npluginConfig: plugin.yaml\nenv: [NOT_SET_ANYWHERE]\n", "env: NOT_SET_ANYWHERE is not set"},
-		{"missing wasm", "wasm: nope.wasm\npluginConfig: plugin.yaml\n", "wasm: open"},
+		{"missing wasm", "wasm: nope.wasm\npluginConfig: plugin.yaml\n", "wasm: open " + filepath.Join(dir, "nope.wasm")},
+		{"absolute wasm path", "wasm: " + filepath.Join(dir, "absent.wasm") + "\npluginConfig: plugin.yaml\n",
+			"wasm: open " + filepath.Join(dir, "absent.wasm") + ":"},
+		{"plugin config YAML error names the file", "wasm: " + filepath.Join(dir, "p.wasm") + "\npluginConfig: broken.yaml\n",
+			"pluginConfig: " + filepath.Join(dir, "broken.yaml") + ": yaml: line 1: did not find expected node content"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			write("bad.yaml", tc.file)

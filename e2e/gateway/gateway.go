@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"net/http"
 	"sort"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -21,6 +20,10 @@ var (
 	errClosed  = errors.New("gateway: closed")
 	errVMGone  = errors.New("gateway: plugin VM was rebuilt during the stream")
 	errCrashed = errors.New("gateway: plugin trapped")
+
+	// ErrPluginConfig is wrapped by New's error when the plugin refused its configuration
+	// (proxy_on_configure returned false); the error then ends with the plugin's own reason.
+	ErrPluginConfig = errors.New("plugin rejected its configuration")
 )
 
 // Gateway hosts one plugin in Config.Workers worker VMs. It is an http.Handler.
@@ -87,6 +90,7 @@ func New(cfg Config) (*Gateway, error) {
 		g.workers = append(g.workers, &worker{idx: i, wake: make(chan struct{})})
 	}
 	installStdLogFilter(g.sink)
+	g.sink.hold()
 	for i := range g.workers {
 		g.mu.Lock()
 		err = g.startHostLocked(g.workers[i])
@@ -95,11 +99,13 @@ func New(cfg Config) (*Gateway, error) {
 			err = g.drainCallouts(context.Background(), i, nil, proxytest.PluginContextID)
 		}
 		if err != nil {
+			g.sink.release(false)
 			close(g.tickDone)
 			g.Close()
 			return nil, err
 		}
 	}
+	g.sink.release(true)
 	go g.tickLoop()
 	return g, nil
 }
@@ -196,7 +202,7 @@ func (g *Gateway) startHostLocked(w *worker) (err error) {
 	case !pluginOK:
 		msg := g.startFailureLogs()
 		g.teardownLocked(w)
-		return fmt.Errorf("gateway: plugin rejected its configuration (proxy_on_configure returned false)%s", msg)
+		return fmt.Errorf("gateway: %w%s", ErrPluginConfig, msg)
 	}
 	return nil
 }
@@ -230,19 +236,23 @@ func (g *Gateway) newVM(inits *redisInits) (*wasmvm.VM, error) {
 	return vm, nil
 }
 
-// startFailureLogs quotes the plugin's own critical and error lines (the plugin is responsible
-// for keeping secrets out of them; the e2e tests check that it does).
+// startFailureLogs quotes the plugin's own account of a failed start (the plugin is responsible
+// for keeping secrets out of it; the e2e tests check that it does): its first critical line,
+// else its first error line. The wasm-go wrapper's "plugin start failed" and its repeat of the
+// error at warn level add nothing.
 func (g *Gateway) startFailureLogs() string {
-	var lines []string
-	for _, e := range g.sink.snapshot() {
-		if e.Source == "plugin" && (e.Level == "critical" || e.Level == "error") {
-			lines = append(lines, e.Msg)
+	var first string
+	for _, level := range []string{"critical", "error"} {
+		for _, e := range g.sink.snapshot() {
+			if first == "" && e.Source == "plugin" && e.Level == level && e.Msg != "plugin start failed" {
+				first = e.Msg
+			}
 		}
 	}
-	if len(lines) == 0 {
+	if first == "" {
 		return ""
 	}
-	return ": " + strings.Join(lines, "; ")
+	return ": " + first
 }
 
 func (g *Gateway) teardownLocked(w *worker) {

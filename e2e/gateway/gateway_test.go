@@ -1,7 +1,9 @@
 package gateway
 
 import (
+	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"strings"
 	"sync"
@@ -215,9 +217,9 @@ func TestStartFailureReportsThePluginLog(t *testing.T) {
 		g.Close()
 		t.Fatal("New succeeded without the environment variable")
 	}
-	want := "gateway: plugin rejected its configuration (proxy_on_configure returned false): testplugin: environment variable NOT_SET is not set"
-	if !strings.Contains(err.Error(), want) {
-		t.Errorf("error = %v\nwant it to contain %q", err, want)
+	want := "gateway: plugin rejected its configuration: testplugin: environment variable NOT_SET is not set"
+	if err.Error() != want || !errors.Is(err, ErrPluginConfig) {
+		t.Errorf("error = %v\nwant exactly %q, wrapping ErrPluginConfig", err, want)
 	}
 	be := echoUpstream(t)
 	startGateway(t, be.addr(), closedAddr(t), nil) // a failed New leaves nothing behind
@@ -291,4 +293,35 @@ func TestConcurrentStreamsStayApart(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+}
+
+// TestStartFailureIsReportedOnce: what the plugin logs while refusing its configuration is not
+// written to the logger; New's error carries the plugin's reason, once.
+func TestStartFailureIsReportedOnce(t *testing.T) {
+	var logged strings.Builder
+	_, err := New(Config{
+		Wasm: testWasm, PluginConfig: []byte(`{"secretEnv":"NOT_SET"}`), CompilationCacheDir: DefaultCompilationCacheDir(),
+		Clusters: map[string]Cluster{"b": {Address: "127.0.0.1:1"}}, Routes: []Route{{Prefix: "/", Cluster: "b"}},
+		Logger: slog.New(slog.NewTextHandler(&logged, &slog.HandlerOptions{Level: slog.LevelDebug})),
+	})
+	if err == nil || strings.Count(err.Error(), "NOT_SET") != 1 {
+		t.Fatalf("New error = %v, want the reason once", err)
+	}
+	if logged.Len() != 0 {
+		t.Fatalf("a failed start wrote to the logger:\n%s", logged.String())
+	}
+}
+
+func TestStripLogPrefix(t *testing.T) {
+	for in, want := range map[string]string{
+		"[mcp-rest-bridge] [nil] [nil] plugin start failed":    "plugin start failed",
+		"[mcp-rest-bridge] [route-0] [nil] tools/call get_pet": "[mcp-rest-bridge] [route-0] [nil] tools/call get_pet",
+		"[p] [nil] [svc] x": "[p] [nil] [svc] x",
+		"plain line":        "plain line",
+		"[p] [nil]":         "[p] [nil]",
+	} {
+		if got := stripLogPrefix(in); got != want {
+			t.Errorf("stripLogPrefix(%q) = %q, want %q", in, got, want)
+		}
+	}
 }

@@ -27,9 +27,17 @@ type logSink struct {
 	dropped  int
 	logger   *slog.Logger
 	minLevel uint32 // plugin logs below it are kept for Logs but not written to logger
+	// While holding (plugin start), entries are kept in held instead of being written: a failed
+	// start is reported once, by the error New returns, not by every line the plugin and its
+	// wrapper log about it.
+	holding bool
+	held    []LogEntry
 }
 
 func (s *logSink) add(e LogEntry) {
+	if e.Source == "plugin" {
+		e.Msg = stripLogPrefix(e.Msg)
+	}
 	s.mu.Lock()
 	if len(s.entries) >= maxLogEntries {
 		n := copy(s.entries, s.entries[len(s.entries)/2:])
@@ -37,11 +45,60 @@ func (s *logSink) add(e LogEntry) {
 		s.entries = s.entries[:n]
 	}
 	s.entries = append(s.entries, e)
+	if s.holding {
+		s.held = append(s.held, e)
+		s.mu.Unlock()
+		return
+	}
 	s.mu.Unlock()
+	s.write(e)
+}
+
+func (s *logSink) write(e LogEntry) {
 	if e.Source == "plugin" && logLevels[e.Level] < s.minLevel {
 		return
 	}
 	s.logger.Log(context.Background(), slogLevel(e.Level), e.Msg, "source", e.Source, "level", e.Level)
+}
+
+// hold starts keeping entries back; release ends it, writing them when write is true.
+func (s *logSink) hold() {
+	s.mu.Lock()
+	s.holding, s.held = true, nil
+	s.mu.Unlock()
+}
+
+func (s *logSink) release(write bool) {
+	s.mu.Lock()
+	held := s.held
+	s.holding, s.held = false, nil
+	s.mu.Unlock()
+	for _, e := range held {
+		if write {
+			s.write(e)
+		}
+	}
+}
+
+// stripLogPrefix removes the "[plugin] [route] [service] " prefix the wasm-go log package puts
+// on every line when it names nothing ("[nil]"), as at plugin start: the log record already
+// says it comes from the plugin.
+func stripLogPrefix(msg string) string {
+	rest := msg
+	for i := 0; i < 3; i++ {
+		if !strings.HasPrefix(rest, "[") {
+			return msg
+		}
+		end := strings.Index(rest, "] ")
+		if end < 0 {
+			return msg
+		}
+		if i > 0 && rest[:end+1] != "[nil]" {
+			return msg
+		}
+		rest = rest[end+2:]
+	}
+	return rest
 }
 
 func (s *logSink) snapshot() []LogEntry {
