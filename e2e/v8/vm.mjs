@@ -37,7 +37,15 @@ export class VM {
     this.properties = new Map(Object.entries(opts.properties ?? {}));
     this.logs = [];
     this.calls = new Map();
+    // clusters maps a cluster name to the function answering its callouts:
+    // (request) => {status, headers, body} or null (no answer: reset or
+    // timeout). A callout to any other cluster is refused as Envoy refuses
+    // an unknown cluster, and recorded in unknownClusters.
+    this.clusters = new Map();
     this.callouts = [];
+    this.unknownClusters = [];
+    this.pendingCallouts = [];
+    this.calloutResponse = null;
     this.foreignCalls = new Set();
     this.unknownProperties = new Set();
     this.sharedData = new Map();
@@ -118,7 +126,7 @@ export class VM {
       return typeof r === 'number' ? r >>> 0 : 0;
     } finally {
       [this.current, this.effective] = saved;
-      if (saved[0] === null) this.deliverQueueReady();
+      if (saved[0] === null) this.deliverEvents();
     }
   }
 
@@ -133,10 +141,40 @@ export class VM {
     }
   }
 
-  deliverQueueReady() {
-    while (this.pendingQueueReady.length > 0 && !this.failed) {
-      this.call(ROOT_ID, 'proxy_on_queue_ready', ROOT_ID, this.pendingQueueReady.shift());
+  // deliverEvents runs what Envoy's event loop would run once the current
+  // callback returned: queue-ready notifications, then the answers to the
+  // callouts dispatched, each in the plugin context that owns callouts.
+  deliverEvents() {
+    while (!this.failed && (this.pendingQueueReady.length > 0 || this.pendingCallouts.length > 0)) {
+      if (this.pendingQueueReady.length > 0) {
+        this.call(ROOT_ID, 'proxy_on_queue_ready', ROOT_ID, this.pendingQueueReady.shift());
+        continue;
+      }
+      const c = this.pendingCallouts.shift();
+      const r = c.respond(c.request);
+      const headers = r ? [[':status', String(r.status)], ...(r.headers ?? [])] : [];
+      this.calloutResponse = { headers, body: r ? Buffer.from(r.body ?? '') : Buffer.alloc(0), trailers: [] };
+      try {
+        this.call(ROOT_ID, 'proxy_on_http_call_response', ROOT_ID, c.token, headers.length,
+          this.calloutResponse.body.length, 0);
+      } finally {
+        this.calloutResponse = null;
+      }
     }
+  }
+
+  // dispatch queues a callout (proxy_http_call) and returns its token, or 0
+  // when no cluster of that name exists.
+  dispatch(request) {
+    this.callouts.push(request);
+    const respond = this.clusters.get(request.cluster);
+    if (!respond) {
+      this.unknownClusters.push(request.cluster);
+      return 0;
+    }
+    const token = this.callouts.length;
+    this.pendingCallouts.push({ token, request, respond });
+    return token;
   }
 
   memory() { return memoryView(this.exports.memory); }

@@ -6,19 +6,25 @@
 // Fields:
 //   name      unique, printed on failure
 //   config    'petstore' (testdata/configs/petstore.yaml, maxRequestBodyBytes
-//             64 KiB) or 'large' (the same with 8 MiB request and response
-//             limits, so that bodies nested 1M deep reach the parser)
+//             64 KiB), 'large' (the same with 8 MiB request and response
+//             limits, so that bodies nested 1M deep reach the parser) or
+//             'oauth2' (oauth2.yaml; the cases are in oauth2-cases.mjs)
 //   headers   adjustments of the client's 2025-11-25 Streamable HTTP POST:
 //             modern: {method, tool} for a 2026-07-28 request (Mcp-Method,
 //             Mcp-Name), set: [[name, value]], drop: [name], contentLength:
 //             false (no Content-Length, as a chunked request)
 //   body      the request body (string or Buffer)
 //   backend   the REST backend's answer when the request goes upstream
+//   tokenEndpoint  the answer of oauth2.yaml's first token endpoint
+//   secrets   more values that must appear in no log line and no reply
 //   expect    status: HTTP status the client gets
 //             code: JSON-RPC error.code (absent: the reply is a result)
 //             toolError: result.isError; toolErrorMentions: text it contains
 //             upstream: true if the request must reach the backend
 //             upstreamJSON: the JSON body the backend must receive
+//             upstreamHeader: [name, value], the one value of a header it gets
+
+import oauth2Cases from './oauth2-cases.mjs';
 
 const rpc = (id, method, params) =>
   JSON.stringify(params === undefined ? { jsonrpc: '2.0', id, method } : { jsonrpc: '2.0', id, method, params });
@@ -33,7 +39,9 @@ const createPet = (args) =>
 
 const okPet = { status: 200, headers: [['content-type', 'application/json']], body: '{"id":10,"name":"Rex"}' };
 
+
 export default [
+  ...oauth2Cases,
   {
     name: 'nesting over the 64 KiB limit is refused by size first',
     body: nestArrays(40000), expect: { status: 413, code: -32600 },
@@ -108,6 +116,11 @@ export default [
     name: 'NUL in a header arg', backend: okPet,
     body: createPet('{"name":"Rex","category":"dog","X-Idempotency-Key":"k\\u0000"}'),
     expect: { status: 200, toolError: true, toolErrorMentions: 'X-Idempotency-Key' },
+  },
+  {
+    name: 'HTAB in a header arg is sent as is', backend: okPet,
+    body: createPet('{"name":"Rex","category":"dog","X-Idempotency-Key":"k\\tv"}'),
+    expect: { status: 200, toolError: false, upstream: true, upstreamHeader: ['x-idempotency-key', 'k\tv'] },
   },
   { name: 'batch of two calls', body: `[${rpc(1, 'tools/list')},${rpc(2, 'ping')}]`, expect: { status: 400, code: -32600 } },
 ];
