@@ -28,11 +28,12 @@ type Target interface {
 // On error (*Error: missing or malformed client credential) step 2 has run, U's carrier was
 // emptied too and no credential was set: the caller must refuse the call and send nothing
 // upstream.
-// source names where the credential came from, never its value.
-func (p *Policy) Apply(in Inbound, t Target) (source string, err error) {
+// Applied.Source names where the credential came from, never its value; Applied.Credential
+// is the credential set upstream, for the caller to redact from the response.
+func (p *Policy) Apply(in Inbound, t Target) (Applied, error) {
 	switch p.mode {
 	case modeLocal:
-		return "none", nil
+		return Applied{Source: "none"}, nil
 	case modePassthrough:
 		return p.applyPassthrough(&in, t)
 	case modeAuthHeader:
@@ -41,16 +42,16 @@ func (p *Policy) Apply(in Inbound, t Target) (source string, err error) {
 		// The token is obtained per call: ApplyOAuth2 and PutToken. Strip, and send nothing.
 		p.strip(t)
 		t.DelHeader("authorization")
-		return "", errOAuth2NeedsToken
+		return Applied{}, errOAuth2NeedsToken
 	}
 	p.strip(t)
 	if p.mode == modeStatic {
 		p.dest.put(t, p.static.Reveal())
 	}
-	return p.source, nil
+	return Applied{Source: p.source, Credential: p.applied}, nil
 }
 
-func (p *Policy) applyPassthrough(in *Inbound, t Target) (string, error) {
+func (p *Policy) applyPassthrough(in *Inbound, t Target) (Applied, error) {
 	cred, raw, f := p.client.extract(in)
 	if f == failNone && p.check != nil && !p.fits(cred) {
 		f = failForm
@@ -59,7 +60,7 @@ func (p *Policy) applyPassthrough(in *Inbound, t Target) (string, error) {
 	d := p.dest
 	if f != failNone {
 		d.del(t) // leave no credential of any origin in the refused request
-		return "", p.refusal(f)
+		return Applied{}, p.refusal(f)
 	}
 	switch {
 	case d.kind == kindAPIKey:
@@ -71,7 +72,11 @@ func (p *Policy) applyPassthrough(in *Inbound, t Target) (string, error) {
 	default:
 		t.SetHeader("authorization", "Basic "+cred)
 	}
-	return p.source, nil
+	form := FormToken
+	if p.client.kind == kindBasic {
+		form = FormBasic
+	}
+	return Applied{Source: p.source, Credential: Credential{Value: NewSecret(cred), Form: form}}, nil
 }
 
 func (p *Policy) fits(cred string) bool {
@@ -92,19 +97,19 @@ func isCanonical(raw string, k kind, cred string) bool {
 
 // applyAuthHeader is Higress's passthroughAuthHeader, an operator opt-in for tools with no
 // client and no upstream scheme: the client's Authorization header goes upstream unchanged.
-func (p *Policy) applyAuthHeader(in *Inbound, t Target) (string, error) {
+func (p *Policy) applyAuthHeader(in *Inbound, t Target) (Applied, error) {
 	raw, f := singleHeader(in.Headers, "authorization")
 	t.DelHeader("proxy-authorization")
 	switch f {
 	case failNone:
 		t.SetHeader("authorization", raw)
-		return sourceAuthHeader, nil
+		return Applied{Source: sourceAuthHeader, Credential: Credential{Value: NewSecret(raw), Form: FormAuthorization}}, nil
 	case failMissing:
 		t.DelHeader("authorization")
-		return "none", nil
+		return Applied{Source: "none"}, nil
 	}
 	t.DelHeader("authorization")
-	return "", p.refusal(failDuplicate)
+	return Applied{}, p.refusal(failDuplicate)
 }
 
 // strip removes C's carrier, Proxy-Authorization and (unless the template owns it)

@@ -32,7 +32,8 @@ func allowedMessages(p *Policy) map[string]bool {
 func checkApply(t *testing.T, p *Policy, in Inbound) (string, *fakeTarget) {
 	t.Helper()
 	tg := &fakeTarget{}
-	src, err := p.Apply(in, tg)
+	a, err := p.Apply(in, tg)
+	src := a.Source
 	if err != nil {
 		if !allowedMessages(p)[err.Error()] {
 			t.Fatalf("unexpected error text %q", err.Error())

@@ -52,6 +52,8 @@ type Policy struct {
 	ignoredCred string // path of a credential ignored because passthrough is on
 	carriers    []Carrier
 	headers     []string
+	creds       []Credential // configured credentials of C and U and the override (Credentials)
+	applied     Credential   // modeStatic: static in core form, returned by every Apply
 }
 
 // CompilePolicy resolves one tool's client scheme C and upstream scheme U per the resolution
@@ -86,7 +88,10 @@ func CompilePolicy(spec PolicySpec, schemes map[string]*Scheme, env Env) (*Polic
 	if err != nil {
 		return nil, err
 	}
-	p.carriers, p.headers = p.computeCarriers(), p.computeHeaders()
+	p.carriers, p.headers, p.creds = p.computeCarriers(), p.computeHeaders(), p.computeCredentials()
+	if p.mode == modeStatic {
+		p.applied = p.dest.core(p.static)
+	}
 	return p, nil
 }
 

@@ -50,8 +50,8 @@ func TestSeedConfigs(t *testing.T) {
 		for name, p := range compileSeed(t, "../../testdata/configs/"+file) {
 			seen++
 			tg := &fakeTarget{}
-			src, err := p.Apply(Inbound{Headers: hdr("authorization", "Bearer "+jwt)}, tg)
-			got := [2]string{src, ""}
+			a, err := p.Apply(Inbound{Headers: hdr("authorization", "Bearer "+jwt)}, tg)
+			got := [2]string{a.Source, ""}
 			if len(tg.headers) == 1 {
 				got[1] = tg.headers[0][0] + ": " + tg.headers[0][1]
 			}
