@@ -1,0 +1,162 @@
+package redact
+
+import (
+	"encoding/base64"
+	"sort"
+	"strings"
+
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/security"
+)
+
+// Marker replaces every redacted span.
+const Marker = "[REDACTED]"
+
+// MinLength is the length below which a pattern is only redacted as a whole token (see doc.go).
+const MinLength = 8
+
+// pattern is one byte string to look for.
+type pattern struct {
+	b string
+	// short: len(b) < MinLength, only matched as a whole token.
+	short bool
+	// ambiguous: b contains '\' or '%', which can stand for itself or start an escape in the
+	// input; such patterns are also matched with literal bytes first (see match.go).
+	ambiguous bool
+}
+
+// Set is an immutable set of secrets to redact. The zero value and nil redact nothing.
+type Set struct {
+	pats  []pattern // longest first
+	first [256]bool // bytes a match can start with
+	creds []security.Credential
+}
+
+// New builds a Set from credentials; zero values are skipped.
+func New(creds ...security.Credential) *Set {
+	s := &Set{}
+	for _, c := range creds {
+		s.add(c)
+	}
+	s.index()
+	return s
+}
+
+// With returns s plus c: s itself when c is zero or already in s, else a new Set.
+func (s *Set) With(c security.Credential) *Set {
+	if c.Value.IsZero() {
+		return s
+	}
+	var creds []security.Credential
+	if s != nil {
+		for _, o := range s.creds {
+			if o.Form == c.Form && o.Value.Reveal() == c.Value.Reveal() {
+				return s
+			}
+		}
+		creds = s.creds
+	}
+	return New(append(append(make([]security.Credential, 0, len(creds)+1), creds...), c)...)
+}
+
+// Len reports how many patterns s looks for.
+func (s *Set) Len() int {
+	if s == nil {
+		return 0
+	}
+	return len(s.pats)
+}
+
+// ShortSecrets reports how many of s's patterns are shorter than MinLength.
+func (s *Set) ShortSecrets() int {
+	n := 0
+	if s != nil {
+		for _, p := range s.pats {
+			if p.short {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+func (s *Set) add(c security.Credential) {
+	v := c.Value.Reveal()
+	if v == "" {
+		return
+	}
+	s.creds = append(s.creds, c)
+	switch c.Form {
+	case security.FormBasic:
+		s.addBasic(v)
+	case security.FormAuthorization:
+		s.addAuthorization(v)
+	default:
+		s.addToken(v)
+	}
+}
+
+// addToken adds v, and its minimal JSON escape when v has a backslash (so that "a\\b" is
+// found in non-JSON text; inside JSON strings escapes are decoded anyway).
+func (s *Set) addToken(v string) {
+	if v == "" {
+		return
+	}
+	s.addPattern(v)
+	if strings.ContainsRune(v, '\\') {
+		s.addPattern(strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(v))
+	}
+}
+
+// addBasic adds the forms of a Basic credential given as base64 of "user:pass": the base64
+// without padding, "user:pass" and the password. The user name alone is not a secret.
+func (s *Set) addBasic(b64 string) {
+	s.addToken(strings.TrimRight(b64, "="))
+	raw, err := base64.StdEncoding.DecodeString(b64)
+	if err != nil {
+		return // not base64 (pkg/security validates client and configured values): the token is all we have
+	}
+	up := string(raw)
+	s.addToken(up)
+	if _, pass, ok := strings.Cut(up, ":"); ok {
+		s.addToken(pass)
+	}
+}
+
+// addAuthorization adds the token of a whole Authorization value ("<scheme> <token>").
+func (s *Set) addAuthorization(v string) {
+	v = strings.Trim(v, " \t")
+	word, tok, ok := strings.Cut(v, " ")
+	if !ok {
+		s.addToken(v)
+		return
+	}
+	tok = strings.Trim(tok, " \t")
+	if strings.EqualFold(word, "basic") {
+		s.addBasic(tok)
+		return
+	}
+	s.addToken(tok)
+}
+
+func (s *Set) addPattern(b string) {
+	for _, p := range s.pats {
+		if p.b == b {
+			return
+		}
+	}
+	s.pats = append(s.pats, pattern{b: b, short: len(b) < MinLength, ambiguous: strings.ContainsAny(b, `\%`)})
+}
+
+// index sorts the patterns longest first and fills the first-byte table.
+func (s *Set) index() {
+	sort.SliceStable(s.pats, func(i, j int) bool { return len(s.pats[i].b) > len(s.pats[j].b) })
+	for _, p := range s.pats {
+		s.first[p.b[0]] = true
+		if p.b[0] == ' ' {
+			s.first['+'] = true
+		}
+	}
+	if len(s.pats) > 0 {
+		s.first['\\'], s.first['%'] = true, true
+	}
+}
