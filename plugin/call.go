@@ -31,14 +31,18 @@ func startToolCall(ctx wrapper.HttpContext, pc pluginConfig, st *requestState, c
 	if err := st.restCall.Build(clientView(tool.Rest, st.clientHeaders), req); err != nil {
 		return replyToolResult(pc, st, call, rest.ErrorResult(err.Error()))
 	}
+	// The response is redacted of the tool's configured credentials and of the one this call
+	// applies upstream (added below, or by the oauth2 path once it has the token).
+	st.secrets = pc.secrets[call.ToolIndex]
 	if tool.Grant != nil {
 		return startOAuth2Call(ctx, st, call, tool)
 	}
-	source, err := tool.Policy.Apply(security.Inbound{Headers: st.clientHeaders, RawQuery: st.rawQuery}, req)
+	applied, err := tool.Policy.Apply(security.Inbound{Headers: st.clientHeaders, RawQuery: st.rawQuery}, req)
 	if err != nil {
 		return refuseCredential(st, call, err)
 	}
-	log.Debugf("mcp-rest-bridge: tools/call %s: credential source %s", tool.Rest.Name(), source)
+	log.Debugf("mcp-rest-bridge: tools/call %s: credential source %s", tool.Rest.Name(), applied.Source)
+	st.secrets = st.secrets.With(applied.Credential)
 	return forward(st, call, tool)
 }
 
@@ -80,8 +84,10 @@ func clientView(tool *rest.Tool, headers [][2]string) [][2]string {
 
 var sourceAddressProperty = []string{"source", "address"}
 
+// replyToolResult answers a tools/call locally, redacted of the tool's configured credentials
+// (a local responseTemplate or an error text could hold one).
 func replyToolResult(pc pluginConfig, st *requestState, call *mcp.Call, result []byte) types.Action {
-	return replyJSON(st, 200, reasonToolResult, pc.server.WrapResult(call, result))
+	return replyJSON(st, 200, reasonToolResult, pc.secrets[call.ToolIndex].JSON(pc.server.WrapResult(call, result)))
 }
 
 // rewriteRequest replaces the whole header map in one host call: only what

@@ -13,6 +13,7 @@ import (
 
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/config"
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/mcp"
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/redact"
 )
 
 const pluginName = "mcp-rest-bridge"
@@ -25,6 +26,8 @@ const envoyDefaultBufferLimit = 1 << 20
 type pluginConfig struct {
 	cfg    *config.Config
 	server *mcp.Server
+	// secrets[i] is the set of configured credentials cfg.Tools[i]'s responses are redacted of.
+	secrets []*redact.Set
 	// decoderLimit and encoderLimit are the buffer limits as the host
 	// property wants them, formatted once.
 	decoderLimit, encoderLimit []byte
@@ -62,7 +65,7 @@ func parseConfig(data []byte, pc *pluginConfig) error {
 		log.Criticalf("mcp-rest-bridge: invalid configuration: %v", err)
 		return err
 	}
-	pc.cfg, pc.server = cfg, server
+	pc.cfg, pc.server, pc.secrets = cfg, server, toolSecrets(cfg)
 	tokens = newTokenCache() // tokens obtained under a previous configuration stay in shared data only
 	if cfg.Bridge.MaxRequestBytes != envoyDefaultBufferLimit {
 		pc.decoderLimit = []byte(strconv.Itoa(cfg.Bridge.MaxRequestBytes))

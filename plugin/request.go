@@ -10,6 +10,7 @@ import (
 
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/config"
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/mcp"
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/redact"
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/rest"
 )
 
@@ -24,7 +25,8 @@ type requestState struct {
 	cors          [][2]string // CORS response headers for an allowed Origin, else nil
 	call          *mcp.Call
 	tool          *config.Tool
-	restCall      rest.Call // the tools/call's arguments, prepared for its tool
+	restCall      rest.Call   // the tools/call's arguments, prepared for its tool
+	secrets       *redact.Set // the call's credentials: the tool's configured ones plus the applied one
 	upstream      rest.Request
 	resp          responseState
 	oauth2        oauth2State // the tool's oauth2 grant, when its upstream scheme is oauth2

@@ -61,14 +61,12 @@ func onResponseHeaders(ctx wrapper.HttpContext, pc pluginConfig) types.Action {
 // replyConverted answers from the response-headers phase, when there is no
 // body to replace (204, HEAD) or the body cannot be read (compressed or binary).
 func replyConverted(pc pluginConfig, st *requestState, body []byte, binary bool) types.Action {
-	var result []byte
 	if binary {
-		result = rest.ErrorResult("the REST backend returned HTTP " + strconv.Itoa(st.resp.status) +
+		result := rest.ErrorResult("the REST backend returned HTTP " + strconv.Itoa(st.resp.status) +
 			" with an encoded or binary body, which cannot be returned as a tool result")
-	} else {
-		result = st.restCall.ConvertResponse(st.resp.status, st.resp.contentType, body, pc.cfg.Bridge.ErrorExcerptBytes)
+		return replyJSON(st, 200, reasonUpstreamResult, pc.server.WrapResult(st.call, result))
 	}
-	return replyJSON(st, 200, reasonUpstreamResult, pc.server.WrapResult(st.call, result))
+	return replyJSON(st, 200, reasonUpstreamResult, convertRedacted(pc, st, body))
 }
 
 // onResponseBody converts the buffered REST body into the CallToolResult.
@@ -77,9 +75,7 @@ func onResponseBody(ctx wrapper.HttpContext, pc pluginConfig, body []byte) types
 	if st == nil || st.call == nil {
 		return types.ActionContinue
 	}
-	cfg := pc.cfg
-	result := st.restCall.ConvertResponse(st.resp.status, st.resp.contentType, body, cfg.Bridge.ErrorExcerptBytes)
-	if err := proxywasm.ReplaceHttpResponseBody(pc.server.WrapResult(st.call, result)); err != nil {
+	if err := proxywasm.ReplaceHttpResponseBody(convertRedacted(pc, st, body)); err != nil {
 		log.Errorf("mcp-rest-bridge: cannot replace response body: %v", err)
 	}
 	return types.ActionContinue

@@ -1,0 +1,49 @@
+package main
+
+import (
+	"strings"
+
+	"github.com/higress-group/wasm-go/pkg/log"
+
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/config"
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/redact"
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/rest"
+)
+
+// toolSecrets compiles, once at start, each tool's configured credentials (defaults of its
+// client and upstream schemes, its override) into the set its responses are redacted of,
+// indexed like cfg.Tools.
+func toolSecrets(cfg *config.Config) []*redact.Set {
+	sets := make([]*redact.Set, len(cfg.Tools))
+	for i, tool := range cfg.Tools {
+		sets[i] = redact.New(tool.Policy.Credentials()...)
+		if n := sets[i].ShortSecrets(); n > 0 {
+			log.Warnf("mcp-rest-bridge: tool %s: %d credential form(s) shorter than %d bytes are redacted from responses only where they stand as a whole token",
+				tool.Rest.Name(), n, redact.MinLength)
+		}
+	}
+	return sets
+}
+
+// withheldImage is the tool error for an image that holds a credential: its bytes cannot be
+// redacted without corrupting it, so it does not reach the client at all.
+const withheldImage = "the REST backend returned an image that contains a credential of this tool call; it was withheld"
+
+// convertRedacted converts the REST response with the call's credentials redacted twice
+// (pkg/redact's doc says why): from the backend body before conversion, in the form the
+// backend wrote them, and from the final JSON-RPC message, in the form the client would get.
+func convertRedacted(pc pluginConfig, st *requestState, body []byte) []byte {
+	var result []byte
+	if isImage(st.resp.contentType) && st.secrets.Contains(body) {
+		result = rest.ErrorResult(withheldImage)
+	} else {
+		result = st.restCall.ConvertResponse(st.resp.status, st.resp.contentType, st.secrets.Body(body),
+			pc.cfg.Bridge.ErrorExcerptBytes)
+	}
+	return st.secrets.JSON(pc.server.WrapResult(st.call, result))
+}
+
+func isImage(contentType string) bool {
+	ct := strings.TrimSpace(contentType)
+	return len(ct) >= 6 && strings.EqualFold(ct[:6], "image/")
+}
