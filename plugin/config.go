@@ -66,7 +66,7 @@ func parseConfig(data []byte, pc *pluginConfig) error {
 		return err
 	}
 	pc.cfg, pc.server, pc.secrets = cfg, server, toolSecrets(cfg)
-	tokens = newTokenCache() // tokens obtained under a previous configuration stay in shared data only
+	tokens = newTokenCache(cfg) // tokens obtained under a previous configuration stay in shared data only
 	if cfg.Bridge.MaxRequestBytes != envoyDefaultBufferLimit {
 		pc.decoderLimit = []byte(strconv.Itoa(cfg.Bridge.MaxRequestBytes))
 	}

@@ -31,10 +31,15 @@ const msgBackendCredential = "backend credential could not be obtained"
 // tokens is this worker VM's token cache; worker VMs share tokens through shared data. A
 // plugin (re)start replaces it (resetTokenCache): calls waiting on the old one still get
 // their outcome from it.
-var tokens = newTokenCache()
+var tokens = newTokenCache(nil)
 
-func newTokenCache() *oauth2.Cache {
-	return oauth2.NewCache(oauth2.Options{Store: sharedData{}, Transport: callout{}, Now: time.Now, Owner: vmOwner()})
+// newTokenCache builds a worker's cache; with bridge.tokenCache.redis, Redis is its second tier.
+func newTokenCache(cfg *config.Config) *oauth2.Cache {
+	o := oauth2.Options{Store: sharedData{}, Transport: callout{}, Now: time.Now, Owner: vmOwner()}
+	if cfg != nil && cfg.Bridge.TokenCache.Redis != nil {
+		o.Remote, o.Random = newRedisTier(cfg.Bridge.TokenCache.Redis), rand.Reader
+	}
+	return oauth2.NewCache(o)
 }
 
 func pollTokens() { tokens.Poll() }

@@ -271,6 +271,7 @@ func TestOAuth2(t *testing.T) {
 		t.Run("SingleFlight", groupOAuth2SingleFlight)
 		t.Run("CacheKeyedBySecret", groupOAuth2CacheKeyedBySecret)
 		t.Run("Backend401", groupOAuth2Backend401)
+		t.Run("Redis", groupOAuth2Redis)
 	})
 	// Go mode only: proxytest's wazero runs the .wasm with a frozen wall clock, so a token
 	// never ages there. The refresh and expiry rules are table-tested with an injected clock

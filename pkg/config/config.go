@@ -73,6 +73,8 @@ type Bridge struct {
 	MaxResponseBytes  int
 	ErrorExcerptBytes int
 	ToolsTTLMs        int64
+	// TokenCache is bridge.tokenCache: where OAuth2 tokens are shared beyond one gateway.
+	TokenCache TokenCache
 }
 
 var _ mcp.Catalog = (*Config)(nil)

@@ -159,6 +159,8 @@ func bridgeField() field {
 		n("errorExcerptBytes"),
 		n("toolsListTTLMs"),
 		str("serverVersion"),
+		object("tokenCache", object("redis",
+			reqStr("serviceName"), n("servicePort"), str("username"), str("password"), n("timeout"), n("database"))),
 	)
 }
 

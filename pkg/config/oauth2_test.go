@@ -129,3 +129,41 @@ func TestOAuth2SecretNeverPrinted(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestTokenCacheRedis(t *testing.T) {
+	base := string(oauth2Config(t))
+	with := func(redis string) string {
+		return strings.TrimSuffix(base, "}") + `,"bridge":{"tokenCache":{"redis":` + redis + `}}}`
+	}
+	c, err := Parse([]byte(with(`{"serviceName":"redis.dns","password":"${REDIS_PASSWORD}","database":2}`)), secretEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := c.Bridge.TokenCache.Redis
+	if got := fmt.Sprintf("%s %d %d %d %q %v", r.Cluster, r.Port, r.TimeoutMs, r.Database, r.Username, r.Password.Reveal() == plantedSecret); got != `outbound|6379||redis.dns 6379 1000 2 "" true` {
+		t.Errorf("redis: %s", got)
+	}
+	if s := fmt.Sprintf("%+v", *r); strings.Contains(s, plantedSecret) {
+		t.Fatalf("password printed: %s", s)
+	}
+	for _, tc := range []struct{ redis, want string }{
+		{`{}`, "bridge.tokenCache.redis.serviceName: is required"},
+		{`{"serviceName":"redis.dns","servicePort":0}`, "bridge.tokenCache.redis.servicePort: must be between 1 and 65535"},
+		{`{"serviceName":"redis.dns","timeout":600000}`, "bridge.tokenCache.redis.timeout: must be between 1 and 60000"},
+		{`{"serviceName":"redis dns"}`, "bridge.tokenCache.redis.serviceName: must be a service name without spaces or control characters"},
+		{`{"serviceName":"redis.dns","password":"${UNSET_PW}"}`, "bridge.tokenCache.redis.password: environment variable UNSET_PW is not set"},
+		{`{"serviceName":"redis.dns","host":"x"}`, "bridge.tokenCache.redis.host: unknown key"},
+	} {
+		_, err := Parse([]byte(with(tc.redis)), secretEnv)
+		if err == nil || err.Error() != tc.want {
+			t.Errorf("%s:\n got %v\nwant %s", tc.redis, err, tc.want)
+		}
+	}
+	c, err = Parse([]byte(`{"server":{"name":"s"},"tools":[`+getTool("t")+`],"bridge":{"tokenCache":{"redis":{"serviceName":"r.dns","password":"lit"}}}}`), secretEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(c.Warnings); got != `[{bridge.tokenCache.redis.password password is a literal: use "${ENV_NAME}" in production configs} {bridge.tokenCache.redis no oauth2 security scheme uses the token cache}]` {
+		t.Errorf("warnings %s", got)
+	}
+}

@@ -44,6 +44,12 @@ func Parse(data []byte, env security.Env) (*Config, error) {
 	if err != nil {
 		return nil, err
 	}
+	tc, warns, err := parseTokenCache(root.Get("bridge.tokenCache"), env, len(c.grants) > 0)
+	if err != nil {
+		return nil, err
+	}
+	c.Bridge.TokenCache = tc
+	c.Warnings = append(c.Warnings, warns...)
 	if err := c.compileTools(root, schemes, env); err != nil {
 		return nil, err
 	}

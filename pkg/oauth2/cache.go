@@ -1,6 +1,9 @@
 package oauth2
 
-import "time"
+import (
+	"io"
+	"time"
+)
 
 // Transport dispatches a token request as an HTTP callout. done is called exactly once,
 // later (never from within Post), with the HTTP status (0: no answer) and the body.
@@ -21,10 +24,13 @@ const (
 	hardMargin = 10 * time.Second
 )
 
-// Options configure a Cache. Store, Transport, Now and Owner are required.
+// Options configure a Cache. Store, Transport, Now and Owner are required; Remote (with
+// Random, the source of its nonces) is optional.
 type Options struct {
 	Store      Store
 	Transport  Transport
+	Remote     Remote
+	Random     io.Reader
 	Now        func() time.Time
 	Owner      string // unique per worker VM (random), without '|'
 	Skew       time.Duration
@@ -58,6 +64,8 @@ type flight struct {
 type Cache struct {
 	store     Store
 	transport Transport
+	remote    Remote
+	random    io.Reader
 	now       func() time.Time
 	owner     string
 	skew      time.Duration
@@ -69,7 +77,7 @@ type Cache struct {
 
 // NewCache returns an empty cache.
 func NewCache(o Options) *Cache {
-	c := &Cache{store: o.Store, transport: o.Transport, now: o.Now, owner: o.Owner,
+	c := &Cache{store: o.Store, transport: o.Transport, remote: o.Remote, random: o.Random, now: o.Now, owner: o.Owner,
 		skew: o.Skew, leaseTTL: o.LeaseTTL, max: o.MaxEntries,
 		entries: map[string]entry{}, flights: map[string]*flight{}}
 	if c.skew <= 0 {
@@ -80,6 +88,9 @@ func NewCache(o Options) *Cache {
 	}
 	if c.max <= 0 {
 		c.max = DefaultMaxEntries
+	}
+	if c.remote != nil && c.random == nil {
+		c.remote = nil // no nonces, no sealing: the Remote is not used
 	}
 	return c
 }
@@ -160,6 +171,9 @@ func (c *Cache) Drop(g *Grant, subject, token string) {
 	skey := sharedKey(g, k)
 	if sv, found, cas := c.read(skey, k); found && !sv.lease && sv.e.token == token {
 		_ = c.store.Set(skey, nil, cas) // lost race: someone already replaced it
+	}
+	if c.remote != nil {
+		c.remote.Del(remoteKey(k)) // may remove a newer token of another replica: it is refetched
 	}
 }
 

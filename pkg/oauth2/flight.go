@@ -45,8 +45,8 @@ func (c *Cache) lease(f *flight, cas uint32, now time.Time) bool {
 	return true
 }
 
-// fetch dispatches the token request of f.
-func (c *Cache) fetch(f *flight) error {
+// post dispatches the token request of f.
+func (c *Cache) post(f *flight) error {
 	err := c.transport.Post(f.grant.Request(f.subject), func(status int, body []byte) {
 		c.complete(f, status, body)
 	})
@@ -57,29 +57,45 @@ func (c *Cache) fetch(f *flight) error {
 	return nil
 }
 
-// complete handles the token endpoint's answer: the token is cached here and shared, and
-// every waiter gets the outcome.
+// complete handles the token endpoint's answer.
 func (c *Cache) complete(f *flight, status int, body []byte) {
-	if c.flights[f.key] == f {
-		delete(c.flights, f.key)
-	}
 	iss, err := ParseResponse(f.grant.scheme, status, body)
 	if err != nil {
-		c.release(f)
-		c.resolve(f, "", err)
+		c.fail(f, err)
 		return
 	}
 	now := c.now()
-	e := entry{token: iss.Token,
+	c.settle(f, entry{token: iss.Token,
 		refreshAt: now.Add(iss.Lifetime - min(c.skew, iss.Lifetime/2)),
-		expiresAt: now.Add(iss.Lifetime - min(hardMargin, iss.Lifetime/10))}
+		expiresAt: now.Add(iss.Lifetime - min(hardMargin, iss.Lifetime/10))}, true)
+}
+
+// settle caches a token obtained for f here and in shared data (and in the Remote when it
+// came from the token endpoint), and hands it to every waiter.
+func (c *Cache) settle(f *flight, e entry, fresh bool) {
+	if c.flights[f.key] == f {
+		delete(c.flights, f.key)
+	}
 	c.put(f.key, e)
 	// Our lease version, or 0 without a lease: a worker that lost its lease still publishes
 	// a token newer than whatever it overwrites.
 	if err := c.store.Set(f.skey, encodeToken(f.key, e), f.cas); errors.Is(err, ErrCASMismatch) {
 		_ = c.store.Set(f.skey, encodeToken(f.key, e), 0)
 	}
+	f.cas = 0
+	if fresh {
+		c.publishRemote(f, e)
+	}
 	c.resolve(f, e.token, nil)
+}
+
+// fail ends f without a token: the lease is released and every waiter gets err.
+func (c *Cache) fail(f *flight, err error) {
+	if c.flights[f.key] == f {
+		delete(c.flights, f.key)
+	}
+	c.release(f)
+	c.resolve(f, "", err)
 }
 
 // release gives up this worker's lease so that another worker can fetch at once.

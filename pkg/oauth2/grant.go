@@ -64,6 +64,7 @@ type Grant struct {
 	form      string // static part of the form body
 	basic     string // "Basic <b64>" for client_secret_basic, else ""
 	digest    string // hex digest of scheme, client id, secret, scopes and audience
+	sealKey   string // another digest of the same fields: the root of the Remote encryption keys
 }
 
 // NewGrant compiles spec. It checks the token URL and the cluster name; pkg/config checks
@@ -97,6 +98,8 @@ func NewGrant(spec GrantSpec) (*Grant, error) {
 		g.basic = "Basic " + base64.StdEncoding.EncodeToString([]byte(pair))
 	}
 	g.digest = keyDigest(spec.Scheme, spec.ClientID, spec.ClientSecret, strings.Join(scopes, " "), spec.Audience)
+	// Domain-separated from digest: the cache key, visible in Redis, reveals nothing of it.
+	g.sealKey = keyDigest("seal", spec.Scheme, spec.ClientID, spec.ClientSecret, strings.Join(scopes, " "), spec.Audience)
 	return g, nil
 }
 
