@@ -235,3 +235,23 @@ func skipDigits(s string, i int) int {
 	}
 	return i
 }
+
+// ToValidUTF8 returns s with each byte that is not part of valid UTF-8 replaced by U+FFFD,
+// which is what s becomes after AppendString and a JSON decode; s itself when it is valid.
+// (strings.ToValidUTF8 replaces a run of invalid bytes with one U+FFFD instead.)
+func ToValidUTF8(s string) string {
+	if utf8.ValidString(s) {
+		return s
+	}
+	b := make([]byte, 0, len(s)+8)
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, "\uFFFD"...)
+		} else {
+			b = append(b, s[i:i+size]...)
+		}
+		i += size
+	}
+	return string(b)
+}

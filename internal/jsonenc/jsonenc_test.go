@@ -75,3 +75,19 @@ func appendJSONStringBytewise(dst []byte, s string) []byte {
 	}
 	return append(dst, s[start:]...)
 }
+
+// FuzzToValidUTF8: the text equals what a JSON round trip of AppendString gives.
+func FuzzToValidUTF8(f *testing.F) {
+	for _, s := range []string{"", "plain", "é€𝄞", "bad\xff\xfe utf8", "\xed\xa0\x80", "\xf0\x9f\x98"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var back string
+		if err := json.Unmarshal(AppendString(nil, s), &back); err != nil {
+			t.Fatalf("%q: %v", s, err)
+		}
+		if got := ToValidUTF8(s); got != back {
+			t.Fatalf("%q: ToValidUTF8 %q, JSON round trip %q", s, got, back)
+		}
+	})
+}

@@ -181,14 +181,15 @@ func isWhole(f float64) bool {
 }
 
 // argText is the text of a value when placed in a URL, header, cookie, form or template:
-// strings as they are, numbers as Higress prints them, objects and arrays as compact JSON.
+// strings as they are (invalid UTF-8 bytes as U+FFFD, as the engine's JSON data has them),
+// numbers as Higress prints them, objects and arrays as compact JSON.
 func argText(v gjson.Result) string {
 	if !v.Exists() {
 		return ""
 	}
 	switch v.Type {
 	case gjson.String:
-		return v.Str
+		return jsonenc.ToValidUTF8(v.Str)
 	case gjson.Number:
 		if jsonenc.IsPlainInteger(v.Raw) {
 			return v.Raw
