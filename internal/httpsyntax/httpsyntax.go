@@ -44,10 +44,12 @@ func Lower(s string) string {
 	return s
 }
 
-// HasHeaderBreak reports whether a header value contains CR, LF or NUL.
-func HasHeaderBreak(s string) bool {
+// HasControl reports whether a header value contains a control character: 0x00-0x1F other
+// than HTAB, or DEL (0x7F). RFC 9110 field values allow none of them; CR and LF would split
+// the header.
+func HasControl(s string) bool {
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; c == '\r' || c == '\n' || c == 0 {
+		if c := s[i]; c < 0x20 && c != '\t' || c == 0x7f {
 			return true
 		}
 	}

@@ -25,17 +25,19 @@ func TestLower(t *testing.T) {
 }
 
 func TestHeaderAndCookieValues(t *testing.T) {
-	for s, want := range map[string][2]bool{ // {HasHeaderBreak, IsCookieValueSafe}
+	for s, want := range map[string][2]bool{ // {HasControl, IsCookieValueSafe}
 		"plain value": {false, true},
 		"tab\there":   {false, false},
+		"bell\x07":    {true, false},
+		"esc\x1b[0m":  {true, false},
 		"a\r\nb":      {true, false},
 		"a\nb":        {true, false},
 		"nul\x00":     {true, false},
 		"a;b":         {false, false},
-		"del\x7f":     {false, false},
+		"del\x7f":     {true, false},
 		"é=1":         {false, true},
 	} {
-		if got := [2]bool{HasHeaderBreak(s), IsCookieValueSafe(s)}; got != want {
+		if got := [2]bool{HasControl(s), IsCookieValueSafe(s)}; got != want {
 			t.Errorf("%q: got %v, want %v", s, got, want)
 		}
 	}

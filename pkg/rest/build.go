@@ -1,7 +1,6 @@
 package rest
 
 import (
-	"bytes"
 	"errors"
 	"strings"
 
@@ -78,10 +77,10 @@ func (t *Tool) buildHeaders(r *Request, call *Call) error {
 			if err := h.tmpl.Render(&r.text, call); err != nil {
 				return t.templateFailure("requestTemplate header "+quote(h.name), err)
 			}
-			if bytes.ContainsAny(r.text.Bytes(), "\r\n\x00") {
-				return callErr("invalid arguments: header " + quote(h.name) + " would contain a line break")
-			}
 			v = string(r.text.Bytes())
+			if httpsyntax.HasControl(v) { // defence in depth: compile checked the text, the sink the values
+				return callErr("invalid arguments: header " + quote(h.name) + " would contain a control character")
+			}
 		}
 		r.Headers = append(r.Headers, [2]string{h.name, v})
 	}
@@ -93,8 +92,8 @@ func (t *Tool) buildHeaders(r *Request, call *Call) error {
 		}
 		s := argText(v)
 		if a.pos == posHeader {
-			if httpsyntax.HasHeaderBreak(s) {
-				return callErr("invalid arguments: " + quote(a.name) + " must not contain CR, LF or NUL (it is sent as a header)")
+			if httpsyntax.HasControl(s) {
+				return callErr("invalid arguments: " + quote(a.name) + " must not contain control characters (it is sent as a header)")
 			}
 			r.SetHeader(a.lname, s)
 			continue
@@ -123,7 +122,7 @@ func (r *Request) appendCookie(name, value string) {
 
 func copyTracing(r *Request, client [][2]string) {
 	for _, kv := range client {
-		if !isTracingHeader(kv[0]) || httpsyntax.HasHeaderBreak(kv[1]) {
+		if !isTracingHeader(kv[0]) || httpsyntax.HasControl(kv[1]) {
 			continue
 		}
 		r.addDefaultHeader(httpsyntax.Lower(kv[0]), kv[1])

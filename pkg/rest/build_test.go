@@ -121,6 +121,9 @@ func TestBuildRequestRefusals(t *testing.T) {
 		{"host value with a dot", "sandbox_run", `{"sandbox":"evil.com/x","code":"1"}`,
 			`invalid arguments: a value placed in the URL host must be letters, digits, '-' and '_' only (argument "sandbox")`},
 		{"host value missing", "sandbox_run", `{"code":"1"}`, `invalid arguments: missing required "sandbox"`},
+		{"empty path arg", "get_item", `{"id":""}`, `invalid arguments: a URL path placeholder cannot be empty (argument "id")`},
+		{"empty second path arg", "delete_note", `{"teamPath":"t","noteId":""}`,
+			`invalid arguments: a URL path placeholder cannot be empty (argument "noteId")`},
 		{"dot segment from a path arg", "delete_note", `{"teamPath":"..","noteId":"n"}`,
 			`invalid arguments: the URL path would contain a "." or ".." segment`},
 		{"dot segment from a template value", "search_code", `{"owner":".","repo":"r","query":"q"}`,
@@ -128,11 +131,15 @@ func TestBuildRequestRefusals(t *testing.T) {
 		{"template value climbing out of its segment", "search_code", `{"owner":"o","repo":"r/../../admin","query":"q"}`,
 			`invalid arguments: the URL path would contain a "." or ".." segment`},
 		{"CR/LF in a header arg", "header_cookie", `{"X-Trace-Tag":"t\r\nx-admin: 1"}`,
-			`invalid arguments: "X-Trace-Tag" must not contain CR, LF or NUL (it is sent as a header)`},
+			`invalid arguments: "X-Trace-Tag" must not contain control characters (it is sent as a header)`},
 		{"NUL in a header arg", "header_cookie", `{"X-Trace-Tag":"t\u0000"}`,
-			`invalid arguments: "X-Trace-Tag" must not contain CR, LF or NUL (it is sent as a header)`},
+			`invalid arguments: "X-Trace-Tag" must not contain control characters (it is sent as a header)`},
+		{"ESC in a header arg", "header_cookie", `{"X-Trace-Tag":"t\u001b[2J"}`,
+			`invalid arguments: "X-Trace-Tag" must not contain control characters (it is sent as a header)`},
+		{"DEL in a header arg", "header_cookie", `{"X-Trace-Tag":"t\u007f"}`,
+			`invalid arguments: "X-Trace-Tag" must not contain control characters (it is sent as a header)`},
 		{"LF in a header template value", "nonce_header", `{"lang":"en\nx-admin: 1"}`,
-			`invalid arguments: header "x-lang" would contain a line break (from a template value)`},
+			`invalid arguments: header "x-lang" would contain a control character (from a template value)`},
 		{"cookie injection", "header_cookie", `{"hint":"a; admin=1"}`,
 			`invalid arguments: "hint" must not contain ';' or control characters (it is sent as a cookie)`},
 		{"engine error (join of an absent arg fails in Higress too)", "labels_query", `{"repo":"r"}`,
@@ -181,6 +188,24 @@ func TestBuildRequestOptionalArgs(t *testing.T) {
 		Request: &RequestTemplateSpec{URL: "https://{{.args.tenant}}.api.example.com/things/{id}", Method: "POST"}}
 	tool, _, err := CompileTool("tools[0]", spec, nil)
 	require.NoError(t, err)
+	engine := ToolSpec{Name: "eng", Args: []ArgSpec{{Name: "id", Position: "path"}, {Name: "v"}},
+		Request: &RequestTemplateSpec{URL: `https://api.example.com/{{if .args.v}}v2{{else}}v1{{end}}/things/{id}`, Method: "GET"}}
+	engTool, _, err := CompileTool("tools[1]", engine, nil)
+	require.NoError(t, err)
+	for args, want := range map[string]string{
+		`{"v":true}`:            `invalid arguments: missing "id" for the URL placeholder {id}`,
+		`{"id":"","v":true}`:    `invalid arguments: a URL path placeholder cannot be empty (argument "id")`,
+		`{"id":"a/b","v":true}`: "",
+	} {
+		var r Request
+		err := build(engTool, gjson.Parse(args), nil, &r)
+		if want == "" {
+			require.NoError(t, err)
+			assert.Equal(t, "/v2/things/a%2Fb", r.URI())
+			continue
+		}
+		assert.Equal(t, &CallError{Msg: want}, err, args)
+	}
 	cases := []struct{ args, want string }{
 		{`{"tenant":"t1"}`, `invalid arguments: missing "id" for the URL placeholder {id}`},
 		{`{"tenant":"t1","id":null}`, `invalid arguments: missing "id" for the URL placeholder {id}`},

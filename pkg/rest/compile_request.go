@@ -222,8 +222,8 @@ func (c *compiler) compileHeaders(p string, specs []HeaderSpec) error {
 			return err
 		}
 		for _, s := range tp.Texts() {
-			if httpsyntax.HasHeaderBreak(s) {
-				return configerr.At(hp+".value", "must not contain CR, LF or NUL")
+			if httpsyntax.HasControl(s) {
+				return configerr.At(hp+".value", "must not contain control characters (a tab aside)")
 			}
 		}
 		hpl := headerPlan{name: name}

@@ -71,10 +71,10 @@ func TestCompileErrors(t *testing.T) {
 		}), "", `tools[3].requestTemplate.headers[1].key: duplicate header "x-a"`},
 		{"line break in a header value", upstream("https://x.example/a", func(s *ToolSpec) {
 			s.Request.Headers = []HeaderSpec{{Key: "X-A", Value: "1\r\nX-B: 2"}}
-		}), "", `tools[3].requestTemplate.headers[0].value: must not contain CR, LF or NUL`},
+		}), "", `tools[3].requestTemplate.headers[0].value: must not contain control characters (a tab aside)`},
 		{"line break from config", upstream("https://x.example/a", func(s *ToolSpec) {
 			s.Request.Headers = []HeaderSpec{{Key: "X-A", Value: "{{.config.k}}"}}
-		}), `{"k":"a\nb"}`, `tools[3].requestTemplate.headers[0].value: must not contain CR, LF or NUL`},
+		}), `{"k":"a\nb"}`, `tools[3].requestTemplate.headers[0].value: must not contain control characters (a tab aside)`},
 		{"header arg shadows a template header", upstream("https://x.example/a", func(s *ToolSpec) {
 			s.Request.Headers = []HeaderSpec{{Key: "X-Tenant", Value: "acme"}}
 			s.Args = []ArgSpec{{Name: "x-tenant", Position: "header"}}

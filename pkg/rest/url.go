@@ -5,6 +5,7 @@ import (
 
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/internal/httpsyntax"
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/internal/urlenc"
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/template"
 )
 
 // setURL splits a rendered URL into r's Scheme, Authority, Path and Query, filling {name}
@@ -98,10 +99,14 @@ func (t *Tool) fillPlaceholders(dst []byte, s string, call *Call, inPath bool) (
 			return dst, t.missingPlaceholder(name)
 		}
 		dst = append(dst, s[:i]...)
-		if inPath {
-			dst = urlenc.AppendPathSegment(dst, argText(v))
-		} else {
-			dst = urlenc.AppendQuery(dst, argText(v))
+		text := argText(v)
+		switch {
+		case !inPath:
+			dst = urlenc.AppendQuery(dst, text)
+		case text == "":
+			return dst, callErr(template.EmptyPlaceholder + t.fromArg(k))
+		default:
+			dst = urlenc.AppendPathSegment(dst, text)
 		}
 		s = s[i+j+1:]
 	}

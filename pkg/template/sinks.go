@@ -8,8 +8,8 @@ import (
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/internal/urlenc"
 )
 
-// TextSink collects rendered text as it is; for a header value it refuses values with CR, LF
-// or NUL.
+// TextSink collects rendered text as it is; for a header value it refuses values with a
+// control character (a tab aside).
 type TextSink struct {
 	buf    []byte
 	err    error
@@ -28,8 +28,8 @@ func (s *TextSink) Placeholder(p string, arg int) { s.Value(p, arg) }
 func (s *TextSink) Err() error                    { return s.err }
 
 func (s *TextSink) Value(p string, arg int) {
-	if s.header != "" && httpsyntax.HasHeaderBreak(p) {
-		s.err = &ValueError{Msg: "invalid arguments: header " + strconv.Quote(s.header) + " would contain a line break", Arg: arg}
+	if s.header != "" && httpsyntax.HasControl(p) {
+		s.err = &ValueError{Msg: "invalid arguments: header " + strconv.Quote(s.header) + " would contain a control character", Arg: arg}
 		return
 	}
 	s.buf = append(s.buf, p...)

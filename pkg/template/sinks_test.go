@@ -72,12 +72,12 @@ func TestTextSinkHeader(t *testing.T) {
 	tp, err := Compile("header", "Bearer {{.args.a}}", testScope(&warns))
 	require.NoError(t, err)
 	var s TextSink
-	for _, bad := range []string{"a\r\nx-admin: 1", "a\nb", "a\x00"} {
+	for _, bad := range []string{"a\r\nx-admin: 1", "a\nb", "a\x00", "a\x01", "esc\x1b[31m", "del\x7f"} {
 		s.Reset("x-token")
 		err := render(t, tp, &s, map[string]string{"a": bad})
 		var ve *ValueError
 		require.True(t, errors.As(err, &ve), "%q", bad)
-		assert.Equal(t, ValueError{Msg: `invalid arguments: header "x-token" would contain a line break`, Arg: 0}, *ve)
+		assert.Equal(t, ValueError{Msg: `invalid arguments: header "x-token" would contain a control character`, Arg: 0}, *ve)
 	}
 	s.Reset("x-token")
 	require.NoError(t, render(t, tp, &s, map[string]string{"a": "ok\tvalue"}))

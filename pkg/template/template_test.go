@@ -164,6 +164,11 @@ func TestSampleAndPlaceholders(t *testing.T) {
 	var me *MissingArgError
 	require.True(t, errors.As(err, &me))
 	assert.Equal(t, 1, me.Arg)
+	u.Reset(0)
+	err = render(t, tp, &u, map[string]string{"id": "", "q": "1"})
+	var ve *ValueError
+	require.True(t, errors.As(err, &ve), "%v", err)
+	assert.Equal(t, ValueError{Msg: EmptyPlaceholder, Arg: 1}, *ve)
 	eng, err := Compile("url", "{{if .args.q}}/x{{end}}", testScope(&warns))
 	require.NoError(t, err)
 	_, _, ok = eng.Sample("x")

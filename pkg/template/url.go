@@ -59,14 +59,22 @@ func (u *URLSink) Text(s string) {
 }
 
 // Placeholder writes the value of a {name} placeholder of a path arg: in the path it is one
-// segment, so '/' is escaped too ("a/b" -> "a%2Fb").
+// segment, so '/' is escaped too ("a/b" -> "a%2Fb"), and it may not be empty ("/items//x"
+// would address another resource).
 func (u *URLSink) Placeholder(s string, arg int) {
 	if u.err == nil && u.state == stPath {
+		if s == "" {
+			u.err = &ValueError{Msg: EmptyPlaceholder, Arg: arg}
+			return
+		}
 		u.buf = urlenc.AppendPathSegment(u.buf, s)
 		return
 	}
 	u.Value(s, arg)
 }
+
+// EmptyPlaceholder is the refusal of an empty value for a {name} placeholder in a URL path.
+const EmptyPlaceholder = "invalid arguments: a URL path placeholder cannot be empty"
 
 // Value writes a template value. In the path a value may span segments ('/' kept, as Higress
 // configs such as file paths expect) but cannot add a query, a fragment or a dot segment
