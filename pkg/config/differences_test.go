@@ -23,7 +23,10 @@ const diffConfig = `{"server":{"name":"diff"},"tools":[
   "requestTemplate":{"url":"https://api.example.com/t","method":"POST","body":"{\"q\": \"{{.args.q}}\"}",
    "headers":[{"key":"Content-Type","value":"application/json"}]}},
  {"name":"schema","args":[{"name":"n","type":"int","minimum":1,"format":"int32"}],
-  "requestTemplate":{"url":"https://api.example.com/s","method":"GET"}}]}`
+  "requestTemplate":{"url":"https://api.example.com/s","method":"GET"}},
+ {"name":"order","args":[{"name":"qty"}],
+  "requestTemplate":{"url":"https://api.example.com/o","method":"POST","body":"{\"qty\": {{.args.qty}}, \"role\": \"member\"}",
+   "headers":[{"key":"Content-Type","value":"application/json"}]}}]}`
 
 // TestHigressDeliberateDifferences shows each deliberate difference on both sides, exactly, so
 // the table in compat_test.go stays true of Higress as well as of us.
@@ -46,6 +49,10 @@ func TestHigressDeliberateDifferences(t *testing.T) {
 		{"json-body-order", "jsonbody", `{"z":1,"a":2}`,
 			`POST /b | content-type=application/json; charset=utf-8 accept=*/* | {"z":1,"a":2}`,
 			`POST /b | Content-Type=application/json; charset=utf-8 Accept=*/* | {"a":2,"z":1}`},
+		{"json-value-position", "order", `{"qty":"1, \"role\": \"admin\""}`,
+			`error: invalid arguments: a value placed outside a JSON string in the request body must be exactly one JSON value ` +
+				`(a number, true, false, null, a quoted string, an object or an array) (argument "qty")`,
+			`POST /o | Content-Type=application/json Accept=*/* | {"qty": 1, "role": "admin", "role": "member"}`},
 		{"json-string-escaping", "template", `{"q":"say \"hi\""}`,
 			`POST /t | content-type=application/json accept=*/* | {"q": "say \"hi\""}`,
 			`POST /t | Content-Type=application/json Accept=*/* | {"q": "say "hi""}`},

@@ -108,7 +108,7 @@ func looksLikeJSON(b []byte) bool {
 	return gjson.ValidBytes(b)
 }
 
-// startsJSON reports whether a body template's text starts like a JSON document.
+// startsJSON reports whether a body template's literal text starts like a JSON document.
 func startsJSON(s string) bool {
 	s = strings.TrimLeft(s, " \t\r\n")
 	return s != "" && (s[0] == '{' || s[0] == '[')

@@ -7,6 +7,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/tidwall/gjson"
+
+	tpl "github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/template"
 )
 
 type wantReq struct {
@@ -222,4 +224,39 @@ func TestBuildRequestOptionalArgs(t *testing.T) {
 	require.NoError(t, build(tool, gjson.Parse(`{"tenant":"t1","id":"7","verbose":false}`), nil, &r))
 	assert.Equal(t, wantReq{"POST", "https", "t1.api.example.com", "/things/7?verbose=false", [][2]string{{"accept", "*/*"}}, ""},
 		wantReq{r.Method, r.Scheme, r.Authority, r.URI(), r.Headers, string(r.Body)})
+}
+
+// A JSON body is recognised from all of its literal text, so a body starting with an action is
+// JSON too; a value outside a string literal must be exactly one JSON value.
+func TestBuildRequestJSONBody(t *testing.T) {
+	spec := ToolSpec{Name: "member", Args: []ArgSpec{{Name: "name"}, {Name: "qty", Type: "number"}, {Name: "tags", Type: "array"}, {Name: "note"}},
+		Request: &RequestTemplateSpec{URL: "https://api.example.com/members", Method: "POST",
+			Body: `{{- if .args.name -}}{"name":"{{ .args.name }}","role":"member"}{{- end -}}`}}
+	member, _, err := CompileTool("tools[0]", spec, nil)
+	require.NoError(t, err)
+	var r Request
+	require.NoError(t, build(member, gjson.Parse(`{"name":"x\",\"role\":\"admin\",\"z\":\""}`), nil, &r))
+	assert.Equal(t, `{"name":"x\",\"role\":\"admin\",\"z\":\"","role":"member"}`, string(r.Body))
+	assert.Equal(t, "member", gjson.GetBytes(r.Body, "role").Str)
+
+	spec.Request.Body = `{"qty": {{.args.qty}}, "tags": {{.args.tags}}, "note": {{.args.note}}}`
+	order, _, err := CompileTool("tools[0]", spec, nil)
+	require.NoError(t, err)
+	for args, want := range map[string]string{
+		`{"qty":3,"tags":["a"],"note":"\"hi\""}`:   `{"qty": 3, "tags": ["a"], "note": "hi"}`,
+		`{"qty":"2.50","tags":[],"note":"null"}`:   `{"qty": 2.5, "tags": [], "note": null}`,
+		`{"qty":1e21,"tags":[{"k":1}],"note":"7"}`: `{"qty": 1e+21, "tags": [{"k":1}], "note": 7}`,
+	} {
+		require.NoError(t, build(order, gjson.Parse(args), nil, &r), args)
+		assert.Equal(t, want, string(r.Body), args)
+	}
+	for args, arg := range map[string]string{
+		`{"qty":1,"tags":[],"note":"1, \"role\": \"admin\""}`: "note",
+		`{"qty":1,"tags":[]}`:    "note",
+		`{"tags":[],"note":"1"}`: "qty",
+		`{"qty":1,"note":"1"}`:   "tags",
+	} {
+		err := build(order, gjson.Parse(args), nil, &r)
+		assert.Equal(t, &CallError{Msg: tpl.NotOneJSONValue + ` (argument "` + arg + `")`}, err, args)
+	}
 }

@@ -253,7 +253,7 @@ func (c *compiler) compileBody(p string, spec *RequestTemplateSpec) error {
 		if err != nil {
 			return err
 		}
-		rp.mode, rp.body, rp.bodyJSON = bodyTemplate, tp, startsJSON(tp.FirstText())
+		rp.mode, rp.body, rp.bodyJSON = bodyTemplate, tp, startsJSON(tp.LiteralText())
 	case spec.ArgsToJSONBody:
 		rp.mode = bodyArgsJSON
 	case spec.ArgsToFormBody:

@@ -118,7 +118,9 @@ func isConfigAction(a *parse.ActionNode) bool {
 }
 
 // engineWriter tells the engine's writes of literal text nodes (known by their backing array)
-// from the output of actions, which the sink escapes.
+// from the output of actions, which the sink escapes. An empty write is an action that printed
+// nothing (text nodes are never empty): the sink sees it, since an empty value may be refused
+// where it lands (a URL host label, a JSON value position).
 type engineWriter struct {
 	lits map[*byte]struct{}
 	s    Sink
@@ -126,7 +128,8 @@ type engineWriter struct {
 
 func (w *engineWriter) Write(p []byte) (int, error) {
 	if len(p) == 0 {
-		return 0, nil
+		w.s.Value("", -1)
+		return 0, w.s.Err()
 	}
 	if _, ok := w.lits[&p[0]]; ok {
 		w.s.Text(string(p))

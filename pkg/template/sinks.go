@@ -3,6 +3,8 @@ package template
 import (
 	"strconv"
 
+	"github.com/tidwall/gjson"
+
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/internal/httpsyntax"
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/internal/jsonenc"
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/internal/urlenc"
@@ -35,14 +37,17 @@ func (s *TextSink) Value(p string, arg int) {
 	s.buf = append(s.buf, p...)
 }
 
-// BodySink renders a request body. In a JSON body, values inside a JSON string literal are
-// JSON-escaped; in a form body values are form-escaped; otherwise values are written as they are.
+// BodySink renders a request body. In a JSON body, a value inside a JSON string literal is
+// JSON-escaped, and a value outside one must be exactly one JSON value (a number, true, false,
+// null, a quoted string, an object or an array), so no value can add or rewrite a member; in a
+// form body values are form-escaped; otherwise values are written as they are.
 type BodySink struct {
 	buf       []byte
 	json      bool
 	form      bool
 	inStr     bool
 	afterBack bool
+	err       error
 }
 
 // Reset starts a body in buf (emptied, its capacity reused).
@@ -53,7 +58,7 @@ func (b *BodySink) Reset(buf []byte, json, form bool) {
 // Bytes returns the rendered body.
 func (b *BodySink) Bytes() []byte { return b.buf }
 
-func (b *BodySink) Err() error { return nil }
+func (b *BodySink) Err() error { return b.err }
 
 func (b *BodySink) Text(s string) {
 	b.buf = append(b.buf, s...)
@@ -64,16 +69,30 @@ func (b *BodySink) Text(s string) {
 
 func (b *BodySink) Placeholder(s string, arg int) { b.Value(s, arg) }
 
-func (b *BodySink) Value(s string, _ int) {
+func (b *BodySink) Value(s string, arg int) {
 	switch {
+	case b.err != nil:
 	case b.json && b.inStr:
 		b.buf = jsonenc.AppendStringContent(b.buf, s)
 	case b.form:
 		b.buf = urlenc.AppendQuery(b.buf, s)
+	case b.json:
+		// A complete JSON value leaves the string-literal state as it found it, so it is not
+		// scanned.
+		if !gjson.Valid(s) {
+			b.err = &ValueError{Msg: NotOneJSONValue, Arg: arg}
+			return
+		}
+		b.buf = append(b.buf, s...)
 	default:
-		b.Text(s)
+		b.buf = append(b.buf, s...)
 	}
 }
+
+// NotOneJSONValue is the refusal of a value placed outside a string literal of a JSON body that
+// is not exactly one JSON value.
+const NotOneJSONValue = "invalid arguments: a value placed outside a JSON string in the request body " +
+	"must be exactly one JSON value (a number, true, false, null, a quoted string, an object or an array)"
 
 // scan tracks whether the JSON written so far ends inside a string literal.
 func (b *BodySink) scan(s string) {

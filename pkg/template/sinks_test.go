@@ -15,6 +15,7 @@ func TestURLSink(t *testing.T) {
 		{src: "https://{{.args.a}}.h.example/x", a: "eu-1", want: "https://eu-1.h.example/x"},
 		{src: "https://{{.args.a}}.h.example/x", a: "evil.example/#", err: `invalid arguments: a value placed in the URL host must be letters, digits, '-' and '_' only`},
 		{src: "https://{{.args.a}}.h.example/x", a: "", err: `invalid arguments: a value placed in the URL host must be letters, digits, '-' and '_' only`},
+		{src: "https://{{.args.a | lower}}.h.example/x", a: "", err: `invalid arguments: a value placed in the URL host must be letters, digits, '-' and '_' only`},
 		{src: "{{.args.a}}://h/x", a: "https", err: "invalid URL: the scheme cannot come from a template value"},
 		{src: "https://h/repos/{{.args.a}}/x", a: "src/main.go?x=1#f", want: "https://h/repos/src/main.go%3Fx=1%23f/x"},
 		{src: "/v1/{{.args.a}}", a: "a b", want: "/v1/a%20b"},
@@ -56,6 +57,13 @@ func TestBodySink(t *testing.T) {
 		{`name={{.args.a}}&x=1`, false, true, "a b&c=d", `name=a+b%26c%3Dd&x=1`},
 		{`raw {{.args.a}}`, false, false, `"q"`, `raw "q"`},
 	}
+	for _, v := range []string{"5", "-1.5e3", "true", "null", `"quoted \" string"`, `[1,{"a":"b"}]`, ` {"x": [] } `} {
+		cases = append(cases, struct {
+			src        string
+			json, form bool
+			a, want    string
+		}{`{"v":{{.args.a}}}`, true, false, v, `{"v":` + v + `}`})
+	}
 	for _, c := range cases {
 		var warns []string
 		tp, err := Compile("body", c.src, testScope(&warns))
@@ -85,4 +93,25 @@ func TestTextSinkHeader(t *testing.T) {
 	s.Reset("") // plain text keeps everything
 	require.NoError(t, render(t, tp, &s, map[string]string{"a": "a\nb"}))
 	assert.Equal(t, "Bearer a\nb", string(s.Bytes()))
+}
+
+// Outside a string literal of a JSON body a value must be exactly one JSON value.
+func TestBodySinkJSONValuePosition(t *testing.T) {
+	var warns []string
+	for _, src := range []string{`{"qty": {{.args.a}}}`, `{"qty": {{.args.a | trim}}}`, `[{{.args.a}}]`} {
+		tp, err := Compile("body", src, testScope(&warns))
+		require.NoError(t, err)
+		for _, bad := range []string{`1, "role": "admin"`, ``, `admin`, `1 2`, `{"a":1`, `"open`, `1}, {"x": 2`} {
+			var b BodySink
+			b.Reset(nil, true, false)
+			err := render(t, tp, &b, map[string]string{"a": bad})
+			var ve *ValueError
+			require.True(t, errors.As(err, &ve), "%s %q: %v", src, bad, err)
+			wantArg := 0
+			if !tp.Fast() {
+				wantArg = -1
+			}
+			assert.Equal(t, ValueError{Msg: NotOneJSONValue, Arg: wantArg}, *ve, "%s %q", src, bad)
+		}
+	}
 }

@@ -146,6 +146,48 @@ func (tp *Template) FirstText() string {
 	return s
 }
 
+// LiteralText returns all the literal text of the template (not of {{define}}d ones), in
+// document order, every branch included: what the template writes when each value renders
+// empty. A request body is JSON when this text is, whatever action comes first.
+func (tp *Template) LiteralText() string {
+	if tp.eng == nil {
+		var b strings.Builder
+		for _, sg := range tp.segs {
+			if sg.kind == segLit {
+				b.WriteString(sg.lit)
+			}
+		}
+		return b.String()
+	}
+	var b strings.Builder
+	appendText(&b, tp.eng.Root)
+	return b.String()
+}
+
+// appendText writes the text nodes under n in document order.
+func appendText(b *strings.Builder, n parse.Node) {
+	switch n := n.(type) {
+	case *parse.ListNode:
+		if n == nil {
+			return
+		}
+		for _, m := range n.Nodes {
+			appendText(b, m)
+		}
+	case *parse.TextNode:
+		b.Write(n.Text)
+	case *parse.IfNode:
+		appendText(b, n.List)
+		appendText(b, n.ElseList)
+	case *parse.RangeNode:
+		appendText(b, n.List)
+		appendText(b, n.ElseList)
+	case *parse.WithNode:
+		appendText(b, n.List)
+		appendText(b, n.ElseList)
+	}
+}
+
 // Sample returns a fast-path template's text with every value replaced by fill, and the
 // number of values; ok is false for an engine template.
 func (tp *Template) Sample(fill string) (s string, values int, ok bool) {

@@ -246,3 +246,19 @@ func TestUsesArgs(t *testing.T) {
 		})
 	}
 }
+
+func TestLiteralText(t *testing.T) {
+	var warns []string
+	for src, want := range map[string]string{
+		`{{- if .args.a -}}{"name":"{{ .args.a }}","role":"member"}{{- end -}}`: `{"name":"","role":"member"}`,
+		`{{with .args.a}}[{{.}}]{{else}}{}{{end}}`:                              `[]{}`,
+		`{{range .args.q}}x{{end}} {"k":"{{.config.k}}"}`:                       `x {"k":"v w"}`,
+		`{{define "t"}}ignored{{end}}{{template "t"}}{"a":1}`:                   `{"a":1}`,
+		` {"a":"{{.args.a}}"}`:                                                  ` {"a":""}`,
+		`{{.args.a}}`:                                                           ``,
+	} {
+		tp, err := Compile("body", src, testScope(&warns))
+		require.NoError(t, err)
+		assert.Equal(t, want, tp.LiteralText(), src)
+	}
+}
