@@ -72,7 +72,8 @@ func (call *Call) ConvertResponse(status int, contentType string, body []byte, m
 	return textResult(text, false)
 }
 
-// errorResult renders a non-2xx response. errorResponseTemplate sees the JSON body (or {} when
+// errorResult renders a non-2xx response. When errorResponseTemplate fails, the result says
+// so (naming the failing action, never the data) next to the status and the excerpt. errorResponseTemplate sees the JSON body (or {} when
 // the body is not JSON) plus "_headers" {":status", "content-type"} and, when it names them, "args".
 func (call *Call) errorResult(status int, contentType string, body []byte, maxExcerpt int) []byte {
 	t := call.tool
@@ -88,7 +89,15 @@ func (call *Call) errorResult(status int, contentType string, body []byte, maxEx
 		if !ok {
 			data, _ = dataOverBody(nil, args, string(h))
 		}
-		if text, err := renderText(t.resp.errBody, data, nil); err == nil && strings.TrimSpace(text) != "" {
+		text, err := renderText(t.resp.errBody, data, nil)
+		if err != nil {
+			msg := "HTTP " + st + ": " + t.templateFailure("errorResponseTemplate", err).Error()
+			if ex := excerpt(body, maxExcerpt); ex != "" {
+				msg += "; response: " + ex
+			}
+			return ErrorResult(msg)
+		}
+		if strings.TrimSpace(text) != "" {
 			return ErrorResult(text)
 		}
 	}

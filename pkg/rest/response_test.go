@@ -128,3 +128,23 @@ func TestExcerpt(t *testing.T) {
 		assert.Equal(t, c.want, excerpt([]byte(c.body), c.max), "%q/%d", c.body, c.max)
 	}
 }
+
+// A failing errorResponseTemplate is a tool error that says so, with the status and the
+// excerpt, instead of a silent fallback.
+func TestErrorResponseTemplateFailure(t *testing.T) {
+	spec := ToolSpec{Name: "t", Args: []ArgSpec{{Name: "id"}},
+		Request:               &RequestTemplateSpec{URL: "https://x.example/a", Method: "GET"},
+		ErrorResponseTemplate: `failed: {{index .errors 3}}`}
+	tool, _, err := CompileTool("tools[0]", spec, nil)
+	require.NoError(t, err)
+	cases := []struct{ body, want string }{
+		{`{"errors":["quota"]}`, `HTTP 429: errorResponseTemplate could not be rendered: errorResponseTemplate:1:24: ` +
+			`executing "errorResponseTemplate" at <3>; response: {"errors":["quota"]}`},
+		{``, `HTTP 429: errorResponseTemplate could not be rendered: errorResponseTemplate:1:24: ` +
+			`executing "errorResponseTemplate" at <3>`},
+	}
+	for _, c := range cases {
+		got := convert(tool, 429, "application/json", []byte(c.body), gjson.Parse(`{"id":"1"}`), 512)
+		assert.Equal(t, `{"content":[{"type":"text","text":`+q(c.want)+`}],"isError":true}`, string(got), c.body)
+	}
+}
