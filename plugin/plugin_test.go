@@ -27,6 +27,7 @@ func TestPlugin(t *testing.T) {
 		t.Run("CORS", groupCORS)
 		t.Run("LegacyOnly", groupLegacyOnly)
 		t.Run("ClientAddress", groupClientAddress)
+		t.Run("TemplateHardening", groupTemplateHardening)
 		t.Run("Redaction", groupRedaction)
 		t.Run("RedactionOAuth2", groupRedactionOAuth2)
 	})
