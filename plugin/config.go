@@ -39,6 +39,7 @@ var errConfigNotJSON = errors.New("mcp-rest-bridge: plugin configuration is not 
 
 // checkRawConfig runs before the wrapper parses the configuration.
 func checkRawConfig(wrapper.PluginContext) error {
+	tickRegistered = false
 	data, err := proxywasm.GetPluginConfiguration()
 	if err != nil && !errors.Is(err, types.ErrorStatusNotFound) {
 		return errors.New("mcp-rest-bridge: cannot read plugin configuration")
@@ -67,6 +68,7 @@ func parseConfig(data []byte, pc *pluginConfig) error {
 	}
 	pc.cfg, pc.server, pc.secrets = cfg, server, toolSecrets(cfg)
 	tokens = newTokenCache(cfg) // tokens obtained under a previous configuration stay in shared data only
+	registerTokenTick()
 	if cfg.Bridge.MaxRequestBytes != envoyDefaultBufferLimit {
 		pc.decoderLimit = []byte(strconv.Itoa(cfg.Bridge.MaxRequestBytes))
 	}

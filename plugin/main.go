@@ -7,8 +7,6 @@ import "github.com/higress-group/wasm-go/pkg/wrapper"
 func main() {}
 
 func init() {
-	// Calls waiting for a token another worker VM fetches learn of it on a tick.
-	wrapper.RegisterTickFunc(100, pollTokens)
 	wrapper.SetCtx(pluginName,
 		wrapper.PrePluginStartOrReload[pluginConfig](checkRawConfig),
 		wrapper.ParseRawConfig(parseConfig),

@@ -19,7 +19,7 @@ import (
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/security"
 )
 
-// tokenTimeout bounds a token request; oauth2.DefaultLeaseTTL leaves room for it.
+// tokenTimeout bounds a token request (newTokenCache sizes the fetch deadline and lease on it).
 const tokenTimeout = 5 * time.Second
 
 // reasonBackendCredential: the upstream (OAuth2) credential could not be obtained.
@@ -35,14 +35,31 @@ var tokens = newTokenCache(nil)
 
 // newTokenCache builds a worker's cache; with bridge.tokenCache.redis, Redis is its second tier.
 func newTokenCache(cfg *config.Config) *oauth2.Cache {
-	o := oauth2.Options{Store: sharedData{}, Transport: callout{}, Now: time.Now, Owner: vmOwner()}
+	o := oauth2.Options{Store: sharedData{}, Transport: callout{}, Now: time.Now, Owner: vmOwner(),
+		FetchTimeout: tokenTimeout + time.Second}
 	if cfg != nil && cfg.Bridge.TokenCache.Redis != nil {
-		o.Remote, o.Random = newRedisTier(cfg.Bridge.TokenCache.Redis), rand.Reader
+		r := cfg.Bridge.TokenCache.Redis
+		o.Remote, o.Random = newRedisTier(r), rand.Reader
+		o.FetchTimeout += time.Duration(r.TimeoutMs) * time.Millisecond
 	}
+	o.LeaseTTL = o.FetchTimeout + 3*time.Second
 	return oauth2.NewCache(o)
 }
 
 func pollTokens() { tokens.Poll() }
+
+// tickRegistered: wasm-go forgets its tick functions at every plugin start, after the
+// pre-start hook (checkRawConfig clears this) and before the configuration is parsed, so
+// parseConfig registers the token cache's Poll, once per start. The tick is what resumes
+// calls waiting for another worker's token, and what runs background refreshes.
+var tickRegistered bool
+
+func registerTokenTick() {
+	if !tickRegistered {
+		wrapper.RegisterTickFunc(100, pollTokens)
+		tickRegistered = true
+	}
+}
 
 // oauth2State is what a tools/call with an oauth2 upstream scheme keeps for the 401 path.
 type oauth2State struct {

@@ -7,10 +7,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/higress-group/proxy-wasm-go-sdk/proxywasm"
 	"github.com/higress-group/proxy-wasm-go-sdk/proxywasm/proxytest"
 	"github.com/higress-group/proxy-wasm-go-sdk/proxywasm/types"
 	"github.com/higress-group/wasm-go/pkg/test"
 	"github.com/stretchr/testify/require"
+
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/config"
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/oauth2"
 )
 
 // Secrets of oauth2.yaml and of the token endpoint's answers: none may reach a log line or
@@ -237,12 +241,39 @@ func groupOAuth2Refresh(t *testing.T) {
 	time.Sleep(1100 * time.Millisecond)
 	require.Equal(t, types.ActionContinue, post(host, userCall(), toolCall("list_orders")))
 	requireUpstreamToken(t, host, issuedCC)
-	onlyCallout(t, host) // the background refresh
-	answerToken(host, "200", tokenJSON(issuedCC2, 600))
+	require.Empty(t, host.GetHttpCalloutAttributes(), "the refresh must not hang on this call's stream")
 	host.CompleteHttp()
+	host.Tick() // the refresh starts from the plugin's root context, which outlives streams
+	refresh := host.GetCalloutAttributesFromContext(proxytest.PluginContextID)
+	require.Len(t, refresh, 1)
+	require.Equal(t, ccTokenURL, refresh[0].Upstream)
+	host.CallOnHttpCallResponse(refresh[0].CalloutID, [][2]string{{":status", "200"}}, nil, []byte(tokenJSON(issuedCC2, 600)))
 	require.Equal(t, types.ActionContinue, post(host, userCall(), toolCall("list_orders")))
 	requireUpstreamToken(t, host, issuedCC2)
 	require.Empty(t, host.GetHttpCalloutAttributes())
+}
+
+// groupOAuth2OtherWorker: another worker VM holds the lease: the call waits without a token
+// request of its own, and a tick resumes it once that worker's token is in shared data.
+func groupOAuth2OtherWorker(t *testing.T) {
+	cfg := oauth2Cfg(t)
+	host := mustStart(t, cfg)
+	parsed, err := config.Parse(cfg, nil)
+	require.NoError(t, err)
+	g := parsed.Tools[0].Grant
+	key, k := oauth2.SharedKey(g, ""), oauth2.Key(g, "")
+	ms := func(d time.Duration) string { return strconv.FormatInt(time.Now().Add(d).UnixMilli(), 10) }
+	require.NoError(t, proxywasm.SetSharedData(key, []byte("l|"+k+"|other-worker|"+ms(time.Hour)), 0))
+	require.Equal(t, types.ActionPause, post(host, userCall(), toolCall("list_orders")))
+	require.Empty(t, host.GetHttpCalloutAttributes(), "another worker holds the lease")
+	_, cas, err := proxywasm.GetSharedData(key)
+	require.NoError(t, err)
+	require.NoError(t, proxywasm.SetSharedData(key, []byte("t|"+k+"|"+ms(540*time.Second)+"|"+ms(590*time.Second)+"|"+issuedCC), cas))
+	require.Equal(t, types.ActionPause, host.GetHttpStreamAction())
+	host.Tick()
+	requireUpstreamToken(t, host, issuedCC)
+	require.Empty(t, host.GetCalloutAttributesFromContext(proxytest.PluginContextID))
+	requireNoOAuth2Leak(t, host, nil)
 }
 
 // groupOAuth2Backend401: the backend refuses the token: the client gets the 401 as a tool
@@ -272,6 +303,7 @@ func TestOAuth2(t *testing.T) {
 		t.Run("CacheKeyedBySecret", groupOAuth2CacheKeyedBySecret)
 		t.Run("Backend401", groupOAuth2Backend401)
 		t.Run("Redis", groupOAuth2Redis)
+		t.Run("OtherWorker", groupOAuth2OtherWorker)
 	})
 	// Go mode only: proxytest's wazero runs the .wasm with a frozen wall clock, so a token
 	// never ages there. The refresh and expiry rules are table-tested with an injected clock

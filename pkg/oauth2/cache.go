@@ -16,9 +16,10 @@ type Waiter func(token string, err error)
 
 // Defaults of Options.
 const (
-	DefaultSkew       = time.Minute      // refresh this long before expiry (at most half the lifetime)
-	DefaultLeaseTTL   = 10 * time.Second // a fetching worker's lease: callout timeout plus margin
-	DefaultMaxEntries = 4096             // tokens kept per worker VM
+	DefaultSkew         = time.Minute      // refresh this long before expiry (at most half the lifetime)
+	DefaultFetchTimeout = 7 * time.Second  // a fetch (Remote lookup and token request) ends by then, or was lost
+	DefaultLeaseTTL     = 10 * time.Second // a fetching worker's lease: at least FetchTimeout
+	DefaultMaxEntries   = 4096             // tokens kept per worker VM
 	// hardMargin: a token is not handed out in its last seconds (at most a tenth of its
 	// lifetime), so that it does not expire on its way to the backend.
 	hardMargin = 10 * time.Second
@@ -27,15 +28,18 @@ const (
 // Options configure a Cache. Store, Transport, Now and Owner are required; Remote (with
 // Random, the source of its nonces) is optional.
 type Options struct {
-	Store      Store
-	Transport  Transport
-	Remote     Remote
-	Random     io.Reader
-	Now        func() time.Time
-	Owner      string // unique per worker VM (random), without '|'
-	Skew       time.Duration
-	LeaseTTL   time.Duration
-	MaxEntries int
+	Store     Store
+	Transport Transport
+	Remote    Remote
+	Random    io.Reader
+	Now       func() time.Time
+	Owner     string // unique per worker VM (random), without '|'
+	Skew      time.Duration
+	// FetchTimeout bounds a fetch: the host's own timeouts answer every callout by then,
+	// unless the callout was cancelled (its stream went away); Poll then sends it again.
+	FetchTimeout time.Duration
+	LeaseTTL     time.Duration
+	MaxEntries   int
 }
 
 // entry is a cached token: served until refreshAt, still served (while a refresh runs)
@@ -50,41 +54,51 @@ type entry struct {
 // as far as this worker knows, by another worker holding the lease (remote true: Poll
 // watches the shared entry).
 type flight struct {
-	grant   *Grant
-	subject string
-	key     string
-	skey    string
-	remote  bool
-	cas     uint32 // version of our lease in the store (0: no lease held)
-	waiters []Waiter
+	grant    *Grant
+	subject  string
+	key      string
+	skey     string
+	remote   bool
+	deferred bool      // a background refresh, started by the next Poll
+	deadline time.Time // this worker's fetch: answered by then, or its callout was lost
+	retried  bool
+	cas      uint32 // version of our lease in the store (0: no lease held)
+	waiters  []Waiter
 }
 
 // Cache hands out access tokens per worker VM. It is not safe for concurrent use: a
 // proxy-wasm VM is single-threaded, and workers coordinate through the Store.
 type Cache struct {
-	store     Store
-	transport Transport
-	remote    Remote
-	random    io.Reader
-	now       func() time.Time
-	owner     string
-	skew      time.Duration
-	leaseTTL  time.Duration
-	max       int
-	entries   map[string]entry
-	flights   map[string]*flight
+	store        Store
+	transport    Transport
+	remote       Remote
+	random       io.Reader
+	now          func() time.Time
+	owner        string
+	skew         time.Duration
+	fetchTimeout time.Duration
+	leaseTTL     time.Duration
+	max          int
+	entries      map[string]entry
+	flights      map[string]*flight
 }
 
 // NewCache returns an empty cache.
 func NewCache(o Options) *Cache {
 	c := &Cache{store: o.Store, transport: o.Transport, remote: o.Remote, random: o.Random, now: o.Now, owner: o.Owner,
-		skew: o.Skew, leaseTTL: o.LeaseTTL, max: o.MaxEntries,
+		skew: o.Skew, fetchTimeout: o.FetchTimeout, leaseTTL: o.LeaseTTL, max: o.MaxEntries,
 		entries: map[string]entry{}, flights: map[string]*flight{}}
 	if c.skew <= 0 {
 		c.skew = DefaultSkew
 	}
+	if c.fetchTimeout <= 0 {
+		c.fetchTimeout = DefaultFetchTimeout
+	}
 	if c.leaseTTL <= 0 {
 		c.leaseTTL = DefaultLeaseTTL
+	}
+	if c.leaseTTL < c.fetchTimeout {
+		c.leaseTTL = c.fetchTimeout + 3*time.Second
 	}
 	if c.max <= 0 {
 		c.max = DefaultMaxEntries
@@ -143,22 +157,19 @@ func (c *Cache) Token(g *Grant, subject string, w Waiter) (token string, ok bool
 	return "", false, nil
 }
 
-// refreshAhead starts a fetch nobody waits for, unless one runs here or on another worker.
+// refreshAhead schedules a fetch nobody waits for, unless one runs here or another worker
+// already refreshed the token. The next Poll starts it, from the root context: a callout
+// dispatched from this call's stream would be cancelled when the stream ends.
 func (c *Cache) refreshAhead(g *Grant, subject, k string, now time.Time) {
 	if c.flights[k] != nil {
 		return
 	}
 	skey := sharedKey(g, k)
-	sv, found, cas := c.read(skey, k)
-	if found && !sv.lease && now.Before(sv.e.refreshAt) {
-		c.put(k, sv.e) // another worker already refreshed it
+	if sv, found, _ := c.read(skey, k); found && !sv.lease && now.Before(sv.e.refreshAt) {
+		c.put(k, sv.e)
 		return
 	}
-	f := &flight{grant: g, subject: subject, key: k, skey: skey}
-	c.flights[k] = f
-	if err := c.begin(f, sv, found, cas, now); err != nil || f.remote {
-		delete(c.flights, k) // the old token stays in use; the next call tries again
-	}
+	c.flights[k] = &flight{grant: g, subject: subject, key: k, skey: skey, deferred: true}
 }
 
 // Drop forgets token for (g, subject), here and in the shared store if it is still the one

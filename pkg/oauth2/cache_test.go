@@ -47,9 +47,13 @@ func TestRefreshAndExpiry(t *testing.T) {
 	if tok, ok, _ := w.c.Token(g, "", nil); !ok || tok != "tok-1" || len(w.tr.reqs) != 1 {
 		t.Fatalf("before refresh: %q %v, %d requests", tok, ok, len(w.tr.reqs))
 	}
-	clk.add(time.Second) // 540s: served, refreshed in the background
-	if tok, ok, _ := w.c.Token(g, "", nil); !ok || tok != "tok-1" || len(w.tr.reqs) != 2 {
+	clk.add(time.Second) // 540s: served, refreshed in the background from the next Poll
+	if tok, ok, _ := w.c.Token(g, "", nil); !ok || tok != "tok-1" || len(w.tr.reqs) != 1 {
 		t.Fatalf("in refresh window: %q %v, %d requests", tok, ok, len(w.tr.reqs))
+	}
+	w.c.Poll()
+	if len(w.tr.reqs) != 2 {
+		t.Fatalf("Poll started %d requests, want the refresh", len(w.tr.reqs)-1)
 	}
 	if tok, ok, _ := w.c.Token(g, "", nil); !ok || tok != "tok-1" || len(w.tr.reqs) != 2 {
 		t.Fatalf("refresh already running: %q %v, %d requests", tok, ok, len(w.tr.reqs))
@@ -74,6 +78,8 @@ func TestShortLifetimeRefreshAtHalf(t *testing.T) {
 	clk.add(9 * time.Second)
 	w.c.Token(g, "", nil)
 	clk.add(time.Second)
+	w.c.Token(g, "", nil)
+	w.c.Poll()
 	if tok, ok, _ := w.c.Token(g, "", nil); !ok || tok != "short" || len(w.tr.reqs) != 2 {
 		t.Fatalf("%q %v %d", tok, ok, len(w.tr.reqs))
 	}
@@ -262,5 +268,84 @@ func TestCorruptSharedValueIsIgnored(t *testing.T) {
 	w := newWorker(store, clk, "w1")
 	if _, ok, err := w.c.Token(g, "", func(string, error) {}); ok || err != nil || len(w.tr.reqs) != 1 {
 		t.Fatalf("ok %v err %v reqs %d", ok, err, len(w.tr.reqs))
+	}
+}
+
+func TestRefreshFromAnotherWorkerAndWaitersOnADeferredRefresh(t *testing.T) {
+	clk, store := newClock(), newMemStore()
+	w1, w2 := newWorker(store, clk, "w1"), newWorker(store, clk, "w2")
+	g := mustGrant(t, ccSpec())
+	w1.c.Token(g, "", func(string, error) {})
+	w1.tr.answer(0, 200, okBody)
+	w2.c.Token(g, "", nil) // w2 caches tok-1 from shared data
+	clk.add(540 * time.Second)
+	w1.c.Token(g, "", nil) // w1 schedules the refresh
+	w1.c.Poll()
+	w1.tr.answer(1, 200, strings.Replace(okBody, "tok-1", "tok-2", 1))
+	if tok, _, _ := w2.c.Token(g, "", nil); tok != "tok-1" {
+		t.Fatalf("w2 dropped its valid token: %q", tok)
+	}
+	w2.c.Poll() // w2's deferred refresh finds w1's fresh token in shared data: no request
+	if tok, _, _ := w2.c.Token(g, "", nil); tok != "tok-2" || len(w2.tr.reqs) != 0 {
+		t.Fatalf("w2: %q, %d requests", tok, len(w2.tr.reqs))
+	}
+	// A call that arrives once the token is unusable queues on the scheduled refresh.
+	clk.add(540 * time.Second)
+	if tok, ok, _ := w2.c.Token(g, "", nil); !ok || tok != "tok-2" {
+		t.Fatalf("refresh window: %q %v", tok, ok)
+	}
+	clk.add(51 * time.Second)
+	var o outcome
+	if _, ok, _ := w2.c.Token(g, "", o.waiter()); ok || len(w2.tr.reqs) != 0 {
+		t.Fatalf("expired: ok %v, %d requests", ok, len(w2.tr.reqs))
+	}
+	w2.c.Poll()
+	if len(w2.tr.reqs) != 1 {
+		t.Fatalf("%d requests after Poll", len(w2.tr.reqs))
+	}
+	w2.tr.answer(0, 200, strings.Replace(okBody, "tok-1", "tok-3", 1))
+	if o.token != "tok-3" {
+		t.Fatalf("%+v", o)
+	}
+}
+
+// TestLostCallout: Envoy cancels the callouts of a stream the client closed, and calls no
+// callback. The flight is sent once more from Poll, then failed: nobody waits forever.
+func TestLostCallout(t *testing.T) {
+	clk, store := newClock(), newMemStore()
+	w := newWorker(store, clk, "w1")
+	g := mustGrant(t, ccSpec())
+	var a, b outcome
+	w.c.Token(g, "", a.waiter()) // its stream goes away: request 0 is never answered
+	w.c.Token(g, "", b.waiter())
+	clk.add(DefaultFetchTimeout)
+	w.c.Poll()
+	if len(w.tr.reqs) != 1 {
+		t.Fatal("resent before the deadline")
+	}
+	clk.add(time.Millisecond)
+	w.c.Poll()
+	if len(w.tr.reqs) != 2 {
+		t.Fatalf("%d requests, want the resend", len(w.tr.reqs))
+	}
+	w.tr.answer(1, 200, okBody)
+	if a.token != "tok-1" || b.token != "tok-1" {
+		t.Fatalf("%+v %+v", a, b)
+	}
+	// Lost twice: the waiters get an error.
+	x := mustGrant(t, xchgSpec())
+	var c outcome
+	w.c.Token(x, "alice", c.waiter())
+	clk.add(DefaultFetchTimeout + time.Millisecond)
+	w.c.Poll()
+	clk.add(DefaultFetchTimeout + time.Millisecond)
+	w.c.Poll()
+	var e *Error
+	if c.calls != 1 || !errors.As(c.err, &e) || e.Kind != KindNoResponse || w.c.Pending() != 0 {
+		t.Fatalf("%+v pending %d", c, w.c.Pending())
+	}
+	w.tr.answer(2, 200, okBody) // a late answer after all does no harm
+	if c.calls != 1 {
+		t.Fatal("waiter called twice")
 	}
 }

@@ -47,6 +47,9 @@ func (c *Cache) lease(f *flight, cas uint32, now time.Time) bool {
 
 // post dispatches the token request of f.
 func (c *Cache) post(f *flight) error {
+	if f.deadline.IsZero() {
+		f.deadline = c.now().Add(c.fetchTimeout)
+	}
 	err := c.transport.Post(f.grant.Request(f.subject), func(status int, body []byte) {
 		c.complete(f, status, body)
 	})
@@ -114,30 +117,63 @@ func (c *Cache) resolve(f *flight, token string, err error) {
 	}
 }
 
-// Poll advances the fetches other workers run for this worker's waiters: call it
-// periodically (the plugin does so on every tick). A waiter gets the shared token once it
-// appears; when the lease expires or is released without a token (the fetching worker died
-// or failed), this worker takes the lease and fetches itself.
+// Poll is called periodically (the plugin does so on every tick, in the plugin's root context)
+// and moves every flight on:
+//   - a deferred flight (a background refresh) is started here: a callout dispatched from a
+//     stream dies with the stream, one dispatched from the root context does not;
+//   - a remote flight (another worker holds the lease) ends when the token appears in shared
+//     data, or, when the lease expires or is released without a token (the fetching worker
+//     died or failed), this worker takes the lease and fetches itself;
+//   - a flight of this worker past its deadline lost its callout (Envoy cancels the callouts
+//     of a stream the client closed, without a callback): it is sent once more, from here,
+//     then failed.
 func (c *Cache) Poll() {
 	now := c.now()
 	for k, f := range c.flights {
-		if !f.remote {
-			continue
+		switch {
+		case f.deferred:
+			f.deferred = false
+			sv, found, cas := c.read(f.skey, k)
+			c.advance(f, sv, found, cas, now)
+		case f.remote:
+			sv, found, cas := c.read(f.skey, k)
+			if found && sv.lease && sv.owner != c.owner && now.Before(sv.until) {
+				continue
+			}
+			f.remote = false
+			c.advance(f, sv, found, cas, now)
+		case now.After(f.deadline):
+			c.retry(f)
 		}
-		sv, found, cas := c.read(f.skey, k)
-		if found && !sv.lease && now.Before(sv.e.refreshAt) {
-			delete(c.flights, k)
-			c.put(k, sv.e)
-			c.resolve(f, sv.e.token, nil)
-			continue
-		}
-		if found && sv.lease && sv.owner != c.owner && now.Before(sv.until) {
-			continue
-		}
-		f.remote = false
-		if err := c.begin(f, sv, found, cas, now); err != nil {
-			delete(c.flights, k)
-			c.resolve(f, "", err)
-		}
+	}
+}
+
+// advance ends f with the shared token when there is a fresh one, else begins a fetch.
+func (c *Cache) advance(f *flight, sv sharedValue, found bool, cas uint32, now time.Time) {
+	if found && !sv.lease && now.Before(sv.e.refreshAt) {
+		delete(c.flights, f.key)
+		c.put(f.key, sv.e)
+		c.resolve(f, sv.e.token, nil)
+		return
+	}
+	if err := c.begin(f, sv, found, cas, now); err != nil {
+		c.fail(f, err)
+		return
+	}
+	if f.remote && len(f.waiters) == 0 {
+		delete(c.flights, f.key) // a refresh nobody waits for: the other worker's token will do
+	}
+}
+
+// retry resends the token request of a flight whose callout was lost, once.
+func (c *Cache) retry(f *flight) {
+	if f.retried {
+		c.fail(f, &Error{Scheme: f.grant.scheme, Kind: KindNoResponse})
+		return
+	}
+	f.retried = true
+	f.deadline = c.now().Add(c.fetchTimeout)
+	if err := c.post(f); err != nil {
+		c.fail(f, err)
 	}
 }

@@ -86,6 +86,7 @@ func newAEAD(g *Grant, subject string) (cipher.AEAD, error) {
 
 // fetch asks the Remote first, when there is one, then the token endpoint.
 func (c *Cache) fetch(f *flight) error {
+	f.deadline = c.now().Add(c.fetchTimeout)
 	if c.remote == nil {
 		return c.post(f)
 	}

@@ -88,6 +88,11 @@ func (c *Cache) read(sk, k string) (sv sharedValue, ok bool, cas uint32) {
 	return sv, ok, cas
 }
 
+// SharedKey is the shared data key under which workers share the token of (g, subject), for
+// hosts and tests that inspect shared data. Its value is "t|<Key>|<refresh at, Unix ms>|
+// <usable until, Unix ms>|<token>" or a lease "l|<Key>|<owner>|<until, Unix ms>".
+func SharedKey(g *Grant, subject string) string { return sharedKey(g, Key(g, subject)) }
+
 // sharedKey is the shared data key of cache key k.
 func sharedKey(g *Grant, k string) string {
 	if g.flow != TokenExchange {
