@@ -24,7 +24,7 @@ func main() {
 	listen := flag.String("listen", "", "override the file's listen address")
 	flag.Parse()
 	if err := run(*path, *listen); err != nil {
-		fmt.Fprintln(os.Stderr, "gateway:", err)
+		fmt.Fprintln(os.Stderr, err) // every error already starts with "gateway: "
 		os.Exit(1)
 	}
 }
@@ -55,7 +55,7 @@ func run(path, listen string) error {
 	}()
 	cfg.Logger.Info("gateway listening", "addr", addr)
 	if err := srv.ListenAndServe(); !errors.Is(err, http.ErrServerClosed) {
-		return err
+		return fmt.Errorf("gateway: %w", err)
 	}
 	return nil
 }
