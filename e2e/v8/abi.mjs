@@ -313,6 +313,7 @@ export function makeEnv(vm) {
       return status.OK;
     },
   };
+  if (vm.profile === 'higress') Object.assign(fns, higressFunctions(vm));
   const out = {};
   for (const [name, fn] of Object.entries(fns)) {
     out[name] = (...args) => {
@@ -326,6 +327,25 @@ export function makeEnv(vm) {
     };
   }
   return out;
+}
+
+// higressFunctions are the host functions Higress's Envoy adds to the ABI and
+// upstream Envoy lacks (a module importing them does not load there:
+// proxy-wasm-cpp-host fails on a missing import). This host has no Redis:
+// every cluster is unknown, refused as proxy_http_call refuses one, and
+// recorded.
+function higressFunctions(vm) {
+  const str = (ptr, len) => vm.memory().read(ptr, len).toString('latin1');
+  return {
+    proxy_redis_init(cPtr, cLen, _uPtr, _uLen, _pPtr, _pLen, _timeout) {
+      vm.unknownClusters.push(`redis:${str(cPtr, cLen)}`);
+      return status.BAD_ARGUMENT;
+    },
+    proxy_redis_call(cPtr, cLen, _qPtr, _qLen, _retId) {
+      vm.unknownClusters.push(`redis:${str(cPtr, cLen)}`);
+      return status.BAD_ARGUMENT;
+    },
+  };
 }
 
 // bufferOf returns the bytes of buffer `type` visible from context c, or null.

@@ -105,3 +105,11 @@ test('an import the host does not implement fails the load and is named', () => 
   assert.throws(() => new VM(mod, { pluginConfig: Buffer.alloc(0) }),
     /does not implement: env\.proxy_future_call, wasi_snapshot_preview1\.fd_pwrite$/);
 });
+
+test("Higress's Redis calls load only in the higress profile, and fail as unknown clusters", () => {
+  const mod = guestModule([['env', 'proxy_redis_init']], unreachable);
+  assert.throws(() => new VM(mod, { pluginConfig: Buffer.alloc(0) }),
+    /host \(envoy\): .*does not implement: env\.proxy_redis_init$/);
+  const vm = new VM(mod, { pluginConfig: Buffer.alloc(0), profile: 'higress' });
+  assert.ok(vm.start());
+});

@@ -18,6 +18,9 @@ import { ENV, SECRETS, expectation, followUps, invariants } from './check.mjs';
 const DELIVERIES = [1, 7]; // the body whole, and in 7 chunks (end_of_stream on the last)
 const LARGE_LIMIT = 8 << 20;
 const verbose = process.env.V8_VERBOSE === '1'; // every problem, not only each case's first
+// The host functions offered: 'higress' (upstream Envoy's plus Higress's
+// Redis calls, which the plugin imports) or 'envoy' (upstream Envoy's only).
+const profile = process.env.V8_HOST_PROFILE ?? 'higress';
 
 // The token endpoints of oauth2.json: the cases answer the first one, the
 // second one always issues SECRETS.reportsToken.
@@ -69,7 +72,7 @@ async function main([wasmPath, configDir, casesPath]) {
     }
   }
   const secs = ((Date.now() - t0) / 1000).toFixed(1);
-  const engine = `node ${process.version} (V8 ${process.versions.v8})`;
+  const engine = `node ${process.version} (V8 ${process.versions.v8}, ${profile} host)`;
   if (failed > 0) {
     console.log(`v8: ${engine}: ${failed} of ${cases.length} bad inputs failed (${exchanges} exchanges, ${secs}s)`);
     process.exit(1);
@@ -81,6 +84,7 @@ function startVM(module, config) {
   const vm = new VM(module, {
     pluginConfig: Buffer.from(JSON.stringify(config)),
     env: ENV,
+    profile,
     properties: { route_name: 'mcp', cluster_name: 'outbound|443||petstore.example.com' },
   });
   vm.clusters.set(CASE_TOKEN_CLUSTER, () => vm.tokenAnswer);

@@ -28,10 +28,13 @@ function classify(e) {
 
 export class VM {
   // opts: pluginConfig (Buffer), vmConfig (Buffer), env ("K=V" list),
-  // properties (plugin-level property values, e.g. plugin_name).
+  // properties (plugin-level property values, e.g. plugin_name), profile:
+  // 'envoy' (upstream Envoy's host functions only, the default) or 'higress'
+  // (plus Higress's, see abi.mjs).
   // module: a compiled WebAssembly.Module (VMs of one plugin share it, as
   // Envoy reuses the compiled code when it replaces a failed VM) or bytes.
   constructor(module, opts) {
+    this.profile = opts.profile ?? 'envoy';
     this.pluginConfig = opts.pluginConfig;
     this.vmConfig = opts.vmConfig ?? Buffer.alloc(0);
     this.properties = new Map(Object.entries(opts.properties ?? {}));
@@ -71,7 +74,7 @@ export class VM {
       .filter((i) => i.kind !== 'function' || typeof imports[i.module]?.[i.name] !== 'function')
       .map((i) => `${i.module}.${i.name}`);
     if (missing.length > 0) {
-      throw new Error(`host: the module imports what this host does not implement: ${missing.join(', ')}`);
+      throw new Error(`host (${this.profile}): the module imports what this host does not implement: ${missing.join(', ')}`);
     }
     this.imports = WebAssembly.Module.imports(module).map((i) => `${i.module}.${i.name}`);
     const exportNames = WebAssembly.Module.exports(module).map((e) => e.name);
@@ -88,8 +91,9 @@ export class VM {
   start() {
     this.contexts.set(ROOT_ID, { id: ROOT_ID, stream: null });
     this.call(ROOT_ID, 'proxy_on_context_create', ROOT_ID, 0);
-    if (!this.call(ROOT_ID, 'proxy_on_vm_start', ROOT_ID, this.vmConfig.length)) return false;
-    return this.call(ROOT_ID, 'proxy_on_configure', ROOT_ID, this.pluginConfig.length) === 1;
+    // A module without the callback has nothing to refuse (as in Envoy).
+    const ok = (name, size) => typeof this.exports[name] !== 'function' || this.call(ROOT_ID, name, ROOT_ID, size) === 1;
+    return ok('proxy_on_vm_start', this.vmConfig.length) && ok('proxy_on_configure', this.pluginConfig.length);
   }
 
   // newStream creates a stream context for a Stream (exchange.mjs).

@@ -118,6 +118,16 @@ export default [
     expect: { status: 200, toolError: true, toolErrorMentions: 'X-Idempotency-Key' },
   },
   {
+    name: 'DEL in a header arg', backend: okPet,
+    body: createPet('{"name":"Rex","category":"dog","X-Idempotency-Key":"k\\u007f"}'),
+    expect: { status: 200, toolError: true, toolErrorMentions: 'X-Idempotency-Key' },
+  },
+  {
+    name: 'unit separator in a header arg', backend: okPet,
+    body: createPet('{"name":"Rex","category":"dog","X-Idempotency-Key":"k\\u001f"}'),
+    expect: { status: 200, toolError: true, toolErrorMentions: 'X-Idempotency-Key' },
+  },
+  {
     name: 'HTAB in a header arg is sent as is', backend: okPet,
     body: createPet('{"name":"Rex","category":"dog","X-Idempotency-Key":"k\\tv"}'),
     expect: { status: 200, toolError: false, upstream: true, upstreamHeader: ['x-idempotency-key', 'k\tv'] },
