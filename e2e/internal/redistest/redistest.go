@@ -116,6 +116,67 @@ func (s *Server) Do(db int, args ...string) (string, error) {
 	return line + "\n" + string(buf[:n]), nil
 }
 
+// Dump returns every key of database db and its string value ("" for other types); values
+// are read up to a newline, which the tests' values never contain.
+func (s *Server) Dump(db int) (map[string]string, error) {
+	c, err := net.DialTimeout("tcp", s.Addr, time.Second)
+	if err != nil {
+		return nil, err
+	}
+	defer c.Close()
+	_ = c.SetDeadline(time.Now().Add(2 * time.Second))
+	r := bufio.NewReader(c)
+	if s.Password != "" {
+		if line, err := command(c, r, "AUTH", s.Password); err != nil || line != "+OK" {
+			return nil, fmt.Errorf("AUTH: %q %v", line, err)
+		}
+	}
+	if line, err := command(c, r, "SELECT", strconv.Itoa(db)); err != nil || line != "+OK" {
+		return nil, fmt.Errorf("SELECT: %q %v", line, err)
+	}
+	line, err := command(c, r, "KEYS", "*")
+	if err != nil || !strings.HasPrefix(line, "*") {
+		return nil, fmt.Errorf("KEYS: %q %v", line, err)
+	}
+	n, _ := strconv.Atoi(line[1:])
+	var keys []string
+	for range n {
+		k, err := readBulk(r)
+		if err != nil {
+			return nil, err
+		}
+		keys = append(keys, k)
+	}
+	out := map[string]string{}
+	for _, k := range keys {
+		if line, err := command(c, r, "TYPE", k); err != nil || line != "+string" {
+			out[k] = ""
+			continue
+		}
+		if _, err := command(c, r, "GET", k); err != nil { // the "$len" line
+			return nil, err
+		}
+		v, err := readBulkBody(r)
+		if err != nil {
+			return nil, err
+		}
+		out[k] = v
+	}
+	return out, nil
+}
+
+func readBulk(r *bufio.Reader) (string, error) {
+	if _, err := r.ReadString('\n'); err != nil { // "$len"
+		return "", err
+	}
+	return readBulkBody(r)
+}
+
+func readBulkBody(r *bufio.Reader) (string, error) {
+	v, err := r.ReadString('\n')
+	return strings.TrimSuffix(v, "\r\n"), err
+}
+
 func command(c net.Conn, r *bufio.Reader, args ...string) (string, error) {
 	q := "*" + strconv.Itoa(len(args)) + "\r\n"
 	for _, a := range args {
