@@ -12,6 +12,7 @@ import (
 	"github.com/tidwall/gjson"
 
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/config"
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/jsonscan"
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/mcp"
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/redact"
 )
@@ -37,12 +38,20 @@ type pluginConfig struct {
 // not JSON: the wrapper would otherwise log the whole document, secrets included.
 var errConfigNotJSON = errors.New("mcp-rest-bridge: plugin configuration is not valid JSON")
 
+// errConfigTooDeep: gjson's validator recurses per nesting level, so depth
+// is checked first, without recursion.
+var errConfigTooDeep = errors.New("mcp-rest-bridge: plugin configuration is nested deeper than " +
+	strconv.Itoa(config.MaxConfigDepth) + " levels")
+
 // checkRawConfig runs before the wrapper parses the configuration.
 func checkRawConfig(wrapper.PluginContext) error {
 	tickRegistered = false
 	data, err := proxywasm.GetPluginConfiguration()
 	if err != nil && !errors.Is(err, types.ErrorStatusNotFound) {
 		return errors.New("mcp-rest-bridge: cannot read plugin configuration")
+	}
+	if jsonscan.Deeper(data, config.MaxConfigDepth) {
+		return errConfigTooDeep
 	}
 	if len(data) > 0 && !gjson.ValidBytes(data) {
 		return errConfigNotJSON

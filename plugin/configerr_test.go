@@ -21,6 +21,7 @@ const schemes = `"server":{"name":"s","config":{"token":"` + configSecret + `"},
 func groupConfigErrors(t *testing.T) {
 	cases := []struct{ name, cfg, want string }{
 		{"not JSON", `server: {name: s, token: ` + configSecret + `}`, "mcp-rest-bridge: plugin configuration is not valid JSON"},
+		{"nested 1M deep", `{"server":{"name":"` + configSecret + `","config":` + strings.Repeat("[", 1_000_000), "mcp-rest-bridge: plugin configuration is nested deeper than 256 levels"},
 		{"unknown key", `{` + schemes + `,"tools":[{"name":"t","requestTemplate":{"url":"http://a/b","method":"GET","uri":"x"}}]}`,
 			"tools[0].requestTemplate.uri: unknown key"},
 		{"bad URL", `{` + schemes + `,"tools":[{"name":"t","requestTemplate":{"url":"ftp://a/b","method":"GET"}}]}`, "tools[0].requestTemplate.url: "},

@@ -8,6 +8,7 @@ import (
 	"github.com/higress-group/wasm-go/pkg/log"
 	"github.com/higress-group/wasm-go/pkg/wrapper"
 
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/jsonscan"
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/rest"
 )
 
@@ -66,7 +67,21 @@ func replyConverted(pc pluginConfig, st *requestState, body []byte, binary bool)
 			" with an encoded or binary body, which cannot be returned as a tool result")
 		return replyJSON(st, 200, reasonUpstreamResult, pc.server.WrapResult(st.call, result))
 	}
-	return replyJSON(st, 200, reasonUpstreamResult, convertRedacted(pc, st, body))
+	return replyJSON(st, 200, reasonUpstreamResult, convert(pc, st, body))
+}
+
+// convert turns the REST response into the JSON-RPC response. A body nested
+// deeper than bridge.maxJsonDepth is refused before anything reads it:
+// gjson's validator and the response templates recurse per level, and a
+// hostile backend must not be able to trap the plugin. Images are never
+// parsed (their bytes may hold any number of brackets).
+func convert(pc pluginConfig, st *requestState, body []byte) []byte {
+	if limit := pc.cfg.Bridge.MaxJSONDepth; !isImage(st.resp.contentType) && jsonscan.Deeper(body, limit) {
+		result := rest.ErrorResult("the REST backend returned HTTP " + strconv.Itoa(st.resp.status) +
+			" with a body nested deeper than " + strconv.Itoa(limit) + " levels, which is not read")
+		return pc.server.WrapResult(st.call, result)
+	}
+	return convertRedacted(pc, st, body)
 }
 
 // onResponseBody converts the buffered REST body into the CallToolResult.
@@ -75,7 +90,7 @@ func onResponseBody(ctx wrapper.HttpContext, pc pluginConfig, body []byte) types
 	if st == nil || st.call == nil {
 		return types.ActionContinue
 	}
-	if err := proxywasm.ReplaceHttpResponseBody(convertRedacted(pc, st, body)); err != nil {
+	if err := proxywasm.ReplaceHttpResponseBody(convert(pc, st, body)); err != nil {
 		log.Errorf("mcp-rest-bridge: cannot replace response body: %v", err)
 	}
 	return types.ActionContinue

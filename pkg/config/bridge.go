@@ -9,36 +9,35 @@ import (
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/configerr"
 )
 
+// bridgeInt is one integer setting of the bridge block. spec.yaml states the
+// same range and default; TestSpecBridgeIntegers keeps them equal.
+type bridgeInt struct {
+	key           string
+	min, max, def int64
+}
+
+var bridgeInts = []bridgeInt{
+	{"maxRequestBodyBytes", 1024, 100 << 20, DefaultMaxRequestBodyBytes},
+	{"maxResponseBodyBytes", 1024, 100 << 20, DefaultMaxResponseBodyBytes},
+	{"errorExcerptBytes", 0, 64 << 10, DefaultErrorExcerptBytes},
+	{"toolsListTTLMs", 0, 86400000, DefaultToolsListTTLMs},
+	{"maxJsonDepth", 1, MaxMaxJSONDepth, DefaultMaxJSONDepth},
+}
+
 // parseBridge reads the bridge block, applying defaults and range checks. It also returns
 // bridge.serverVersion ("" when absent).
 func parseBridge(b gjson.Result) (Bridge, string, error) {
-	br := Bridge{
-		MaxRequestBytes:   DefaultMaxRequestBodyBytes,
-		MaxResponseBytes:  DefaultMaxResponseBodyBytes,
-		ErrorExcerptBytes: DefaultErrorExcerptBytes,
-		ToolsTTLMs:        DefaultToolsListTTLMs,
-	}
+	var br Bridge
 	version := ""
-	ints := []struct {
-		key      string
-		min, max int64
-		set      func(int64)
-	}{
-		{"maxRequestBodyBytes", 1024, 100 << 20, func(v int64) { br.MaxRequestBytes = int(v) }},
-		{"maxResponseBodyBytes", 1024, 100 << 20, func(v int64) { br.MaxResponseBytes = int(v) }},
-		{"errorExcerptBytes", 0, 64 << 10, func(v int64) { br.ErrorExcerptBytes = int(v) }},
-		{"toolsListTTLMs", 0, 86400000, func(v int64) { br.ToolsTTLMs = v }},
-	}
-	for _, f := range ints {
-		v := b.Get(f.key)
-		if v.Type != gjson.Number {
-			continue
+	for _, f := range bridgeInts {
+		n := f.def
+		if v := b.Get(f.key); v.Type == gjson.Number {
+			n = int64(v.Num)
+			if n < f.min || n > f.max {
+				return br, "", configerr.Atf(join("bridge", f.key), "must be between %d and %d", f.min, f.max)
+			}
 		}
-		n := int64(v.Num)
-		if n < f.min || n > f.max {
-			return br, "", configerr.Atf(join("bridge", f.key), "must be between %d and %d", f.min, f.max)
-		}
-		f.set(n)
+		br.setInt(f.key, n)
 	}
 	if v := b.Get("serverVersion"); v.Type == gjson.String {
 		if err := checkServerVersion(v.Str); err != nil {
@@ -88,4 +87,19 @@ func parseOrigins(r gjson.Result) ([]string, error) {
 		out = append(out, o)
 	}
 	return out, nil
+}
+
+func (br *Bridge) setInt(key string, n int64) {
+	switch key {
+	case "maxRequestBodyBytes":
+		br.MaxRequestBytes = int(n)
+	case "maxResponseBodyBytes":
+		br.MaxResponseBytes = int(n)
+	case "errorExcerptBytes":
+		br.ErrorExcerptBytes = int(n)
+	case "toolsListTTLMs":
+		br.ToolsTTLMs = n
+	case "maxJsonDepth":
+		br.MaxJSONDepth = int(n)
+	}
 }

@@ -24,6 +24,13 @@ const (
 	DefaultErrorExcerptBytes    = 512
 	DefaultToolsListTTLMs       = 300000
 	DefaultServerVersion        = "1.0.0"
+	DefaultMaxJSONDepth         = mcp.DefaultMaxArgumentsDepth
+	// MaxMaxJSONDepth bounds bridge.maxJsonDepth: gjson's validator and
+	// gjson_template recurse once per level, and a Wasm stack under V8
+	// traps at about 10,000 levels.
+	MaxMaxJSONDepth = 512
+	// MaxConfigDepth bounds the nesting of the configuration document.
+	MaxConfigDepth = 256
 	// CacheScope of tools/list: "private", because the gateway may narrow the list per caller
 	// (x-envoy-allow-mcp-tools), so a list must not be shared between callers.
 	CacheScope = "private"
@@ -75,6 +82,9 @@ type Bridge struct {
 	ToolsTTLMs        int64
 	// TokenCache is bridge.tokenCache: where OAuth2 tokens are shared beyond one gateway.
 	TokenCache TokenCache
+	// MaxJSONDepth limits the nesting of tool arguments and of REST
+	// response bodies (levels of objects and arrays).
+	MaxJSONDepth int
 }
 
 var _ mcp.Catalog = (*Config)(nil)

@@ -158,6 +158,7 @@ func bridgeField() field {
 		n("maxResponseBodyBytes"),
 		n("errorExcerptBytes"),
 		n("toolsListTTLMs"),
+		n("maxJsonDepth"),
 		str("serverVersion"),
 		object("tokenCache", object("redis",
 			reqStr("serviceName"), n("servicePort"), str("username"), str("password"), n("timeout"), n("database"))),

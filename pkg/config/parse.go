@@ -8,6 +8,7 @@ import (
 	"github.com/tidwall/gjson"
 
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/configerr"
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/jsonscan"
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/mcp"
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/rest"
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/security"
@@ -62,8 +63,9 @@ func Parse(data []byte, env security.Env) (*Config, error) {
 			Version:     c.Server.Version,
 			Description: c.Server.Description,
 		},
-		ToolsTTLMs: c.Bridge.ToolsTTLMs,
-		CacheScope: CacheScope,
+		ToolsTTLMs:        c.Bridge.ToolsTTLMs,
+		CacheScope:        CacheScope,
+		MaxArgumentsDepth: c.Bridge.MaxJSONDepth,
 	}
 	c.buildCatalog()
 	return c, nil
@@ -94,6 +96,10 @@ func serverVersion(higress gjson.Result, bridge string) (string, error) {
 func decode(data []byte) (gjson.Result, error) {
 	if len(data) == 0 {
 		return gjson.Result{}, configerr.Atf("", "empty configuration")
+	}
+	if jsonscan.Deeper(data, MaxConfigDepth) {
+		// gjson's validator below recurses per level.
+		return gjson.Result{}, configerr.Atf("", "nested deeper than %d levels", MaxConfigDepth)
 	}
 	if !gjson.ValidBytes(data) {
 		var v json.RawMessage

@@ -13,7 +13,7 @@ import (
 
 func TestParseDefaults(t *testing.T) {
 	c := mustParse(t, cfg(getTool("a")+","+getTool("b")))
-	wantBridge := Bridge{MaxRequestBytes: 1 << 20, MaxResponseBytes: 4 << 20, ErrorExcerptBytes: 512, ToolsTTLMs: 300000}
+	wantBridge := Bridge{MaxRequestBytes: 1 << 20, MaxResponseBytes: 4 << 20, ErrorExcerptBytes: 512, ToolsTTLMs: 300000, MaxJSONDepth: 128}
 	if !reflect.DeepEqual(c.Bridge, wantBridge) {
 		t.Errorf("Bridge = %+v, want %+v", c.Bridge, wantBridge)
 	}
@@ -21,7 +21,7 @@ func TestParseDefaults(t *testing.T) {
 	if !reflect.DeepEqual(c.Server, wantServer) {
 		t.Errorf("Server = %+v, want %+v", c.Server, wantServer)
 	}
-	wantMCP := mcp.Options{Info: mcp.ServerInfo{Name: "s", Version: "1.0.0"}, ToolsTTLMs: 300000, CacheScope: "private"}
+	wantMCP := mcp.Options{Info: mcp.ServerInfo{Name: "s", Version: "1.0.0"}, ToolsTTLMs: 300000, CacheScope: "private", MaxArgumentsDepth: 128}
 	if !reflect.DeepEqual(c.MCP, wantMCP) {
 		t.Errorf("MCP = %+v, want %+v", c.MCP, wantMCP)
 	}
@@ -51,6 +51,7 @@ func TestParsePetstore(t *testing.T) {
 	wantBridge := Bridge{
 		AllowedOrigins:  []string{"https://console.petstore.example.com"},
 		MaxRequestBytes: 65536, MaxResponseBytes: 1048576, ErrorExcerptBytes: 256, ToolsTTLMs: 120000,
+		MaxJSONDepth: 32,
 	}
 	if !reflect.DeepEqual(c.Bridge, wantBridge) {
 		t.Errorf("Bridge = %+v, want %+v", c.Bridge, wantBridge)

@@ -123,3 +123,20 @@ func TestSpecValidatesConfigs(t *testing.T) {
 		}
 	}
 }
+
+// TestSpecBridgeIntegers checks the range and default of every integer in
+// the bridge block against the parser's table.
+func TestSpecBridgeIntegers(t *testing.T) {
+	props := loadSpec(t).Get("spec.configSchema.openAPIV3Schema.properties.bridge.properties")
+	for _, f := range bridgeInts {
+		p := props.Get(f.key)
+		if p.Get("type").Str != "integer" {
+			t.Errorf("bridge.%s: type %s, want integer", f.key, p.Get("type").Raw)
+		}
+		for kw, want := range map[string]int64{"minimum": f.min, "maximum": f.max, "default": f.def} {
+			if got := p.Get(kw); got.Type != gjson.Number || got.Int() != want {
+				t.Errorf("bridge.%s.%s = %s, want %d", f.key, kw, got.Raw, want)
+			}
+		}
+	}
+}

@@ -46,11 +46,9 @@ func bodyString(body []byte) string {
 }
 
 // parseMessage checks JSON-RPC 2.0 framing (MCP flavour: one message per
-// POST, id string or integer, params an object). ok false: out is the reply.
+// POST, id string or integer, params an object). body must have passed
+// jsonscan (valid JSON, bounded depth). ok false: out is the reply.
 func parseMessage(body []byte) (msg message, out Outcome, ok bool) {
-	if !gjson.ValidBytes(body) {
-		return msg, framingError(nil, CodeParseError, "Parse error: body is not valid JSON"), false
-	}
 	root := gjson.Parse(bodyString(body))
 	switch {
 	case root.IsArray():

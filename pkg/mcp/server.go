@@ -6,6 +6,8 @@ import (
 	"strconv"
 
 	"github.com/tidwall/gjson"
+
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/jsonscan"
 )
 
 // Server answers MCP requests for one configuration. It is immutable after
@@ -17,6 +19,7 @@ type Server struct {
 	params  [][]paramHeader // x-mcp-header annotations per tool index
 	legacy  []bool          // legacy[i]: tool i is legacy-only (Catalog.LegacyOnly)
 	listLen int             // total size of entries, to size tools/list
+	limits  jsonscan.Limits // nesting limits of request bodies
 
 	meta       []byte // `"_meta":{"io.modelcontextprotocol/serverInfo":{...}}`
 	listTail   []byte // modern tools/list after the tools array
@@ -31,7 +34,8 @@ func NewServer(opts Options, cat Catalog) (*Server, error) {
 	if err := checkOptions(&opts); err != nil {
 		return nil, err
 	}
-	s := &Server{cat: cat, entries: cat.Entries(), names: cat.Names()}
+	s := &Server{cat: cat, entries: cat.Entries(), names: cat.Names(),
+		limits: jsonscan.Limits{Envelope: EnvelopeDepth, Arguments: opts.MaxArgumentsDepth}}
 	if len(s.entries) != len(s.names) {
 		return nil, fmt.Errorf("mcp: catalog has %d entries but %d names", len(s.entries), len(s.names))
 	}
@@ -61,6 +65,10 @@ func checkOptions(opts *Options) error {
 		return errors.New("mcp: server version is required")
 	case opts.ToolsTTLMs < 0:
 		return fmt.Errorf("mcp: tools list TTL must be >= 0 ms, got %d", opts.ToolsTTLMs)
+	case opts.MaxArgumentsDepth < 0:
+		return fmt.Errorf("mcp: arguments depth limit must be >= 0, got %d", opts.MaxArgumentsDepth)
+	case opts.MaxArgumentsDepth == 0:
+		opts.MaxArgumentsDepth = DefaultMaxArgumentsDepth
 	}
 	switch opts.CacheScope {
 	case "":
@@ -119,16 +127,26 @@ func (s *Server) Handle(allowed func(string) bool, h *Headers, body []byte) Outc
 	if h == nil {
 		h = &Headers{}
 	}
+	out, soft, ok := s.scanBody(body)
+	if !ok {
+		return out
+	}
 	msg, out, ok := parseMessage(body)
 	if !ok {
 		return out
 	}
 	if msg.kind != kindRequest {
+		if soft != nil {
+			return scanRefusal(nil, soft, msg.method)
+		}
 		return accept(h, msg.method)
 	}
 	r := request{id: msg.id, method: msg.method, h: h}
 	if out, ok := r.readParams(msg.params); !ok {
 		return out
+	}
+	if soft != nil {
+		return scanRefusal(r.id, soft, r.method)
 	}
 	if out, ok := r.selectEra(); !ok {
 		return out

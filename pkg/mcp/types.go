@@ -71,6 +71,10 @@ type Options struct {
 	// "" means "private", because the list is filtered per request
 	// (allowTools, x-envoy-allow-mcp-tools) and may differ between callers.
 	CacheScope string
+	// MaxArgumentsDepth limits the nesting of params.arguments (its object
+	// is level 1); 0 means DefaultMaxArgumentsDepth. The rest of a message
+	// may nest EnvelopeDepth levels.
+	MaxArgumentsDepth int
 }
 
 // Catalog is the configured tool set. It must not change after NewServer.
