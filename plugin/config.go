@@ -75,8 +75,13 @@ func parseConfig(data []byte, pc *pluginConfig) error {
 		log.Criticalf("mcp-rest-bridge: invalid configuration: %v", err)
 		return err
 	}
+	cache, err := newTokenCache(cfg) // tokens obtained under a previous configuration stay in shared data only
+	if err != nil {
+		log.Criticalf("mcp-rest-bridge: invalid configuration: %v", err)
+		return err
+	}
 	pc.cfg, pc.server, pc.secrets = cfg, server, toolSecrets(cfg)
-	tokens = newTokenCache(cfg) // tokens obtained under a previous configuration stay in shared data only
+	tokens = cache
 	registerTokenTick()
 	if cfg.Bridge.MaxRequestBytes != envoyDefaultBufferLimit {
 		pc.decoderLimit = []byte(strconv.Itoa(cfg.Bridge.MaxRequestBytes))

@@ -29,21 +29,26 @@ const reasonBackendCredential = "mcp-rest.backend-credential"
 const msgBackendCredential = "backend credential could not be obtained"
 
 // tokens is this worker VM's token cache; worker VMs share tokens through shared data. A
-// plugin (re)start replaces it (resetTokenCache): calls waiting on the old one still get
-// their outcome from it.
-var tokens = newTokenCache(nil)
+// plugin (re)start replaces it (parseConfig): calls waiting on the old one still get their
+// outcome from it.
+var tokens, _ = newTokenCache(nil)
 
-// newTokenCache builds a worker's cache; with bridge.tokenCache.redis, Redis is its second tier.
-func newTokenCache(cfg *config.Config) *oauth2.Cache {
+// newTokenCache builds a worker's cache; with bridge.tokenCache.redis, Redis is its second
+// tier. It fails only when Redis is configured and this build has no Redis support.
+func newTokenCache(cfg *config.Config) (*oauth2.Cache, error) {
 	o := oauth2.Options{Store: sharedData{}, Transport: callout{}, Now: time.Now, Owner: vmOwner(),
 		FetchTimeout: tokenTimeout + time.Second}
 	if cfg != nil && cfg.Bridge.TokenCache.Redis != nil {
 		r := cfg.Bridge.TokenCache.Redis
-		o.Remote, o.Random = newRedisTier(r), rand.Reader
+		remote, err := redisRemote(r)
+		if err != nil {
+			return nil, err
+		}
+		o.Remote, o.Random = remote, rand.Reader
 		o.FetchTimeout += time.Duration(r.TimeoutMs) * time.Millisecond
 	}
 	o.LeaseTTL = o.FetchTimeout + 3*time.Second
-	return oauth2.NewCache(o)
+	return oauth2.NewCache(o), nil
 }
 
 func pollTokens() { tokens.Poll() }

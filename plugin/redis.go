@@ -1,3 +1,5 @@
+//go:build redis
+
 package main
 
 import (
@@ -7,7 +9,12 @@ import (
 	"github.com/tidwall/resp"
 
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/config"
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/oauth2"
 )
+
+// This file is built with -tags redis only (make build TAGS=redis): it imports Higress's
+// Redis ABI (proxy_redis_init, proxy_redis_call), which upstream Envoy does not provide, and
+// Envoy refuses to load a module with an import it lacks.
 
 // redisTier is oauth2.Remote over wasm-go's Redis client (Higress's Redis ABI). That client
 // logs every query and answer at debug level: pkg/oauth2 hands it sealed values only, and
@@ -16,13 +23,13 @@ type redisTier struct {
 	client *wrapper.RedisClusterClient[wrapper.FQDNCluster]
 }
 
-// newRedisTier connects at plugin start. Init only logs a failure (never the password) and
+// redisRemote connects at plugin start. Init only logs a failure (never the password) and
 // retries on use; until Redis is reachable every lookup misses and tokens come from the
 // token endpoint.
-func newRedisTier(r *config.Redis) redisTier {
+func redisRemote(r *config.Redis) (oauth2.Remote, error) {
 	c := wrapper.NewRedisClusterClient(wrapper.FQDNCluster{FQDN: r.ServiceName, Port: int64(r.Port)})
 	_ = c.Init(r.Username, r.Password.Reveal(), int64(r.TimeoutMs), wrapper.WithDataBase(r.Database))
-	return redisTier{client: c}
+	return redisTier{client: c}, nil
 }
 
 func (r redisTier) Get(key string, done func([]byte, bool)) error {
