@@ -44,6 +44,12 @@ func groupConfigErrors(t *testing.T) {
 			"server.type: must be one of: rest (this plugin serves REST tools"},
 		{"both server versions", `{"server":{"name":"s","version":"2.0.0"},"bridge":{"serverVersion":"2.0.1"},"tools":[{"name":"t","requestTemplate":{"url":"http://a/b","method":"GET"}}]}`,
 			"server.version: set either server.version or bridge.serverVersion, not both"},
+		{"credential pasted as a header key", `{` + schemes + `,"tools":[{"name":"t","requestTemplate":{"url":"http://a/b","method":"GET","headers":[{"key":"Authorization: Bearer ` + configSecret + `","value":"x"}]}}]}`,
+			"tools[0].requestTemplate.headers[0].key: is not a valid header name"},
+		{"credential pasted as a key", `{` + schemes + `,"tools":[{"name":"t","requestTemplate":{"url":"http://a/b","method":"GET","X-API-Key: ` + configSecret + `":true}}]}`,
+			"tools[0].requestTemplate.(key not shown): unknown key"},
+		{"credential in a URL port", `{` + schemes + `,"tools":[{"name":"t","requestTemplate":{"url":"http://a:` + configSecret + `/b","method":"GET"}}]}`,
+			`tools[0].requestTemplate.url: invalid URL: invalid port "…" after host`},
 		{"wrong type", `{` + schemes + `,"tools":[{"name":"t","args":[{"name":"a","required":"yes"}],"requestTemplate":{"url":"http://a/b","method":"GET"}}]}`,
 			"tools[0].args[0].required: must be a boolean, not a string"},
 	}

@@ -53,7 +53,7 @@ var errorCases = []struct {
 		"server.defaultUpstreamSecurity.credential: environment variable UNSET_TOKEN is not set"},
 	{"tool name missing", cfg(`{"requestTemplate":{"url":"/x","method":"GET"}}`), "tools[0].name: is required"},
 	{"tool name empty", cfg(`{"name":""}`), "tools[0].name: must not be empty"},
-	{"tool name charset", cfg(`{"name":"get weather"}`), `tools[0].name: tool name "get weather" may contain only`},
+	{"tool name charset", cfg(`{"name":"get weather"}`), `tools[0].name: tool name may contain only`},
 	{"tool name length", cfg(`{"name":"` + strings.Repeat("a", 129) + `"}`), "tools[0].name: tool name must be 1 to 128 characters"},
 	{"tool name duplicate", cfg(getTool("a") + "," + getTool("b") + "," + getTool("a")), `tools[2].name: duplicate tool name "a" (also tools[0])`},
 	{"tool unknown key", cfg(`{"name":"a","inputSchema":{}}`), "tools[0].inputSchema: unknown key"},
@@ -126,6 +126,23 @@ var errorCases = []struct {
 	{"rest: method", cfg(`{"name":"a","requestTemplate":{"url":"/x","method":"G ET"}}`), "tools[0].requestTemplate.method: "},
 	{"rest: header arg name", cfg(`{"name":"a","args":[{"name":"x y","position":"header"}],"requestTemplate":{"url":"/x","method":"GET"}}`), "tools[0].args[0].name: "},
 	{"rest: empty template header key", cfg(`{"name":"a","requestTemplate":{"url":"/x","method":"GET","headers":[{"key":"","value":"v"}]}}`), "tools[0].requestTemplate.headers[0].key: "},
+	// A configured value is never quoted when it may be a credential (the loop checks it).
+	{"secret: header key", cfg(`{"name":"a","requestTemplate":{"url":"/x","method":"GET","headers":[{"key":"Authorization: Bearer ` + plantedSecret + `","value":"v"}]}}`),
+		"tools[0].requestTemplate.headers[0].key: is not a valid header name"},
+	{"secret: unknown key", cfg(`{"name":"a","requestTemplate":{"url":"/x","method":"GET","Authorization: Bearer ` + plantedSecret + `":1}}`),
+		"tools[0].requestTemplate.(key not shown): unknown key"},
+	{"secret: URL port", cfg(`{"name":"a","requestTemplate":{"url":"https://api.example.com:` + plantedSecret + `/x","method":"GET"}}`),
+		`tools[0].requestTemplate.url: invalid URL: invalid port "…" after host`},
+	{"secret: template syntax", cfg(`{"name":"a","requestTemplate":{"url":"/x","method":"GET","headers":[{"key":"Authorization","value":"Bearer {{ ` + plantedSecret + ` }}"}]}}`),
+		"tools[0].requestTemplate.headers[0].value: template: header:1: "},
+	{"secret: method", cfg(`{"name":"a","requestTemplate":{"url":"/x","method":"` + plantedSecret + `"}}`),
+		"tools[0].requestTemplate.method: unsupported method (value not shown)"},
+	{"secret: arg type", cfg(`{"name":"a","args":[{"name":"x","type":"` + plantedSecret + `"}],"requestTemplate":{"url":"/x","method":"GET"}}`),
+		"tools[0].args[0].type: unknown type (value not shown)"},
+	{"secret: scheme", withSchemes(`"securitySchemes":[{"id":"b","type":"http","scheme":"Bearer `+plantedSecret+`"}]`, getTool("a")),
+		"server.securitySchemes[0].scheme: unknown value (value not shown)"},
+	{"secret: allowTools", `{"server":{"name":"s"},"allowTools":["` + plantedSecret + `"],"tools":[` + getTool("a") + `]}`,
+		"allowTools[0]: names unknown tool (value not shown)"},
 }
 
 // notRESTText is the reason given for keys of Higress's non-REST servers.

@@ -180,7 +180,7 @@ func parseAllowTools(r gjson.Result, tools []*Tool) (map[string]bool, error) {
 	allow := map[string]bool{}
 	for i, v := range r.Array() {
 		if !known[v.Str] {
-			return nil, configerr.Atf(index("allowTools", i), "names unknown tool %q", v.Str)
+			return nil, configerr.Atf(index("allowTools", i), "names unknown tool %s", configerr.Word(v.Str))
 		}
 		allow[v.Str] = true
 	}

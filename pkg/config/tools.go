@@ -140,8 +140,7 @@ func checkToolName(path, name string) error {
 	}
 	for i := 0; i < len(name); i++ {
 		if !isToolNameChar(name[i]) {
-			return configerr.Atf(path, "tool name %q may contain only A-Z, a-z, 0-9, '_', '-' and '.' (MCP tool-name rules)",
-				name)
+			return configerr.Atf(path, "tool name may contain only A-Z, a-z, 0-9, '_', '-' and '.' (MCP tool-name rules)")
 		}
 	}
 	return nil

@@ -111,7 +111,7 @@ func walkObject(path string, r gjson.Result, fs []field) error {
 	seen := make(map[string]bool, len(fs))
 	var err error
 	r.ForEach(func(k, v gjson.Result) bool {
-		kp := join(path, k.Str)
+		kp := join(path, shownKey(k.Str))
 		if seen[k.Str] {
 			err = configerr.Atf(kp, "duplicate key")
 			return false
@@ -153,7 +153,7 @@ func checkDuplicateKeys(path string, r gjson.Result) error {
 	var err error
 	r.ForEach(func(k, _ gjson.Result) bool {
 		if seen[k.Str] {
-			err = configerr.Atf(join(path, k.Str), "duplicate key")
+			err = configerr.Atf(join(path, shownKey(k.Str)), "duplicate key")
 		}
 		seen[k.Str] = true
 		return err == nil
@@ -198,3 +198,19 @@ func join(path, key string) string {
 }
 
 func index(path string, i int) string { return path + "[" + strconv.Itoa(i) + "]" }
+
+// shownKey is a configuration key as error paths show it: an unknown key with spaces, colons,
+// quotes or more than 64 bytes may be a pasted credential ("Authorization: Bearer ..."), so it
+// is not repeated.
+func shownKey(k string) string {
+	if len(k) > 64 {
+		return "(key not shown)"
+	}
+	for i := 0; i < len(k); i++ {
+		c := k[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.' || c == '$') {
+			return "(key not shown)"
+		}
+	}
+	return k
+}

@@ -48,7 +48,7 @@ func (c *compiler) compileArg(p string, s ArgSpec) (arg, error) {
 	a := arg{name: s.Name, lname: strings.ToLower(s.Name), required: s.Required}
 	typ, alias, ok := parseType(s.Type)
 	if !ok {
-		return a, configerr.At(p+".type", "unknown type "+quote(s.Type)+" (want string, number, integer, boolean, array or object)")
+		return a, configerr.At(p+".type", "unknown type "+configerr.Word(s.Type)+" (want string, number, integer, boolean, array or object)")
 	}
 	if alias {
 		c.warn(p+".type", "type "+quote(s.Type)+" is not a JSON Schema type; listed as "+quote(typeNames[typ]))
@@ -56,7 +56,7 @@ func (c *compiler) compileArg(p string, s ArgSpec) (arg, error) {
 	a.typ = typ
 	pos, ok := parsePosition(s.Position)
 	if !ok {
-		return a, configerr.At(p+".position", "unknown position "+quote(s.Position)+" (want query, path, header, cookie or body)")
+		return a, configerr.At(p+".position", "unknown position "+configerr.Word(s.Position)+" (want query, path, header, cookie or body)")
 	}
 	a.pos = pos
 	if err := checkArgName(p, a); err != nil {

@@ -40,7 +40,7 @@ func (c *compiler) compileRequest(spec *RequestTemplateSpec) error {
 	p := c.path + ".requestTemplate"
 	rp := &requestPlan{method: strings.ToUpper(spec.Method), argsToURLParam: spec.ArgsToURLParam}
 	if !methods[rp.method] {
-		return configerr.At(p+".method", "unsupported method "+quote(spec.Method)+" (want GET, POST, PUT, PATCH, DELETE, HEAD or OPTIONS)")
+		return configerr.At(p+".method", "unsupported method "+configerr.Word(spec.Method)+" (want GET, POST, PUT, PATCH, DELETE, HEAD or OPTIONS)")
 	}
 	n := 0
 	for _, b := range []bool{spec.ArgsToJSONBody, spec.ArgsToURLParam, spec.ArgsToFormBody} {
@@ -105,7 +105,7 @@ func (c *compiler) template(path, name, src string, overBody bool) (*template.Te
 		Rand:     func(b []byte) (int, error) { return randRead(b) },
 	})
 	if err != nil {
-		return nil, configerr.At(path, err.Error())
+		return nil, configerr.At(path, configerr.Masked(err.Error()))
 	}
 	return tp, nil
 }
@@ -145,7 +145,7 @@ func (c *compiler) checkSampleURL(p, sample string) error {
 	}
 	u, err := url.Parse(fillAllPlaceholders(sample))
 	if err != nil {
-		return configerr.At(p, "invalid URL: "+strings.TrimPrefix(err.Error(), "parse "+quote(fillAllPlaceholders(sample))+": "))
+		return configerr.At(p, "invalid URL: "+configerr.Masked(strings.TrimPrefix(err.Error(), "parse "+quote(fillAllPlaceholders(sample))+": ")))
 	}
 	if u.User != nil {
 		return configerr.At(p, "must not contain userinfo (user@)")
@@ -155,7 +155,7 @@ func (c *compiler) checkSampleURL(p, sample string) error {
 	}
 	if u.RawQuery != "" {
 		if _, err := url.ParseQuery(strings.ReplaceAll(u.RawQuery, ";", "%3B")); err != nil {
-			return configerr.At(p, "invalid query: "+err.Error())
+			return configerr.At(p, "invalid query: "+configerr.Masked(err.Error()))
 		}
 	}
 	if urlenc.HasDotSegment(u.EscapedPath()) {
@@ -202,21 +202,25 @@ func fillAllPlaceholders(s string) string {
 
 func (c *compiler) compileHeaders(p string, specs []HeaderSpec) error {
 	rp := c.tool.req
-	seen := map[string]bool{}
+	seen := map[string]int{} // lowercase name -> index in specs
 	for i, h := range specs {
 		hp := index(p, i)
 		if h.Key == "" {
 			c.warn(hp+".key", "empty header key; the header is skipped (as in Higress)")
 			continue
 		}
+		// The key is not quoted in errors: a malformed one may be a pasted credential.
 		name := strings.ToLower(h.Key)
-		if !httpsyntax.IsToken(h.Key) || forbiddenHeaders[name] {
-			return configerr.At(hp+".key", "header "+quote(h.Key)+" cannot be set by a template")
+		if !httpsyntax.IsToken(h.Key) {
+			return configerr.At(hp+".key", "is not a valid header name (an HTTP token: no spaces, colons or quotes)")
 		}
-		if seen[name] {
-			return configerr.At(hp+".key", "duplicate header "+quote(h.Key))
+		if forbiddenHeaders[name] {
+			return configerr.At(hp+".key", "header "+quote(name)+" cannot be set by a template (it frames or routes the request)")
 		}
-		seen[name] = true
+		if j, dup := seen[name]; dup {
+			return configerr.At(hp+".key", "duplicate header name (also "+index(p, j)+")")
+		}
+		seen[name] = i
 		tp, err := c.template(hp+".value", "header", h.Value, false)
 		if err != nil {
 			return err
@@ -235,7 +239,7 @@ func (c *compiler) compileHeaders(p string, specs []HeaderSpec) error {
 		rp.headers = append(rp.headers, hpl)
 	}
 	for k := range c.tool.args {
-		if a := &c.tool.args[k]; a.pos == posHeader && seen[a.lname] {
+		if a := &c.tool.args[k]; a.pos == posHeader && hasKey(seen, a.lname) {
 			return configerr.At(c.argPaths[k]+".name", "header arg "+quote(a.name)+" is also a template header")
 		}
 	}
@@ -307,4 +311,9 @@ func (c *compiler) checkOutputSchema(spec ToolSpec) error {
 			"(text and structuredContent); the response template applies only to other responses")
 	}
 	return nil
+}
+
+func hasKey(m map[string]int, k string) bool {
+	_, ok := m[k]
+	return ok
 }

@@ -28,7 +28,7 @@ func TestCompileErrors(t *testing.T) {
 			s.Request.Headers = []HeaderSpec{{Key: "A", Value: "1"}, {Key: "B", Value: "{{ .args.x "}}
 		}), "", `tools[3].requestTemplate.headers[1].value: template: header:1: unclosed action`},
 		{"unknown function", upstream("https://x.example/{{ nope .args.x }}", nil), "",
-			`tools[3].requestTemplate.url: template: url:1: function "nope" not defined`},
+			`tools[3].requestTemplate.url: template: url:1: function "…" not defined`},
 		{"body template error", upstream("https://x.example/a", func(s *ToolSpec) { s.Request.Body = "{{end}}" }), "",
 			`tools[3].requestTemplate.body: template: body:1: unexpected {{end}}`},
 		{"response template error", upstream("https://x.example/a", func(s *ToolSpec) { s.Response.Body = "{{if}}" }), "",
@@ -62,13 +62,13 @@ func TestCompileErrors(t *testing.T) {
 		{"bad query escape", upstream("https://x.example/a?q=%zz", nil), "", `tools[3].requestTemplate.url: invalid query: invalid URL escape "%zz"`},
 		{"forbidden template header", upstream("https://x.example/a", func(s *ToolSpec) {
 			s.Request.Headers = []HeaderSpec{{Key: "Content-Length", Value: "1"}}
-		}), "", `tools[3].requestTemplate.headers[0].key: header "Content-Length" cannot be set by a template`},
+		}), "", `tools[3].requestTemplate.headers[0].key: header "content-length" cannot be set by a template (it frames or routes the request)`},
 		{"bad header name", upstream("https://x.example/a", func(s *ToolSpec) {
 			s.Request.Headers = []HeaderSpec{{Key: "X Y", Value: "1"}}
-		}), "", `tools[3].requestTemplate.headers[0].key: header "X Y" cannot be set by a template`},
+		}), "", `tools[3].requestTemplate.headers[0].key: is not a valid header name (an HTTP token: no spaces, colons or quotes)`},
 		{"duplicate template header", upstream("https://x.example/a", func(s *ToolSpec) {
 			s.Request.Headers = []HeaderSpec{{Key: "X-A", Value: "1"}, {Key: "x-a", Value: "2"}}
-		}), "", `tools[3].requestTemplate.headers[1].key: duplicate header "x-a"`},
+		}), "", `tools[3].requestTemplate.headers[1].key: duplicate header name (also tools[3].requestTemplate.headers[0])`},
 		{"line break in a header value", upstream("https://x.example/a", func(s *ToolSpec) {
 			s.Request.Headers = []HeaderSpec{{Key: "X-A", Value: "1\r\nX-B: 2"}}
 		}), "", `tools[3].requestTemplate.headers[0].value: must not contain control characters (a tab aside)`},

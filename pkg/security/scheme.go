@@ -156,10 +156,10 @@ var (
 func refusedValue(v string, known []string, accepted string) string {
 	for _, k := range known {
 		if httpsyntax.Lower(v) == k {
-			return strconv.Quote(v) + " is not supported (accepted values: " + accepted + ")"
+			return configerr.Word(v) + " is not supported (accepted values: " + accepted + ")"
 		}
 	}
-	return "unknown value " + strconv.Quote(v) + " (accepted values: " + accepted + ")"
+	return "unknown value " + configerr.Word(v) + " (accepted values: " + accepted + ")"
 }
 
 // reservedHeaders cannot carry an API key: hop-by-hop, framing, routing or cookie headers.
