@@ -93,35 +93,8 @@ func replyToolResult(pc pluginConfig, st *requestState, call *mcp.Call, result [
 // rewriteRequest replaces the whole header map in one host call: only what
 // pkg/rest and pkg/security put into req goes upstream.
 func rewriteRequest(st *requestState, req *rest.Request) error {
-	authority := req.Authority
-	if authority == "" {
-		authority = headerValue(st.clientHeaders, ":authority")
-	}
-	headers := make([][2]string, 0, len(req.Headers)+4)
-	headers = append(headers,
-		[2]string{":method", req.Method},
-		[2]string{":path", req.URI()},
-		[2]string{":authority", authority},
-	)
-	scheme := req.Scheme
-	if scheme == "" {
-		scheme = headerValue(st.clientHeaders, ":scheme")
-	}
-	if scheme != "" {
-		headers = append(headers, [2]string{":scheme", scheme})
-	}
-	headers = append(headers, req.Headers...)
-	if err := proxywasm.ReplaceHttpRequestHeaders(headers); err != nil {
+	if err := proxywasm.ReplaceHttpRequestHeaders(req.Wire(st.clientHeaders)); err != nil {
 		return err
 	}
 	return proxywasm.ReplaceHttpRequestBody(req.Body)
-}
-
-func headerValue(headers [][2]string, name string) string {
-	for _, h := range headers {
-		if h[0] == name {
-			return h[1]
-		}
-	}
-	return ""
 }

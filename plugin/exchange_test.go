@@ -49,14 +49,14 @@ func legacyExchange() []exchangeStep {
 			check: func(t *testing.T, out []byte) { require.Equal(t, petstoreTools, toolNames(t, out)) }},
 		{name: "tools/call get_pet", headers: legacyHeaders(),
 			body:     `{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"get_pet","arguments":{"petId":42}}}`,
-			upstream: [][2]string{{":method", "GET"}, {":path", "/v2/pets/42"}, {":authority", "petstore.example.com"}, {":scheme", "https"}, {"accept", "*/*"}, {"x-petstore-key", petstoreKey}},
+			upstream: [][2]string{{":method", "GET"}, {":path", "/v2/pets/42"}, {":authority", "petstore.example.com"}, {":scheme", "https"}, {"content-type", "application/json"}, {"accept", "*/*"}, {"x-petstore-key", petstoreKey}},
 			status:   "200", rest: `{"id":42,"name":"Rex","status":"available","tags":["good"]}`,
 			check: func(t *testing.T, out []byte) {
 				require.JSONEq(t, `{"id":42,"name":"Rex","status":"available","tags":["good"]}`, jsonField(t, out, "result.structuredContent").Raw)
 			}},
 		{name: "tools/call list_pets renders its response template", headers: legacyHeaders(),
 			body:     `{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"list_pets","arguments":{"limit":2}}}`,
-			upstream: [][2]string{{":method", "GET"}, {":path", "/v2/stores/store-042/pets?status=available&limit=2"}, {":authority", "petstore.example.com"}, {":scheme", "https"}, {"accept", "application/json"}, {"x-petstore-key", petstoreKey}},
+			upstream: [][2]string{{":method", "GET"}, {":path", "/v2/stores/store-042/pets?status=available&limit=2"}, {":authority", "petstore.example.com"}, {":scheme", "https"}, {"accept", "application/json"}, {"content-type", "application/json"}, {"x-petstore-key", petstoreKey}},
 			status:   "200", rest: petsJSON,
 			check: func(t *testing.T, out []byte) {
 				require.Equal(t, "\n1. Rex (dog) - available\n2. Tom (cat) - available\n", jsonField(t, out, "result.content.0.text").String())
@@ -81,7 +81,7 @@ func modernExchange() []exchangeStep {
 			}},
 		{name: "tools/call get_pet with its Mcp-Param header", headers: modernHeaders("tools/call", "get_pet", [2]string{"mcp-param-pet-id", "7"}),
 			body:     `{"jsonrpc":"2.0","id":"c","method":"tools/call","params":{"name":"get_pet","arguments":{"petId":7},` + meta + `}}`,
-			upstream: [][2]string{{":method", "GET"}, {":path", "/v2/pets/7"}, {":authority", "petstore.example.com"}, {":scheme", "https"}, {"accept", "*/*"}, {"x-petstore-key", petstoreKey}},
+			upstream: [][2]string{{":method", "GET"}, {":path", "/v2/pets/7"}, {":authority", "petstore.example.com"}, {":scheme", "https"}, {"content-type", "application/json"}, {"accept", "*/*"}, {"x-petstore-key", petstoreKey}},
 			status:   "200", rest: `{"id":7,"name":"Tom"}`,
 			check: func(t *testing.T, out []byte) {
 				require.Equal(t, "complete", jsonField(t, out, "result.resultType").String())

@@ -2,12 +2,12 @@ package config
 
 import (
 	"encoding/json"
+	"maps"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/tidwall/gjson"
-
-	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/rest"
 )
 
 // diffConfig has one tool per request-level deliberate difference.
@@ -19,59 +19,117 @@ const diffConfig = `{"server":{"name":"diff"},"tools":[
    "headers":[{"key":"X-Custom","value":"1"}]}},
  {"name":"jsonbody","args":[{"name":"z"},{"name":"a"}],
   "requestTemplate":{"url":"https://api.example.com/b","method":"POST","argsToJsonBody":true}},
+ {"name":"form","args":[{"name":"q"}],
+  "requestTemplate":{"url":"https://api.example.com/f","method":"POST","body":"q={{.args.q}}",
+   "headers":[{"key":"Content-Type","value":"application/x-www-form-urlencoded"}]}},
  {"name":"template","args":[{"name":"q"}],
-  "requestTemplate":{"url":"https://api.example.com/t","method":"POST","body":"{\"q\": \"{{.args.q}}\"}",
-   "headers":[{"key":"Content-Type","value":"application/json"}]}},
+  "requestTemplate":{"url":"https://api.example.com/t","method":"POST","body":"{\"q\": \"{{.args.q}}\"}"}},
  {"name":"schema","args":[{"name":"n","type":"int","minimum":1,"format":"int32"}],
   "requestTemplate":{"url":"https://api.example.com/s","method":"GET"}},
  {"name":"order","args":[{"name":"qty"}],
   "requestTemplate":{"url":"https://api.example.com/o","method":"POST","body":"{\"qty\": {{.args.qty}}, \"role\": \"member\"}",
-   "headers":[{"key":"Content-Type","value":"application/json"}]}}]}`
+   "headers":[{"key":"Content-Type","value":"application/json"}]}},
+ {"name":"http","requestTemplate":{"url":"http://api.example.com/h","method":"GET"}}]}`
 
-// TestHigressDeliberateDifferences shows each deliberate difference on both sides, exactly, so
-// the table in compat_test.go stays true of Higress as well as of us.
+// demoClient is a short MCP client request for the demonstrations.
+var demoClient = clientRequest{Headers: [][2]string{
+	{":method", "POST"}, {":path", "/mcp"}, {":authority", "gw.example.com"}, {":scheme", "https"},
+	{"content-type", "application/json"}, {"user-agent", "demo/1"},
+}}
+
+// TestHigressDeliberateDifferences shows each deliberate difference of requests on both sides,
+// exactly, and how the differential classifies it, so the allow-list in compat_test.go stays
+// true of Higress as well as of us. The cases show client-headers and original-request-headers
+// once; elsewhere those two are left out of the expected differences.
 func TestHigressDeliberateDifferences(t *testing.T) {
 	c := mustParse(t, diffConfig)
 	h, err := loadHigress([]byte(diffConfig))
 	if err != nil {
 		t.Fatal(err)
 	}
+	const gwHeaders = "x-envoy-original-method=POST x-envoy-original-path=/mcp x-envoy-original-host=gw.example.com"
 	cases := []struct {
 		id, tool, args string
-		ours, higress  string // "METHOD URI | headers | body" or the error
+		ours, higress  string   // "METHOD :path | headers | body" or the error
+		diffs          []string // "class: what", as diffWire reports them
 	}{
+		{"client-headers + original-request-headers", "query", `{"z":"1"}`,
+			"GET /q?z=1 | x-custom=1 content-type=application/json accept=*/* | ",
+			"GET /q?z=1 | content-type=application/json user-agent=demo/1 " + gwHeaders + " x-custom=1 accept=*/* | ",
+			[]string{
+				`client-headers: header user-agent: ours [], Higress ["demo/1"]`,
+				`original-request-headers: header x-envoy-original-host: ours [], Higress ["gw.example.com"]`,
+				`original-request-headers: header x-envoy-original-method: ours [], Higress ["POST"]`,
+				`original-request-headers: header x-envoy-original-path: ours [], Higress ["/mcp"]`,
+			}},
 		{"path-escaping", "path", `{"id":"a/b c"}`,
-			"GET /items/a%2Fb%20c | accept=*/* | ", "GET /items/a/b%20c | Accept=*/* | "},
+			"GET /items/a%2Fb%20c | content-type=application/json accept=*/* | ",
+			"GET /items/a/b%20c | content-type=application/json user-agent=demo/1 " + gwHeaders + " accept=*/* | ",
+			[]string{`path-escaping: path: ours "/items/a%2Fb%20c", Higress "/items/a/b%20c"`}},
 		{"unfilled-placeholder", "path", `{}`,
-			`error: invalid arguments: missing "id" for the URL placeholder {id}`, "GET /items/%7Bid%7D | Accept=*/* | "},
-		{"query-order + header-case", "query", `{"z":"1","a":"2"}`,
-			"GET /q?z=1&a=2 | x-custom=1 accept=*/* | ", "GET /q?a=2&z=1 | X-Custom=1 Accept=*/* | "},
+			`error: invalid arguments: missing "id" for the URL placeholder {id}`,
+			"GET /items/%7Bid%7D | content-type=application/json user-agent=demo/1 " + gwHeaders + " accept=*/* | ",
+			[]string{`unfilled-placeholder: we refuse (invalid arguments: missing "id" for the URL placeholder {id}), Higress sends /items/%7Bid%7D`}},
+		{"query-order", "query", `{"z":"1","a":"2"}`,
+			"GET /q?z=1&a=2 | x-custom=1 content-type=application/json accept=*/* | ",
+			"GET /q?a=2&z=1 | content-type=application/json user-agent=demo/1 " + gwHeaders + " x-custom=1 accept=*/* | ",
+			nil},
 		{"json-body-order", "jsonbody", `{"z":1,"a":2}`,
 			`POST /b | content-type=application/json; charset=utf-8 accept=*/* | {"z":1,"a":2}`,
-			`POST /b | Content-Type=application/json; charset=utf-8 Accept=*/* | {"a":2,"z":1}`},
+			`POST /b | content-type=application/json; charset=utf-8 user-agent=demo/1 ` + gwHeaders + ` accept=*/* | {"a":2,"z":1}`,
+			nil},
+		{"form-encoding", "form", `{"q":"a b:c"}`,
+			`POST /f | content-type=application/x-www-form-urlencoded accept=*/* | q=a+b%3Ac`,
+			`POST /f | content-type=application/x-www-form-urlencoded user-agent=demo/1 ` + gwHeaders + ` accept=*/* | q=a b:c`,
+			nil},
+		{"scheme-from-url", "http", `{}`,
+			"GET /h | content-type=application/json accept=*/* | ",
+			"GET /h | content-type=application/json user-agent=demo/1 " + gwHeaders + " accept=*/* | ",
+			[]string{`scheme-from-url: :scheme: ours ["http"], Higress ["https"]`}},
 		{"json-value-position", "order", `{"qty":"1, \"role\": \"admin\""}`,
 			`error: invalid arguments: a value placed outside a JSON string in the request body must be exactly one JSON value ` +
 				`(a number, true, false, null, a quoted string, an object or an array) (argument "qty")`,
-			`POST /o | Content-Type=application/json Accept=*/* | {"qty": 1, "role": "admin", "role": "member"}`},
+			`POST /o | content-type=application/json user-agent=demo/1 ` + gwHeaders + ` accept=*/* | {"qty": 1, "role": "admin", "role": "member"}`,
+			[]string{`json-value-position: we refuse (invalid arguments: a value placed outside a JSON string in the request body must be exactly one JSON value ` +
+				`(a number, true, false, null, a quoted string, an object or an array) (argument "qty")), Higress sends /o`}},
 		{"json-string-escaping", "template", `{"q":"say \"hi\""}`,
 			`POST /t | content-type=application/json accept=*/* | {"q": "say \"hi\""}`,
-			`POST /t | Content-Type=application/json Accept=*/* | {"q": "say "hi""}`},
+			`POST /t | content-type=application/json user-agent=demo/1 ` + gwHeaders + ` accept=*/* | {"q": "say "hi""}`,
+			[]string{
+				`json-string-escaping: body: ours "{\"q\": \"say \\\"hi\\\"\"}", Higress "{\"q\": \"say \"hi\"\"}"`,
+			}},
 	}
 	shown := map[string]bool{"type-alias": true, "schema-keywords": true} // TestHigressListDifferences
 	for _, tc := range cases {
-		for _, id := range strings.Split(tc.id, " + ") {
-			shown[id] = true
-		}
 		t.Run(tc.id, func(t *testing.T) {
-			if got := describeOurs(c, tc.tool, tc.args); got != tc.ours {
+			tool := c.Tools[c.EntryIndex(tc.tool)]
+			ours, oerr := ourWire(tool, []byte(tc.args), demoClient)
+			if got := describeWire(ours, oerr); got != tc.ours {
 				t.Errorf("ours:\n got %q\nwant %q", got, tc.ours)
 			}
-			theirs, err := h.render(t, tc.tool, []byte(tc.args))
+			theirs, err := h.render(t, tc.tool, []byte(tc.args), demoClient)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := describeHigress(theirs); got != tc.higress {
+			if got := describeWire(theirs, nil); got != tc.higress {
 				t.Errorf("Higress:\n got %q\nwant %q", got, tc.higress)
+			}
+			var diffs []string
+			counts := maps.Clone(normalised)
+			for _, d := range callDifferences(ours, oerr, theirs, nil, demoClient) {
+				if (d.class == "client-headers" || d.class == "original-request-headers") && !strings.Contains(tc.id, d.class) {
+					continue
+				}
+				diffs = append(diffs, d.class+": "+d.what)
+			}
+			if !slices.Equal(diffs, tc.diffs) {
+				t.Errorf("differences:\n got %q\nwant %q", diffs, tc.diffs)
+			}
+			for _, id := range strings.Split(tc.id, " + ") {
+				if deliberate(id).kind == "form" && normalised[id] == counts[id] {
+					t.Errorf("%s was not normalised", id)
+				}
+				shown[id] = true
 			}
 		})
 	}
@@ -90,7 +148,7 @@ func TestHigressListDifferences(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := `{"description":"","format":"int32","minimum":1,"type":"integer"}`
-	if got := gjson.GetBytes(c.Entries()[4], "inputSchema.properties.n").Raw; !sameJSON(got, want) {
+	if got := gjson.GetBytes(c.Entries()[c.EntryIndex("schema")], "inputSchema.properties.n").Raw; !sameJSON(got, want) {
 		t.Errorf("ours: %s, want %s", got, want)
 	}
 	entry, err := h.listEntry("schema")
@@ -103,22 +161,19 @@ func TestHigressListDifferences(t *testing.T) {
 	}
 }
 
-func describeOurs(c *Config, tool, args string) string {
-	var r rest.Request
-	var call rest.Call
-	err := c.Tools[c.EntryIndex(tool)].Rest.Prepare(gjson.Parse(args), &call)
-	if err == nil {
-		err = call.Build(nil, &r)
-	}
+// describeWire is "METHOD :path | headers | body" of a request (pseudo headers left out of the
+// header list), or "error: ..." when err is set.
+func describeWire(w *wireRequest, err error) string {
 	if err != nil {
 		return "error: " + err.Error()
 	}
-	return r.Method + " " + r.URI() + " | " + headerList(r.Headers) + " | " + string(r.Body)
-}
-
-func describeHigress(r *higressRequest) string {
-	uri := strings.TrimPrefix(r.URL, "https://api.example.com")
-	return r.Method + " " + uri + " | " + headerList(r.Headers) + " | " + string(r.Body)
+	var rest [][2]string
+	for _, kv := range w.Headers {
+		if !strings.HasPrefix(kv[0], ":") {
+			rest = append(rest, kv)
+		}
+	}
+	return pairValue(w.Headers, ":method") + " " + pairValue(w.Headers, ":path") + " | " + headerList(rest) + " | " + string(w.Body)
 }
 
 func headerList(h [][2]string) string {

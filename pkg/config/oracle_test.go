@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/higress-group/proxy-wasm-go-sdk/proxywasm"
 	"github.com/higress-group/proxy-wasm-go-sdk/proxywasm/proxytest"
 	"github.com/higress-group/proxy-wasm-go-sdk/proxywasm/types"
 	"github.com/higress-group/wasm-go/pkg/iface"
@@ -27,11 +28,32 @@ type higress struct {
 	name     string
 }
 
-// higressRequest is what Higress hands to RouteCall.
-type higressRequest struct {
-	Method, URL string
-	Headers     [][2]string
-	Body        []byte
+// wireRequest is an upstream request as it leaves the gateway: the header map (pseudo headers
+// included, names lower-case as Envoy holds them) and the body.
+type wireRequest struct {
+	Headers [][2]string
+	Body    []byte
+}
+
+// clientRequest is the MCP POST that reaches the gateway, and the peer address Envoy reports
+// for it (the source.address property).
+type clientRequest struct {
+	Headers       [][2]string
+	SourceAddress string
+}
+
+// mcpClient is a typical MCP client's tools/call POST behind a load balancer: it authenticates
+// to the gateway with a bearer token, accepts JSON or SSE, says which protocol version it speaks.
+var mcpClient = clientRequest{
+	Headers: [][2]string{
+		{":method", "POST"}, {":path", "/mcp"}, {":authority", "mcp.example.com"}, {":scheme", "https"},
+		{"content-type", "application/json"}, {"accept", "application/json, text/event-stream"},
+		{"accept-encoding", "gzip, deflate"}, {"content-length", "187"}, {"user-agent", "node"},
+		{"authorization", "Bearer gw-token-6c1d"}, {"mcp-protocol-version", "2025-06-18"},
+		{"x-forwarded-for", "203.0.113.7"}, {"x-forwarded-proto", "https"}, {"x-request-id", "req-7f3a91"},
+		{"traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"},
+	},
+	SourceAddress: "10.1.2.3:40112",
 }
 
 // loadHigress parses a config with Higress's ParseConfigCore (must succeed) and builds the same
@@ -80,8 +102,11 @@ func (h *higress) listEntry(name string) (map[string]any, error) {
 	return normalizeJSON(entry)
 }
 
-// render runs Higress's tools/call for one tool and returns the request it would send.
-func (h *higress) render(t *testing.T, name string, args []byte) (*higressRequest, error) {
+// render runs Higress's tools/call for one tool on client's request and returns what goes
+// upstream. Higress's RouteCall (wasm-go wrapper, run for real) rewrites the client's request in
+// place, so the result is the client's header map after every removal and replacement Higress
+// makes, and the body it sets.
+func (h *higress) render(t *testing.T, name string, args []byte, client clientRequest) (*wireRequest, error) {
 	t.Helper()
 	tool, ok := h.server.GetMCPTools()[name]
 	if !ok {
@@ -89,26 +114,32 @@ func (h *higress) render(t *testing.T, name string, args []byte) (*higressReques
 	}
 	ctx := &captureCtx{}
 	var callErr error
-	inEmulatedRequest(t, func() { callErr = tool.Create(args).Call(ctx, h.server) })
+	wire := inEmulatedRequest(t, client, func() {
+		// What Higress's onHttpRequestHeaders (pkg/mcp/server/plugin.go) removes before any
+		// tool runs; the hook itself is unexported.
+		_ = proxywasm.RemoveHttpRequestHeader("accept-encoding")
+		_ = proxywasm.RemoveHttpRequestHeader("mcp-protocol-version")
+		callErr = tool.Create(args).Call(ctx, h.server)
+	})
 	if callErr != nil {
 		return nil, callErr
 	}
-	if ctx.req == nil {
+	if !ctx.routed {
 		return nil, fmt.Errorf("higress made no upstream call")
 	}
-	return ctx.req, nil
+	return wire, nil
 }
 
-// captureCtx is the HttpContext handed to RestMCPTool.Call: RouteCall records the request; any
-// other method would panic (the embedded interface is nil), which the tests would report.
+// captureCtx is the HttpContext handed to RestMCPTool.Call: RouteCall is the wasm-go wrapper's
+// own; any other method would panic (the embedded interface is nil), which the tests would report.
 type captureCtx struct {
 	wrapper.HttpContext
-	req *higressRequest
+	routed bool
 }
 
-func (c *captureCtx) RouteCall(method, url string, headers [][2]string, body []byte, _ iface.RouteResponseCallback) error {
-	c.req = &higressRequest{Method: method, URL: url, Headers: headers, Body: body}
-	return nil
+func (c *captureCtx) RouteCall(method, url string, headers [][2]string, body []byte, cb iface.RouteResponseCallback) error {
+	c.routed = true
+	return (&wrapper.CommonHttpCtx[struct{}]{}).RouteCall(method, url, headers, body, cb)
 }
 
 // emulatorHook is what the emulated HTTP context runs in OnHttpRequestHeaders.
@@ -125,18 +156,23 @@ func (*oracleHTTP) OnHttpRequestHeaders(int, bool) types.Action {
 	return types.ActionContinue
 }
 
-// inEmulatedRequest runs f inside an HTTP request of a fresh host emulator (no client headers
-// but :path/:method), where proxywasm host calls work.
-func inEmulatedRequest(t *testing.T, f func()) {
+// inEmulatedRequest runs f inside client's request on a fresh host emulator, where proxywasm
+// host calls work, and returns the request's header map and body afterwards.
+func inEmulatedRequest(t *testing.T, client clientRequest, f func()) *wireRequest {
 	t.Helper()
-	host, reset := proxytest.NewHostEmulator(proxytest.NewEmulatorOption().WithVMContext(&oracleVM{}))
+	opt := proxytest.NewEmulatorOption().WithVMContext(&oracleVM{})
+	if client.SourceAddress != "" {
+		opt = opt.WithProperty([]string{"source", "address"}, []byte(client.SourceAddress))
+	}
+	host, reset := proxytest.NewHostEmulator(opt)
 	defer reset()
 	if host.StartVM() != types.OnVMStartStatusOK || host.StartPlugin() != types.OnPluginStartStatusOK {
 		t.Fatal("host emulator did not start")
 	}
 	emulatorHook = f
 	id := host.InitializeHttpContext()
-	host.CallOnRequestHeaders(id, [][2]string{{":method", "POST"}, {":path", "/mcp"}, {":authority", "gw"}}, false)
+	host.CallOnRequestHeaders(id, client.Headers, false)
+	return &wireRequest{Headers: host.GetCurrentRequestHeaders(id), Body: host.GetCurrentRequestBody(id)}
 }
 
 // normalizeJSON round-trips v through encoding/json so values compare with reflect.DeepEqual.

@@ -8,6 +8,7 @@ import (
 
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/internal/httpsyntax"
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/internal/urlenc"
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/template"
 )
 
 type bodyMode uint8
@@ -36,7 +37,9 @@ func (t *Tool) buildBody(r *Request, call *Call) error {
 		if err != nil {
 			return t.templateFailure("requestTemplate.body", err)
 		}
-		if ct == "" && looksLikeJSON(r.Body) {
+		// Higress labels a rendered body JSON when its own (raw) rendering is JSON; otherwise
+		// the client's content-type stays (copyContentType), so do the same.
+		if ct == "" && looksLikeJSON(r.Body) && (!r.body.Escaped() || t.rawBodyIsJSON(call)) {
 			r.Headers = append(r.Headers, [2]string{"content-type", ctJSON})
 		}
 	case bodyArgsJSON:
@@ -57,6 +60,13 @@ func (t *Tool) buildBody(r *Request, call *Call) error {
 		}
 	}
 	return nil
+}
+
+// rawBodyIsJSON renders the body template as Higress does, values pasted unescaped, and
+// reports whether that is JSON. Only called when escaping changed a value, so rarely.
+func (t *Tool) rawBodyIsJSON(call *Call) bool {
+	var raw template.TextSink
+	return t.req.body.Render(&raw, call) == nil && looksLikeJSON(raw.Bytes())
 }
 
 func bodyOrUnplaced(p position) bool { return p == posBody || p == posNone }

@@ -14,9 +14,10 @@ import (
 const SourceAddressHeader = ":source-address"
 
 // Build fills dst from the tool's request template and the call's arguments. clientHeaders is
-// read only for the tracing headers (traceparent, tracestate, x-request-id, x-b3-*, b3) and,
-// for getRealIP/getSocketIP, x-forwarded-for and SourceAddressHeader; nothing else from the
-// client is copied. Errors are *CallError.
+// read only for the tracing headers (traceparent, tracestate, x-request-id, x-b3-*, b3), the
+// client's content-type when the tool sets none (see copyContentType) and, for
+// getRealIP/getSocketIP, x-forwarded-for and SourceAddressHeader; nothing else from the client
+// is copied. Errors are *CallError.
 func (call *Call) Build(clientHeaders [][2]string, dst *Request) error {
 	t := call.tool
 	if t == nil {
@@ -46,9 +47,28 @@ func (call *Call) Build(clientHeaders [][2]string, dst *Request) error {
 	if err := t.buildBody(dst, call); err != nil {
 		return err
 	}
+	copyContentType(dst, clientHeaders)
 	dst.addDefaultHeader("accept", "*/*")
 	copyTracing(dst, clientHeaders)
 	return nil
+}
+
+// copyContentType keeps the client's content-type (an MCP POST's "application/json") when
+// neither a template header, a header arg nor the body set one, as Higress does: its RouteCall
+// rewrites the client's request in place, so that header survives on bodyless requests and
+// under body templates that are not JSON. Configs written for Higress API markets rely on it.
+func copyContentType(r *Request, client [][2]string) {
+	if _, ok := r.Header("content-type"); ok {
+		return
+	}
+	for _, kv := range client {
+		if httpsyntax.Lower(kv[0]) == "content-type" {
+			if !httpsyntax.HasControl(kv[1]) {
+				r.Headers = append(r.Headers, [2]string{"content-type", kv[1]})
+			}
+			return
+		}
+	}
 }
 
 func (t *Tool) buildURL(r *Request, call *Call) error {

@@ -59,13 +59,15 @@ func TestBuildRequest(t *testing.T) {
 				hdrs([2]string{"content-type", "application/json"}, acceptAny), `{"code":"print(\"hi\")\n","timeout":30}`}},
 		{"relative URL keeps the route host", "delete_note", `{"teamPath":"team a","noteId":"n/1"}`, wantReq{
 			"DELETE", "", "", "/teams/team%20a/notes/n%2F1", hdrs(acceptAny), ""}},
+		// escaped values: Higress's raw body would not be JSON, so it adds no JSON content-type
+		// and this client sent none (TestContentTypeAsHigress)
 		{"JSON body template escapes values inside strings", "create_issue",
 			`{"title":"He said \"hi\"\n","labels":["a","b"]}`, wantReq{"POST", "https", "api.example.com", "/issues",
-				hdrs([2]string{"content-type", "application/json; charset=utf-8"}, acceptAny),
+				hdrs(acceptAny),
 				`{"title": "He said \"hi\"\n", "labels": "[\"a\",\"b\"]", "draft": false, "tenant": "acme"}` + "\n"}},
 		{"fast-path JSON body template", "commit_message", `{"message":"a\\b \"c\"\t"}`, wantReq{
 			"POST", "https", "api.example.com", "/commits",
-			hdrs([2]string{"content-type", "application/json; charset=utf-8"}, acceptAny),
+			hdrs(acceptAny),
 			`{"message": "a\\b \"c\"\t", "tenant": "acme"}`}},
 		{"body args as a form (template content-type)", "price_form", `{"province":"浙江","code":"a&b=c"}`, wantReq{
 			"POST", "https", "prices.example.com", "/average",
@@ -258,5 +260,46 @@ func TestBuildRequestJSONBody(t *testing.T) {
 	} {
 		err := build(order, gjson.Parse(args), nil, &r)
 		assert.Equal(t, &CallError{Msg: tpl.NotOneJSONValue + ` (argument "` + arg + `")`}, err, args)
+	}
+}
+
+// TestContentTypeAsHigress: Higress's RouteCall rewrites the client's request in place, so the
+// client's content-type stays unless the tool's headers or body set one; a body template's JSON
+// label is added when Higress's own (raw) rendering is JSON.
+func TestContentTypeAsHigress(t *testing.T) {
+	f := loadFixture(t)
+	jsonCT := [2]string{"content-type", "application/json"}
+	cases := []struct {
+		name, tool, args string
+		client           [][2]string
+		want             []string // every content-type value sent
+	}{
+		{"bodyless: the client's", "get_item", `{"id":"1"}`, [][2]string{jsonCT}, []string{"application/json"}},
+		{"bodyless: the client's, verbatim", "get_item", `{"id":"1"}`,
+			[][2]string{{"Content-Type", "application/json; charset=UTF-8"}}, []string{"application/json; charset=UTF-8"}},
+		{"bodyless, client sent none: none", "get_item", `{"id":"1"}`, nil, nil},
+		{"JSON body template: Higress's label", "commit_message", `{"message":"plain"}`, [][2]string{jsonCT},
+			[]string{"application/json; charset=utf-8"}},
+		{"escaped value, raw rendering not JSON: the client's", "commit_message", `{"message":"say \"hi\""}`, [][2]string{jsonCT},
+			[]string{"application/json"}},
+		{`escaped value, raw rendering still JSON ("C:\temp"): Higress's label`, "commit_message", `{"message":"C:\\temp"}`,
+			[][2]string{jsonCT}, []string{"application/json; charset=utf-8"}},
+		{"template content-type header wins", "ip_lookup", `{"ip":"1.2.3.4"}`, [][2]string{jsonCT},
+			[]string{"application/x-www-form-urlencoded"}},
+		{"body args as JSON: Higress's label", "body_args_json", `{"name":"n","count":3}`, [][2]string{jsonCT},
+			[]string{"application/json; charset=utf-8"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var r Request
+			require.NoError(t, build(f.tool(t, c.tool), gjson.Parse(c.args), c.client, &r))
+			var got []string
+			for _, kv := range r.Headers {
+				if kv[0] == "content-type" {
+					got = append(got, kv[1])
+				}
+			}
+			assert.Equal(t, c.want, got)
+		})
 	}
 }

@@ -72,6 +72,27 @@ func writeQueryEscaped(sb *strings.Builder, s string, tmp []byte) {
 	}
 }
 
+// Wire returns the header map that goes upstream: :method, :path, :authority and :scheme from
+// the tool URL (a relative URL keeps the client's :authority and :scheme), then r.Headers. The
+// plugin hands exactly this to the host, which replaces the client's whole header map with it.
+func (r *Request) Wire(client [][2]string) [][2]string {
+	authority, scheme := r.Authority, r.Scheme
+	for _, kv := range client {
+		switch {
+		case kv[0] == ":authority" && authority == "":
+			authority = kv[1]
+		case kv[0] == ":scheme" && scheme == "":
+			scheme = kv[1]
+		}
+	}
+	out := make([][2]string, 0, len(r.Headers)+4)
+	out = append(out, [2]string{":method", r.Method}, [2]string{":path", r.URI()}, [2]string{":authority", authority})
+	if scheme != "" {
+		out = append(out, [2]string{":scheme", scheme})
+	}
+	return append(out, r.Headers...)
+}
+
 // Header returns the first value of the named header (case-insensitive).
 func (r *Request) Header(name string) (string, bool) {
 	name = httpsyntax.Lower(name)

@@ -73,3 +73,15 @@ func TestIsTracingHeader(t *testing.T) {
 		}
 	}
 }
+
+func TestWire(t *testing.T) {
+	client := [][2]string{{":method", "POST"}, {":path", "/mcp"}, {":authority", "gw.example.com"}, {":scheme", "https"}, {"user-agent", "c"}}
+	abs := &Request{Method: "GET", Scheme: "http", Authority: "api.example.com:8080", Path: "/v1/x", Query: [][2]string{{"q", "a b"}},
+		Headers: [][2]string{{"accept", "*/*"}}}
+	assert.Equal(t, [][2]string{{":method", "GET"}, {":path", "/v1/x?q=a+b"}, {":authority", "api.example.com:8080"}, {":scheme", "http"},
+		{"accept", "*/*"}}, abs.Wire(client))
+	rel := &Request{Method: "DELETE", Path: "/notes/1"}
+	assert.Equal(t, [][2]string{{":method", "DELETE"}, {":path", "/notes/1"}, {":authority", "gw.example.com"}, {":scheme", "https"}},
+		rel.Wire(client), "a relative tool URL keeps the client's authority and scheme")
+	assert.Equal(t, [][2]string{{":method", "DELETE"}, {":path", "/notes/1"}, {":authority", ""}}, rel.Wire(nil))
+}

@@ -48,6 +48,7 @@ type BodySink struct {
 	inStr     bool
 	afterBack bool
 	err       error
+	escaped   bool // JSON escaping changed a value
 }
 
 // Reset starts a body in buf (emptied, its capacity reused).
@@ -57,6 +58,10 @@ func (b *BodySink) Reset(buf []byte, json, form bool) {
 
 // Bytes returns the rendered body.
 func (b *BodySink) Bytes() []byte { return b.buf }
+
+// Escaped reports whether JSON escaping changed a value inside a string literal, so the body
+// differs from the raw rendering Higress makes (which may not even be JSON).
+func (b *BodySink) Escaped() bool { return b.escaped }
 
 func (b *BodySink) Err() error { return b.err }
 
@@ -73,7 +78,9 @@ func (b *BodySink) Value(s string, arg int) {
 	switch {
 	case b.err != nil:
 	case b.json && b.inStr:
+		n := len(b.buf)
 		b.buf = jsonenc.AppendStringContent(b.buf, s)
+		b.escaped = b.escaped || len(b.buf)-n != len(s) // escaping only ever adds bytes
 	case b.form:
 		b.buf = urlenc.AppendQuery(b.buf, s)
 	case b.json:

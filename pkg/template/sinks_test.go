@@ -50,19 +50,22 @@ func TestBodySink(t *testing.T) {
 		src        string
 		json, form bool
 		a, want    string
+		escaped    bool // JSON escaping changed the value
 	}{
-		{`{"name":"{{.args.a}}","role":"member"}`, true, false, `x","role":"admin`, `{"name":"x\",\"role\":\"admin","role":"member"}`},
-		{`{"s":"a\"{{.args.a}}"}`, true, false, "\n", `{"s":"a\"\n"}`},
-		{`{"n":{{.args.a}}}`, true, false, `5`, `{"n":5}`},
-		{`name={{.args.a}}&x=1`, false, true, "a b&c=d", `name=a+b%26c%3Dd&x=1`},
-		{`raw {{.args.a}}`, false, false, `"q"`, `raw "q"`},
+		{`{"name":"{{.args.a}}","role":"member"}`, true, false, `x","role":"admin`, `{"name":"x\",\"role\":\"admin","role":"member"}`, true},
+		{`{"name":"{{.args.a}}"}`, true, false, `plain é`, `{"name":"plain é"}`, false},
+		{`{"s":"a\"{{.args.a}}"}`, true, false, "\n", `{"s":"a\"\n"}`, true},
+		{`{"n":{{.args.a}}}`, true, false, `5`, `{"n":5}`, false},
+		{`name={{.args.a}}&x=1`, false, true, "a b&c=d", `name=a+b%26c%3Dd&x=1`, false},
+		{`raw {{.args.a}}`, false, false, `"q"`, `raw "q"`, false},
 	}
 	for _, v := range []string{"5", "-1.5e3", "true", "null", `"quoted \" string"`, `[1,{"a":"b"}]`, ` {"x": [] } `} {
 		cases = append(cases, struct {
 			src        string
 			json, form bool
 			a, want    string
-		}{`{"v":{{.args.a}}}`, true, false, v, `{"v":` + v + `}`})
+			escaped    bool
+		}{`{"v":{{.args.a}}}`, true, false, v, `{"v":` + v + `}`, false})
 	}
 	for _, c := range cases {
 		var warns []string
@@ -72,6 +75,7 @@ func TestBodySink(t *testing.T) {
 		b.Reset(make([]byte, 3), c.json, c.form)
 		require.NoError(t, render(t, tp, &b, map[string]string{"a": c.a}), c.src)
 		assert.Equal(t, c.want, string(b.Bytes()), c.src)
+		assert.Equal(t, c.escaped, b.Escaped(), c.src)
 	}
 }
 
