@@ -82,7 +82,9 @@ func parseConfig(data []byte, pc *pluginConfig) error {
 	}
 	pc.cfg, pc.server, pc.secrets = cfg, server, toolSecrets(cfg)
 	tokens = cache
-	registerTokenTick()
+	if usesOAuth2(cfg) {
+		registerTokenTick() // no ticks for configurations without oauth2
+	}
 	if cfg.Bridge.MaxRequestBytes != envoyDefaultBufferLimit {
 		pc.decoderLimit = []byte(strconv.Itoa(cfg.Bridge.MaxRequestBytes))
 	}

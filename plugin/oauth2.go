@@ -59,6 +59,15 @@ func pollTokens() { tokens.Poll() }
 // calls waiting for another worker's token, and what runs background refreshes.
 var tickRegistered bool
 
+func usesOAuth2(cfg *config.Config) bool {
+	for _, t := range cfg.Tools {
+		if t.Grant != nil {
+			return true
+		}
+	}
+	return false
+}
+
 func registerTokenTick() {
 	if !tickRegistered {
 		wrapper.RegisterTickFunc(100, pollTokens)

@@ -63,6 +63,7 @@ type flight struct {
 	deadline time.Time // this worker's fetch: answered by then, or its callout was lost
 	retried  bool
 	cas      uint32 // version of our lease in the store (0: no lease held)
+	prev     *entry // the shared token our lease replaced (a refresh), put back if we fail
 	waiters  []Waiter
 }
 

@@ -349,3 +349,33 @@ func TestLostCallout(t *testing.T) {
 		t.Fatal("waiter called twice")
 	}
 }
+
+// TestFailedRefreshKeepsTheSharedToken: a refresh that fails leaves the still-usable token in
+// shared data for the other workers, instead of the released lease's empty value.
+func TestFailedRefreshKeepsTheSharedToken(t *testing.T) {
+	clk, store := newClock(), newMemStore()
+	w1 := newWorker(store, clk, "w1")
+	g := mustGrant(t, ccSpec())
+	w1.c.Token(g, "", func(string, error) {})
+	w1.tr.answer(0, 200, okBody)
+	clk.add(540 * time.Second)
+	w1.c.Token(g, "", nil)
+	w1.c.Poll()
+	w1.tr.answer(1, 503, "")
+	w2 := newWorker(store, clk, "w2")
+	if tok, ok, err := w2.c.Token(g, "", func(string, error) {}); !ok || tok != "tok-1" || err != nil {
+		t.Fatalf("w2 after w1's failed refresh: %q %v %v", tok, ok, err)
+	}
+	if tok, ok, _ := w1.c.Token(g, "", nil); !ok || tok != "tok-1" {
+		t.Fatalf("w1 lost its usable token: %q %v", tok, ok)
+	}
+	clk.add(51 * time.Second) // unusable now: a failed fetch leaves nothing behind
+	w3 := newWorker(store, clk, "w3")
+	var o outcome
+	w3.c.Token(g, "", o.waiter())
+	w3.tr.answer(0, 500, "")
+	v, _, _ := store.Get(sharedKey(g, Key(g, "")))
+	if len(v) != 0 || o.err == nil {
+		t.Fatalf("shared %q after a failed fetch, waiter %+v", v, o)
+	}
+}

@@ -12,6 +12,10 @@ func (c *Cache) begin(f *flight, sv sharedValue, found bool, cas uint32, now tim
 		f.remote = true
 		return nil
 	}
+	if found && !sv.lease && now.Before(sv.e.expiresAt) {
+		prev := sv.e // a refresh: the lease replaces a token that is still usable
+		f.prev = &prev
+	}
 	if !c.lease(f, cas, now) {
 		f.remote = true
 		return nil
@@ -101,12 +105,19 @@ func (c *Cache) fail(f *flight, err error) {
 	c.resolve(f, "", err)
 }
 
-// release gives up this worker's lease so that another worker can fetch at once.
+// release gives up this worker's lease so that another worker can fetch at once. A failed
+// refresh puts back the token the lease replaced while it is still usable: the other workers
+// keep serving it rather than losing it to a token endpoint's bad moment.
 func (c *Cache) release(f *flight) {
-	if f.cas != 0 {
-		_ = c.store.Set(f.skey, nil, f.cas)
-		f.cas = 0
+	if f.cas == 0 {
+		return
 	}
+	var v []byte
+	if f.prev != nil && c.now().Before(f.prev.expiresAt) {
+		v = encodeToken(f.key, *f.prev)
+	}
+	_ = c.store.Set(f.skey, v, f.cas)
+	f.cas = 0
 }
 
 func (c *Cache) resolve(f *flight, token string, err error) {
