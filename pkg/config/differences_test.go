@@ -194,3 +194,54 @@ func jsonEqual(x, y any) bool {
 	by, _ := json.Marshal(y)
 	return string(bx) == string(by)
 }
+
+// TestHigressClientAddress: getRealIP and getSocketIP render what Higress's render, for
+// clients with and without X-Forwarded-For, over IPv4 and IPv6 (the request differs only in
+// the forwarded client headers).
+func TestHigressClientAddress(t *testing.T) {
+	const config = `{"server":{"name":"ip"},"tools":[{"name":"ip","args":[{"name":"ip","type":"string"}],
+ "requestTemplate":{"url":"https://ip.example.com/q","method":"POST",
+  "headers":[{"key":"X-Real-IP","value":"{{ getRealIP }}"},{"key":"X-Socket-IP","value":"{{ getSocketIP }}"}],
+  "body":"ip={{ if empty .args.ip }}{{ getRealIP }}{{ else }}{{ .args.ip }}{{ end }}"}}]}`
+	c := mustParse(t, config)
+	h, err := loadHigress([]byte(config))
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := [][2]string{{":method", "POST"}, {":path", "/mcp"}, {":authority", "gw.example.com"}, {":scheme", "https"},
+		{"content-type", "application/json"}}
+	cases := []struct {
+		name, xff, source, realIP, socketIP string
+	}{
+		{"first X-Forwarded-For hop", "203.0.113.7, 10.0.0.2", "10.1.2.3:40112", "203.0.113.7", "10.1.2.3"},
+		{"X-Forwarded-For with a port", " 203.0.113.7:5555 ", "10.1.2.3:40112", "203.0.113.7", "10.1.2.3"},
+		{"no X-Forwarded-For: the peer", "", "10.1.2.3:40112", "10.1.2.3", "10.1.2.3"},
+		{"IPv6 peer", "", "[2001:db8::17]:443", "2001:db8::17", "2001:db8::17"},
+		{"IPv6 hop", "2001:db8::9", "10.1.2.3:40112", "2001:db8::9", "10.1.2.3"},
+		{"nothing known", "", "", "", ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			client := clientRequest{Headers: slices.Clone(base), SourceAddress: tc.source}
+			if tc.xff != "" {
+				client.Headers = append(client.Headers, [2]string{"x-forwarded-for", tc.xff})
+			}
+			ours, err := ourWire(c.Tools[0], []byte(`{"ip":""}`), client)
+			if err != nil {
+				t.Fatal(err)
+			}
+			theirs, err := h.render(t, "ip", []byte(`{"ip":""}`), client)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := pairValue(ours.Headers, "x-real-ip") + " " + pairValue(ours.Headers, "x-socket-ip"); got != tc.realIP+" "+tc.socketIP {
+				t.Errorf("ours: real socket = %q, want %q", got, tc.realIP+" "+tc.socketIP)
+			}
+			for _, d := range diffWire(ours, theirs, client) {
+				if d.class != "client-headers" && d.class != "original-request-headers" {
+					t.Errorf("%s: %s", d.class, d.what)
+				}
+			}
+		})
+	}
+}
