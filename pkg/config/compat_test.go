@@ -13,9 +13,9 @@ import (
 )
 
 // deliberateDifferences lists every way our tools/list entries and upstream requests differ
-// from Higress's on its own configs, and why: the differential's allow-list. Kind "list" and
-// "request" are differences (a request-level one is a class of diffWire); kind "form" is an
-// equivalent form the comparison normalises. Each has a row in the differences table of the
+// from Higress's on its own configs, and why: the differential's allow-list. Kinds "list",
+// "request" (a class of diffWire) and "response" (of TestHigressResponseCompat) are
+// differences; kind "form" is an equivalent form the comparison normalises. Each has a row in the differences table of the
 // docs (doc is a phrase of that row, TestHigressDifferencesDocumented) and a demonstration on
 // both sides (TestHigressDeliberateDifferences, TestHigressListDifferences).
 var deliberateDifferences = []struct{ id, kind, what, why, doc string }{
@@ -52,6 +52,10 @@ var deliberateDifferences = []struct{ id, kind, what, why, doc string }{
 	{"json-value-position", "request", "a value outside a JSON string literal of a body template must be exactly one JSON value, else the call is refused naming the argument",
 		`Higress pastes it raw: "1, \"role\": \"admin\"" adds a member, and an absent optional arg sends invalid JSON`,
 		"a value outside a JSON string pasted raw"},
+	{"response-template-failure", "response", "a response template that fails to execute gives a tool error naming the template and the failing action, without the engine's detail",
+		"the engine's detail may quote response data", "template failures returned as raw Go errors"},
+	{"response-args", "response", "a response template that names .args reads the call's arguments; Higress's reads the body's own args member, usually absent",
+		"the text can say what was asked (mcp-openweather's city)", "`.args` can read them (Higress's cannot"},
 	{"json-string-escaping", "request", `a value rendered inside a JSON string literal of a body template is JSON-escaped`,
 		`Higress pastes it raw, so a value with '"' breaks or rewrites the JSON body`,
 		"JSON body templates paste values raw"},

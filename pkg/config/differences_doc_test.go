@@ -20,7 +20,6 @@ var refusalRows = map[string]string{
 	"header args override the security header":                       "pkg/config: errors_test",
 	"backend `set-cookie` / `www-authenticate`":                      "plugin: ResponseConversion",
 	"`required` / `enum` ignored":                                    "plugin: ArgumentValidation",
-	"template failures returned as raw Go errors":                    "pkg/rest: TestOpenWeatherForecastTemplateFailure",
 	"header args and template header values with control characters": "pkg/rest: build tests; plugin: ArgumentValidation",
 	"an empty `{name}` path value sends `/items//detail`":            "pkg/rest: build tests",
 }

@@ -99,7 +99,8 @@ func TestHigressDeliberateDifferences(t *testing.T) {
 				`json-string-escaping: body: ours "{\"q\": \"say \\\"hi\\\"\"}", Higress "{\"q\": \"say \"hi\"\"}"`,
 			}},
 	}
-	shown := map[string]bool{"type-alias": true, "schema-keywords": true} // TestHigressListDifferences
+	shown := map[string]bool{"type-alias": true, "schema-keywords": true, // TestHigressListDifferences
+		"response-template-failure": true, "response-args": true} // TestHigressResponseDifferences
 	for _, tc := range cases {
 		t.Run(tc.id, func(t *testing.T) {
 			tool := c.Tools[c.EntryIndex(tc.tool)]

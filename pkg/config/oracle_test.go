@@ -17,6 +17,7 @@ import (
 	"github.com/higress-group/wasm-go/pkg/iface"
 	hlog "github.com/higress-group/wasm-go/pkg/log"
 	hserver "github.com/higress-group/wasm-go/pkg/mcp/server"
+	hutils "github.com/higress-group/wasm-go/pkg/mcp/utils"
 	"github.com/higress-group/wasm-go/pkg/wrapper"
 	"github.com/tidwall/gjson"
 )
@@ -114,7 +115,7 @@ func (h *higress) render(t *testing.T, name string, args []byte, client clientRe
 	}
 	ctx := &captureCtx{}
 	var callErr error
-	wire := inEmulatedRequest(t, client, func() {
+	wire, _ := inEmulatedRequest(t, client, func() {
 		// What Higress's onHttpRequestHeaders (pkg/mcp/server/plugin.go) removes before any
 		// tool runs; the hook itself is unexported.
 		_ = proxywasm.RemoveHttpRequestHeader("accept-encoding")
@@ -130,16 +131,58 @@ func (h *higress) render(t *testing.T, name string, args []byte, client clientRe
 	return wire, nil
 }
 
+// backendResponse is what the REST backend answers.
+type backendResponse struct {
+	status  int
+	headers [][2]string
+	body    []byte
+}
+
+// result runs Higress's tools/call for one tool, answers its upstream request with resp, and
+// returns the JSON-RPC "result" Higress sends the MCP client.
+func (h *higress) result(t *testing.T, name string, args []byte, resp backendResponse) ([]byte, error) {
+	t.Helper()
+	tool, ok := h.server.GetMCPTools()[name]
+	if !ok {
+		return nil, fmt.Errorf("higress has no tool %q", name)
+	}
+	ctx := &captureCtx{}
+	var callErr error
+	_, reply := inEmulatedRequest(t, mcpClient, func() {
+		if callErr = tool.Create(args).Call(ctx, h.server); callErr == nil && ctx.callback != nil {
+			ctx.callback(resp.status, resp.headers, resp.body)
+		}
+	})
+	switch {
+	case callErr != nil:
+		return nil, callErr
+	case reply == nil:
+		return nil, fmt.Errorf("higress sent no reply")
+	}
+	return []byte(gjson.GetBytes(reply.Data, "result").Raw), nil
+}
+
 // captureCtx is the HttpContext handed to RestMCPTool.Call: RouteCall is the wasm-go wrapper's
-// own; any other method would panic (the embedded interface is nil), which the tests would report.
+// own; the JSON-RPC reply is sent as a local response while the request is being decoded; any
+// other method would panic (the embedded interface is nil), which the tests would report.
 type captureCtx struct {
 	wrapper.HttpContext
-	routed bool
+	routed   bool
+	callback iface.RouteResponseCallback
 }
 
 func (c *captureCtx) RouteCall(method, url string, headers [][2]string, body []byte, cb iface.RouteResponseCallback) error {
-	c.routed = true
+	c.routed, c.callback = true, cb
 	return (&wrapper.CommonHttpCtx[struct{}]{}).RouteCall(method, url, headers, body, cb)
+}
+
+func (c *captureCtx) GetExecutionPhase() iface.HTTPExecutionPhase { return iface.DecodeData }
+
+func (c *captureCtx) GetContext(key string) any {
+	if key == hutils.CtxJsonRpcID {
+		return hutils.JsonRpcID{IntValue: 1}
+	}
+	return nil
 }
 
 // emulatorHook is what the emulated HTTP context runs in OnHttpRequestHeaders.
@@ -157,8 +200,9 @@ func (*oracleHTTP) OnHttpRequestHeaders(int, bool) types.Action {
 }
 
 // inEmulatedRequest runs f inside client's request on a fresh host emulator, where proxywasm
-// host calls work, and returns the request's header map and body afterwards.
-func inEmulatedRequest(t *testing.T, client clientRequest, f func()) *wireRequest {
+// host calls work, and returns the request's header map and body afterwards, and the local
+// response f sent (nil when none).
+func inEmulatedRequest(t *testing.T, client clientRequest, f func()) (*wireRequest, *proxytest.LocalHttpResponse) {
 	t.Helper()
 	opt := proxytest.NewEmulatorOption().WithVMContext(&oracleVM{})
 	if client.SourceAddress != "" {
@@ -172,7 +216,7 @@ func inEmulatedRequest(t *testing.T, client clientRequest, f func()) *wireReques
 	emulatorHook = f
 	id := host.InitializeHttpContext()
 	host.CallOnRequestHeaders(id, client.Headers, false)
-	return &wireRequest{Headers: host.GetCurrentRequestHeaders(id), Body: host.GetCurrentRequestBody(id)}
+	return &wireRequest{Headers: host.GetCurrentRequestHeaders(id), Body: host.GetCurrentRequestBody(id)}, host.GetSentLocalResponse(id)
 }
 
 // normalizeJSON round-trips v through encoding/json so values compare with reflect.DeepEqual.
