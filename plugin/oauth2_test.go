@@ -155,6 +155,34 @@ func groupOAuth2TokenExchange(t *testing.T) {
 		requireLogLine(t, host.GetDebugLogs(), "mcp-rest-bridge: tools/call my_orders: credential source oauth2:token_exchange:orders-xchg")
 		requireNoOAuth2Leak(t, host, nil)
 	})
+	t.Run("cached per subject token", func(t *testing.T) {
+		host := mustStart(t, oauth2Cfg(t))
+		bob := legacyHeaders([2]string{"authorization", "Bearer bob-token-55e2"})
+		for i, tc := range []struct {
+			headers [][2]string
+			issued  string
+			fetch   bool
+		}{
+			{userCall(), issuedXchg, true},
+			{bob, "issued-for-bob-0c1d", true},
+			{userCall(), issuedXchg, false},
+			{bob, "issued-for-bob-0c1d", false},
+		} {
+			action := post(host, tc.headers, toolCall("my_orders"))
+			if tc.fetch {
+				require.Equal(t, types.ActionPause, action, "call %d", i)
+				require.Contains(t, string(onlyCallout(t, host).Body), "&subject_token=")
+				answerToken(host, "200", tokenJSON(tc.issued, 300))
+			} else {
+				require.Equal(t, types.ActionContinue, action, "call %d: cached", i)
+				require.Empty(t, host.GetHttpCalloutAttributes())
+			}
+			requireUpstreamToken(t, host, tc.issued)
+			host.CompleteHttp()
+		}
+		requireNoOAuth2Leak(t, host, nil)
+		requireNoSecretInLogs(t, host, "bob-token-55e2", "issued-for-bob-0c1d")
+	})
 	t.Run("no client credential", func(t *testing.T) {
 		host := mustStart(t, oauth2Cfg(t))
 		post(host, legacyHeaders(), toolCall("my_orders"))
