@@ -2,9 +2,11 @@ package config
 
 // Higress's own mcp-server REST implementation (github.com/higress-group/wasm-go/pkg/mcp/server),
 // driven in-process as a test oracle: its config parser decides whether Higress accepts a config,
-// its RestMCPTool gives the tools/list entry, and its RestMCPTool.Call renders the upstream
-// request, captured at HttpContext.RouteCall. Call reads request headers through proxywasm host
-// calls, so it runs inside an HTTP context of the SDK's host emulator.
+// its RestMCPTool gives the tools/list entry, and its RestMCPTool.Call, with the wasm-go
+// wrapper's own HttpContext.RouteCall, rewrites an MCP client's request into the upstream one and
+// turns the backend's answer into the tool result. Both read and write the request through
+// proxywasm host calls, so they run inside an HTTP context of the SDK's host emulator, whose
+// header map after the call is what Higress sends upstream.
 
 import (
 	"encoding/json"
