@@ -16,6 +16,7 @@ const (
 	KindBadAccessToken                 // access_token not sendable as a Bearer header value
 	KindTokenType                      // token_type absent or not Bearer
 	KindExpiry                         // expires_in present but not a positive integer
+	KindTooDeep                        // the body nests more than MaxResponseDepth levels
 )
 
 var kindText = [...]string{
@@ -28,6 +29,7 @@ var kindText = [...]string{
 	KindBadAccessToken: "the access_token cannot be sent as a Bearer credential",
 	KindTokenType:      "the token response's token_type is not Bearer",
 	KindExpiry:         "the token response's expires_in is not a positive integer",
+	KindTooDeep:        "the token response is nested too deep",
 }
 
 // Error is a failed token request. Its text names the scheme and the kind of failure (and the

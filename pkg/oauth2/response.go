@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/tidwall/gjson"
+
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/jsonscan"
 )
 
 // Limits of token responses.
@@ -15,6 +17,11 @@ const (
 	DefaultLifetime  = 5 * time.Minute // when expires_in is absent
 	MaxLifetime      = time.Hour       // expires_in is capped here
 )
+
+// MaxResponseDepth bounds the nesting of a token response before gjson's validator, which
+// recurses per level: 20 KB of '[' overflow V8's stack (Envoy's default runtime) and trap the
+// plugin. Token responses are flat objects; RFC 9396 authorization_details nests a few levels.
+const MaxResponseDepth = 32
 
 // Issued is a parsed token response: the access token and its lifetime (expires_in, capped,
 // or DefaultLifetime).
@@ -34,6 +41,8 @@ func ParseResponse(scheme string, status int, body []byte) (Issued, error) {
 		return fail(KindStatus)
 	case len(body) > MaxResponseBytes:
 		return fail(KindTooLarge)
+	case jsonscan.Deeper(body, MaxResponseDepth):
+		return fail(KindTooDeep)
 	case !gjson.ValidBytes(body):
 		return fail(KindNotJSON)
 	}
