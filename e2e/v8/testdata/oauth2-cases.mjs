@@ -37,4 +37,11 @@ export default [
     name: 'token response is a JSON array', tokenEndpoint: json('[{"access_token":"v8-arr-token","token_type":"Bearer"}]'),
     secrets: ['v8-arr-token'], expect: refused,
   },
+  // 20 KB of '[' overflowed V8's stack in gjson's validator before the depth check.
+  { name: 'token response of arrays nested 10000', tokenEndpoint: json('['.repeat(10000) + ']'.repeat(10000)), expect: refused },
+  {
+    name: 'token response object nested 10000', secrets: ['v8-deep-token'],
+    tokenEndpoint: json(`{"access_token":"v8-deep-token","token_type":"Bearer","x":${'{"a":'.repeat(10000)}1${'}'.repeat(10000)}}`),
+    expect: refused,
+  },
 ].map((c) => ({ ...c, config: 'oauth2', body: listOrders }));
