@@ -10,6 +10,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"time"
@@ -18,32 +19,34 @@ import (
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/internal/testutil"
 )
 
+const usage = "usage: corpusctl fetch [-base URL] [-dir DIR] | corpusctl check"
+
 func main() {
-	if len(os.Args) < 2 {
-		usage()
-	}
-	var err error
-	switch os.Args[1] {
-	case "fetch":
-		err = fetch(os.Args[2:])
-	case "check":
-		err = check()
-	default:
-		usage()
-	}
-	if err != nil {
+	if err := run(os.Args[1:], os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
 }
 
-func usage() {
-	fmt.Fprintln(os.Stderr, "usage: corpusctl fetch [-base URL] [-dir DIR] | corpusctl check")
-	os.Exit(2)
+func run(args []string, stdout io.Writer) error {
+	if len(args) == 0 {
+		return errors.New(usage)
+	}
+	switch args[0] {
+	case "fetch":
+		return fetch(args[1:], stdout)
+	case "check":
+		root, err := testutil.RepoRoot()
+		if err != nil {
+			return err
+		}
+		return check(root, stdout)
+	}
+	return errors.New(usage)
 }
 
-func fetch(args []string) error {
-	fs := flag.NewFlagSet("fetch", flag.ExitOnError)
+func fetch(args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("fetch", flag.ContinueOnError)
 	base := fs.String("base", corpus.RawBase, "raw file server: GET <base>/<repo>/<commit>/<path>")
 	dir := fs.String("dir", "", "destination (default: the user cache, where the tests look)")
 	if err := fs.Parse(args); err != nil {
@@ -66,21 +69,18 @@ func fetch(args []string) error {
 	if n == 0 {
 		verb = "already present:"
 	}
-	fmt.Printf("compat-corpus: %s %d configs of %s@%.9s in %s (sha256 verified)\n",
+	fmt.Fprintf(stdout, "compat-corpus: %s %d configs of %s@%.9s in %s (sha256 verified)\n",
 		verb, len(corpus.Manifest()), corpus.Repo, corpus.Commit, *dir)
 	return nil
 }
 
-// check prints the hint when no corpus is found; the tests themselves skip (or, with
-// HIGRESS_CONFIGS_REQUIRED=1, fail), but `go test` shows a skip reason only with -v.
-func check() error {
-	root, err := testutil.RepoRoot()
-	if err != nil {
-		return err
-	}
+// check prints the hint when no corpus is found for the repository at root; the tests
+// themselves skip (or, with HIGRESS_CONFIGS_REQUIRED=1, fail), but `go test` shows a skip
+// reason only with -v.
+func check(root string, stdout io.Writer) error {
 	switch _, err := corpus.Locate(root); {
 	case errors.Is(err, corpus.ErrNotFound):
-		fmt.Println(corpus.Hint)
+		fmt.Fprintln(stdout, corpus.Hint)
 	case err != nil:
 		return err
 	}
