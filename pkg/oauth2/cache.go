@@ -126,7 +126,7 @@ func Key(g *Grant, subject string) string {
 func (c *Cache) Token(g *Grant, subject string, w Waiter) (token string, ok bool, err error) {
 	k := Key(g, subject)
 	now := c.now()
-	if e, hit := c.entries[k]; hit {
+	if e, hit := c.localEntry(g, k); hit {
 		if now.Before(e.refreshAt) {
 			return e.token, true, nil
 		}
@@ -156,6 +156,32 @@ func (c *Cache) Token(g *Grant, subject string, w Waiter) (token string, ok bool
 		return "", false, err
 	}
 	return "", false, nil
+}
+
+// localEntry returns this worker's entry for k, unless another worker has since dropped its
+// token from shared data (a backend answered 401 there) or replaced it: a worker's copy must
+// not outlive the shared token, or each worker would send a rejected token once more. A
+// token that was never shared, a lease (a refresh in flight) or another key's token in a
+// token exchange slot leave the copy as it is. One shared data read per cached call.
+func (c *Cache) localEntry(g *Grant, k string) (entry, bool) {
+	e, hit := c.entries[k]
+	if !hit {
+		return entry{}, false
+	}
+	v, _, err := c.store.Get(sharedKey(g, k))
+	if err != nil {
+		return e, true
+	}
+	sv, ok := decodeShared(v)
+	switch {
+	case !ok && len(v) == 0: // dropped
+		delete(c.entries, k)
+		return entry{}, false
+	case ok && sv.key == k && !sv.lease && sv.e.token != e.token: // replaced
+		c.entries[k] = sv.e
+		return sv.e, true
+	}
+	return e, true
 }
 
 // refreshAhead schedules a fetch nobody waits for, unless one runs here or another worker

@@ -247,6 +247,40 @@ func TestDrop(t *testing.T) {
 	}
 }
 
+// A token dropped or replaced by one worker is not served from another worker's memory.
+func TestDropAndReplaceReachOtherWorkersCopies(t *testing.T) {
+	clk, store := newClock(), newMemStore()
+	w1, w2 := newWorker(store, clk, "w1"), newWorker(store, clk, "w2")
+	g := mustGrant(t, ccSpec())
+	w1.c.Token(g, "", func(string, error) {})
+	w1.tr.answer(0, 200, okBody)
+	if tok, ok, _ := w2.c.Token(g, "", nil); !ok || tok != "tok-1" {
+		t.Fatalf("w2 copy: %q %v", tok, ok)
+	}
+	w1.c.Drop(g, "", "tok-1") // w1's backend answered 401
+	if _, ok, _ := w2.c.Token(g, "", func(string, error) {}); ok || len(w2.tr.reqs) != 1 {
+		t.Fatalf("w2 served its copy of the dropped token (ok %v, %d fetches)", ok, len(w2.tr.reqs))
+	}
+	w2.tr.answer(0, 200, strings.Replace(okBody, "tok-1", "tok-2", 1))
+	if tok, ok, _ := w1.c.Token(g, "", nil); !ok || tok != "tok-2" || len(w1.tr.reqs) != 1 {
+		t.Fatalf("w1 after w2 replaced the token: %q %v, %d fetches", tok, ok, len(w1.tr.reqs))
+	}
+	// a lease (a refresh in flight elsewhere) or an unshared token keeps the copy
+	sk := sharedKey(g, Key(g, ""))
+	_, cas, _ := store.Get(sk)
+	if err := store.Set(sk, encodeLease(Key(g, ""), "w3", clk.now().Add(time.Second)), cas); err != nil {
+		t.Fatal(err)
+	}
+	if tok, ok, _ := w1.c.Token(g, "", nil); !ok || tok != "tok-2" {
+		t.Errorf("w1 during another worker's lease: %q %v", tok, ok)
+	}
+	lone := newWorker(newMemStore(), clk, "lone")
+	lone.c.entries[Key(g, "")] = entry{token: "tok-local", refreshAt: clk.now().Add(time.Minute), expiresAt: clk.now().Add(time.Hour)}
+	if tok, ok, _ := lone.c.Token(g, "", nil); !ok || tok != "tok-local" {
+		t.Errorf("unshared token: %q %v", tok, ok)
+	}
+}
+
 func TestBoundedEntries(t *testing.T) {
 	clk, store := newClock(), newMemStore()
 	tr := &fakeTransport{}
@@ -282,10 +316,10 @@ func TestRefreshFromAnotherWorkerAndWaitersOnADeferredRefresh(t *testing.T) {
 	w1.c.Token(g, "", nil) // w1 schedules the refresh
 	w1.c.Poll()
 	w1.tr.answer(1, 200, strings.Replace(okBody, "tok-1", "tok-2", 1))
-	if tok, _, _ := w2.c.Token(g, "", nil); tok != "tok-1" {
-		t.Fatalf("w2 dropped its valid token: %q", tok)
+	if tok, _, _ := w2.c.Token(g, "", nil); tok != "tok-2" {
+		t.Fatalf("w2 did not take w1's refreshed token from shared data: %q", tok)
 	}
-	w2.c.Poll() // w2's deferred refresh finds w1's fresh token in shared data: no request
+	w2.c.Poll() // nothing left to refresh: no request
 	if tok, _, _ := w2.c.Token(g, "", nil); tok != "tok-2" || len(w2.tr.reqs) != 0 {
 		t.Fatalf("w2: %q, %d requests", tok, len(w2.tr.reqs))
 	}
