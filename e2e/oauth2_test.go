@@ -184,8 +184,7 @@ func TestOAuth2RotatedSecretNeverReusesTheOldToken(t *testing.T) {
 }
 
 // The plugin documents: a 401 from the backend drops the token and answers a tool error; the
-// next call fetches a fresh token (the call itself is not retried). One worker: the worker that
-// saw the 401 serves the next call (see the report on other workers' copies).
+// next call fetches a fresh token (the call itself is not retried).
 func TestOAuth2Backend401DropsTheToken(t *testing.T) {
 	w := startOAuthWorld(t, worldOptions{workers: 1})
 	ordersSubject(t, w.call(t, 0, "list_orders", nil))
@@ -202,6 +201,26 @@ func TestOAuth2Backend401DropsTheToken(t *testing.T) {
 		t.Errorf("backend requests = %d, want 3 with the fresh token last (no retry inside the gateway)", len(toks))
 	}
 	w.assertNothingLeaked(t)
+}
+
+// With several workers, a 401 seen by one worker must not leave the dropped token in the other
+// workers' memory: "the next call fetches a fresh token", whichever worker takes it.
+func TestOAuth2Backend401AcrossWorkers(t *testing.T) {
+	w := startOAuthWorld(t, worldOptions{workers: 2})
+	ordersSubject(t, w.call(t, 0, "list_orders", nil)) // worker 0 fetches
+	ordersSubject(t, w.call(t, 0, "list_orders", nil)) // worker 1 takes it from shared data
+	w.as.RevokeAll()
+	if r := w.call(t, 0, "list_orders", nil); r.Result == nil || !r.Result.IsError || !strings.HasPrefix(r.text(), "HTTP 401") {
+		t.Fatalf("401 on worker 0: %+v %q", r.Error, r.text())
+	}
+	for i := range 2 { // worker 1, then worker 0
+		if r := w.call(t, 0, "list_orders", nil); r.Result == nil || r.Result.IsError {
+			t.Errorf("call %d after the 401: %+v %q, want the fresh token", i, r.Error, r.text())
+		}
+	}
+	if n := w.as.HitsBy(ccClient); n != 2 {
+		t.Errorf("hits = %d, want 2", n)
+	}
 }
 
 func TestOAuth2TokenEndpointFailuresFailClosed(t *testing.T) {
