@@ -58,8 +58,11 @@ e2e/node_modules/.package-lock.json: e2e/package.json e2e/package-lock.json
 e2e-npm: ## install the pinned MCP Inspector (and Node 22 on linux-x64) into e2e/node_modules
 	@if [ "$${SKIP_NPM:-}" = 1 ]; then echo "SKIP_NPM=1: not installing the MCP Inspector"; else $(MAKE) --no-print-directory e2e/node_modules/.package-lock.json; fi
 
+# The e2e Redis tests (token cache across replicas) need the plugin built with -tags redis.
+WASM_REDIS := build/plugin-redis.wasm
 e2e: build e2e-npm ## end to end: real .wasm in the local gateway, Go SDK + Inspector clients, deployment files
-	cd e2e && $(GO) vet ./... && E2E_PLUGIN_WASM=$(CURDIR)/$(WASM) $(GO) test -count=1 -timeout 10m ./... | { grep -v 'no test files' || true; }
+	GOOS=wasip1 GOARCH=wasm $(GO) build -tags redis -buildmode=c-shared -trimpath -o $(WASM_REDIS) ./plugin
+	cd e2e && $(GO) vet ./... && E2E_PLUGIN_WASM=$(CURDIR)/$(WASM) E2E_PLUGIN_WASM_REDIS=$(CURDIR)/$(WASM_REDIS) $(GO) test -count=1 -timeout 10m ./... | { grep -v 'no test files' || true; }
 
 # The V8 runner (e2e/v8) runs on `node` and, when `make e2e-npm` installed it, on the pinned Node 22.
 NODE ?= node

@@ -16,6 +16,7 @@ import (
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/e2e/backend"
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/e2e/gateway"
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/e2e/internal/oauthtest"
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/e2e/internal/pluginbuild"
 	"sigs.k8s.io/yaml"
 )
 
@@ -125,9 +126,9 @@ func startOAuthWorld(t *testing.T, o worldOptions) *oauthWorld {
 	if o.replicas == 0 {
 		o.replicas = 1
 	}
-	pluginYAML := oauth2YAML
+	pluginYAML, wasm := oauth2YAML, pluginWasm
 	if o.redisAddr != "" {
-		pluginYAML += redisBridge
+		pluginYAML, wasm = oauth2YAML+redisBridge, redisPluginWasm(t)
 	}
 	w := &oauthWorld{as: oauthtest.Start(t, map[string]string{
 		ccClient: ccSecret, xchgClient: xchgSecret, rsClient: rsSecret, appClient: appSecret, app2Client: app2Secret,
@@ -149,7 +150,7 @@ func startOAuthWorld(t *testing.T, o worldOptions) *oauthWorld {
 	}
 	for range o.replicas {
 		g, err := gateway.New(gateway.Config{
-			Wasm: pluginWasm, PluginConfig: pluginJSON, Workers: o.workers, PluginLogLevel: "trace",
+			Wasm: wasm, PluginConfig: pluginJSON, Workers: o.workers, PluginLogLevel: "trace",
 			Env: map[string]string{"ORDERS_CLIENT_SECRET": ccSecret, "ORDERS_CLIENT_SECRET_ROTATED": ccRotated,
 				"GW_CLIENT_SECRET": xchgSecret, "REDIS_PASSWORD": redisPassword},
 			Clusters:            clusters,
@@ -164,6 +165,23 @@ func startOAuthWorld(t *testing.T, o worldOptions) *oauthWorld {
 		w.gws, w.urls = append(w.gws, g), append(w.urls, srv.URL+"/mcp")
 	}
 	return w
+}
+
+var (
+	redisWasmOnce sync.Once
+	redisWasm     []byte
+	redisWasmErr  error
+)
+
+// redisPluginWasm is the plugin with Higress's Redis support (-tags redis), built once, when
+// a test first needs it.
+func redisPluginWasm(t *testing.T) []byte {
+	t.Helper()
+	redisWasmOnce.Do(func() { redisWasm, redisWasmErr = pluginbuild.WasmRedis("..") })
+	if redisWasmErr != nil {
+		t.Fatal(redisWasmErr)
+	}
+	return redisWasm
 }
 
 // rpcReply is a JSON-RPC response to a tools/call.

@@ -10,8 +10,15 @@ import (
 
 // Wasm returns the plugin: the file named by E2E_PLUGIN_WASM if set, else a fresh
 // GOOS=wasip1 GOARCH=wasm -buildmode=c-shared build of root/plugin into a temporary directory.
-func Wasm(root string) ([]byte, error) {
-	if p := os.Getenv("E2E_PLUGIN_WASM"); p != "" {
+func Wasm(root string) ([]byte, error) { return build(root, "E2E_PLUGIN_WASM", "") }
+
+// WasmRedis returns the plugin built with Higress's Redis support (-tags redis, what
+// bridge.tokenCache.redis needs): the file named by E2E_PLUGIN_WASM_REDIS if set, else a fresh
+// build.
+func WasmRedis(root string) ([]byte, error) { return build(root, "E2E_PLUGIN_WASM_REDIS", "redis") }
+
+func build(root, env, tags string) ([]byte, error) {
+	if p := os.Getenv(env); p != "" {
 		return os.ReadFile(p)
 	}
 	dir, err := os.MkdirTemp("", "e2e-plugin-*")
@@ -20,11 +27,11 @@ func Wasm(root string) ([]byte, error) {
 	}
 	defer os.RemoveAll(dir)
 	out := filepath.Join(dir, "plugin.wasm")
-	cmd := exec.Command("go", "build", "-buildmode=c-shared", "-trimpath", "-o", out, "./plugin")
+	cmd := exec.Command("go", "build", "-tags", tags, "-buildmode=c-shared", "-trimpath", "-o", out, "./plugin")
 	cmd.Dir = root
 	cmd.Env = append(os.Environ(), "GOOS=wasip1", "GOARCH=wasm")
 	if b, err := cmd.CombinedOutput(); err != nil {
-		return nil, fmt.Errorf("pluginbuild: go build ./plugin for wasip1: %v\n%s", err, b)
+		return nil, fmt.Errorf("pluginbuild: go build -tags %q ./plugin for wasip1: %v\n%s", tags, err, b)
 	}
 	return os.ReadFile(out)
 }
