@@ -24,6 +24,7 @@
 //             upstreamJSON: the JSON body the backend must receive
 //             upstreamHeader: [name, value], the one value of a header it gets
 
+import { SECRETS } from '../check.mjs';
 import oauth2Cases from './oauth2-cases.mjs';
 
 const rpc = (id, method, params) =>
@@ -196,6 +197,26 @@ export default [
     name: 'HTAB in a header arg is sent as is', backend: okPet,
     body: createPet('{"name":"Rex","category":"dog","X-Idempotency-Key":"k\\tv"}'),
     expect: { status: 200, toolError: false, upstream: true, upstreamHeader: ['x-idempotency-key', 'k\tv'] },
+  },
+  // A backend quoting the store key: the reply (checked for every case) must not carry it.
+  {
+    name: 'backend echoes the store key in a 2xx JSON object', body: rpc(8, 'tools/call', { name: 'get_pet', arguments: { petId: 3 } }),
+    backend: jsonBody(200, `{"id":3,"name":"Rex","debug":{"headers":{"X-Petstore-Key":"${SECRETS.storeKey}"}}}`),
+    expect: { status: 200, toolError: false, upstream: true },
+  },
+  {
+    name: 'backend echoes the store key in a 401', body: rpc(9, 'tools/call', { name: 'list_pets', arguments: {} }),
+    backend: jsonBody(401, `{"error":"bad key","received":{"X-Petstore-Key":"${SECRETS.storeKey}"}}`),
+    expect: { status: 200, toolError: true, upstream: true },
+  },
+  {
+    name: 'backend echoes the store key in a text error', body: rpc(10, 'tools/call', { name: 'list_pets', arguments: {} }),
+    backend: { status: 400, headers: [['content-type', 'text/plain']], body: `no pets for key ${SECRETS.storeKey}` },
+    expect: { status: 200, toolError: true, upstream: true },
+  },
+  {
+    name: 'Origin not allowed', headers: { set: [['origin', 'https://evil.example.net']] }, body: rpc(1, 'tools/list'),
+    expect: { status: 403, code: -32600 },
   },
   { name: 'batch of two calls', body: `[${rpc(1, 'tools/list')},${rpc(2, 'ping')}]`, expect: { status: 400, code: -32600 } },
 ];
