@@ -100,7 +100,7 @@ func TestHigressDeliberateDifferences(t *testing.T) {
 			}},
 	}
 	shown := map[string]bool{"type-alias": true, "schema-keywords": true, // TestHigressListDifferences
-		"response-template-failure": true, "response-args": true} // TestHigressResponseDifferences
+		"response-template-failure": true, "response-args": true, "error-result-text": true} // TestHigressResponseDifferences
 	for _, tc := range cases {
 		t.Run(tc.id, func(t *testing.T) {
 			tool := c.Tools[c.EntryIndex(tc.tool)]

@@ -21,6 +21,10 @@ const genericBody = `{
 }
 `
 
+// backendError is a backend's failure answer.
+var backendError = backendResponse{status: 503, headers: [][2]string{{":status", "503"}, {"content-type", "application/json"}},
+	body: []byte(`{"code":503,"message":"upstream quota exceeded, retry later"}`)}
+
 // sampleResponse is a 200 JSON answer for a tool: a sample of its outputSchema when it has
 // one, else genericBody.
 func sampleResponse(tool gjson.Result) backendResponse {
@@ -56,28 +60,30 @@ func TestHigressResponseCompat(t *testing.T) {
 				if !c.Tools[i].Rest.HasUpstream() {
 					continue
 				}
-				name, args, resp := tj.Get("name").Str, sampleArgs(tj, false), sampleResponse(tj)
+				name, args := tj.Get("name").Str, sampleArgs(tj, false)
 				var call rest.Call
 				if c.Tools[i].Rest.Prepare(gjson.ParseBytes(args), &call) != nil {
 					continue // refused before any request: no response to compare
 				}
-				theirs, err := h.result(t, name, args, resp)
-				if err != nil {
-					continue // Higress sends no request (see TestHigressCompat)
+				for _, resp := range []backendResponse{sampleResponse(tj), backendError} {
+					theirs, err := h.result(t, name, args, resp)
+					if err != nil {
+						break // Higress sends no request (see TestHigressCompat)
+					}
+					compared++
+					ours := call.ConvertResponse(resp.status, "application/json", resp.body, 512)
+					if sameJSON(string(ours), string(theirs)) {
+						same++
+						continue
+					}
+					class := responseClass(tj, ours, theirs)
+					if class == "" || deliberate(class) == nil {
+						t.Errorf("%s: undocumented difference of the tool result\n ours: %s\nthem: %s", name, ours, theirs)
+						continue
+					}
+					t.Logf("%s: %s:\n ours: %s\nthem: %s", name, class, ours, theirs)
+					classes[class]++
 				}
-				compared++
-				ours := call.ConvertResponse(resp.status, "application/json", resp.body, 512)
-				if sameJSON(string(ours), string(theirs)) {
-					same++
-					continue
-				}
-				class := responseClass(tj, ours, theirs)
-				if class == "" {
-					t.Errorf("%s: undocumented difference of the tool result\n ours: %s\nthem: %s", name, ours, theirs)
-					continue
-				}
-				t.Logf("%s: %s:\n ours: %s\nthem: %s", name, class, ours, theirs)
-				classes[class]++
 			}
 		})
 	}
@@ -87,7 +93,13 @@ func TestHigressResponseCompat(t *testing.T) {
 // responseClass names the deliberate difference behind differing tool results, or "".
 func responseClass(tool gjson.Result, ours, theirs []byte) string {
 	const failed = "responseTemplate could not be rendered: "
+	ourText, theirText := gjson.GetBytes(ours, "content.0.text").Str, gjson.GetBytes(theirs, "content.0.text").Str
 	switch {
+	case gjson.GetBytes(ours, "isError").Bool() && gjson.GetBytes(theirs, "isError").Bool() &&
+		strings.HasPrefix(ourText, "HTTP ") && strings.HasPrefix(theirText, "call failed, status: ") &&
+		strings.Contains(theirText, ", response: ") &&
+		strings.HasSuffix(ourText, ": "+theirText[strings.Index(theirText, ", response: ")+len(", response: "):]):
+		return "error-result-text"
 	case gjson.GetBytes(ours, "isError").Bool() && gjson.GetBytes(theirs, "isError").Bool() &&
 		strings.HasPrefix(gjson.GetBytes(ours, "content.0.text").Str, failed) &&
 		strings.HasPrefix(gjson.GetBytes(theirs, "content.0.text").Str, "error executing response template: "):
@@ -107,29 +119,38 @@ func TestHigressResponseDifferences(t *testing.T) {
  {"name":"weather","args":[{"name":"city"}],"requestTemplate":{"url":"https://api.example.com/w","method":"GET"},
   "responseTemplate":{"body":"{{.args.city}}: {{.main.temp}}"}},
  {"name":"first","requestTemplate":{"url":"https://api.example.com/f","method":"GET"},
-  "responseTemplate":{"body":"first: {{index .list 0}}"}}]}`
+  "responseTemplate":{"body":"first: {{index .list 0}}"}},
+ {"name":"plain","requestTemplate":{"url":"https://api.example.com/p","method":"GET"}}]}`
 	c := mustParse(t, config)
 	h, err := loadHigress([]byte(config))
 	if err != nil {
 		t.Fatal(err)
 	}
-	body := []byte(`{"main":{"temp":12.5},"secret":"s3cr3t-data"}`)
-	cases := []struct{ id, tool, args, ours, higress string }{
-		{"response-args", "weather", `{"city":"Oslo"}`, "Oslo: 12.5", ": 12.5"},
-		{"response-template-failure", "first", `{}`,
+	ok := backendResponse{status: 200, headers: [][2]string{{":status", "200"}, {"content-type", "application/json"}},
+		body: []byte(`{"main":{"temp":12.5},"secret":"s3cr3t-data"}`)}
+	cases := []struct {
+		id, tool, args string
+		resp           backendResponse
+		ours, higress  string
+	}{
+		{"response-args", "weather", `{"city":"Oslo"}`, ok, "Oslo: 12.5", ": 12.5"},
+		{"error-result-text", "plain", `{}`, backendError,
+			`HTTP 503: {"code":503,"message":"upstream quota exceeded, retry later"}`,
+			`call failed, status: 503, response: {"code":503,"message":"upstream quota exceeded, retry later"}`},
+		{"response-template-failure", "first", `{}`, ok,
 			`responseTemplate could not be rendered: responseTemplate:1:21: executing "responseTemplate" at <0>`,
 			`error executing response template: template: response:1:21: executing "response" at <0>: can't index Null`},
 	}
 	tools := gjson.Parse(config).Get("tools").Array()
-	for i, tc := range cases {
+	for _, tc := range cases {
 		t.Run(tc.id, func(t *testing.T) {
+			i := c.EntryIndex(tc.tool)
 			var call rest.Call
 			if err := c.Tools[i].Rest.Prepare(gjson.Parse(tc.args), &call); err != nil {
 				t.Fatal(err)
 			}
-			ours := call.ConvertResponse(200, "application/json", body, 512)
-			theirs, err := h.result(t, tc.tool, []byte(tc.args), backendResponse{status: 200,
-				headers: [][2]string{{":status", "200"}, {"content-type", "application/json"}}, body: body})
+			ours := call.ConvertResponse(tc.resp.status, "application/json", tc.resp.body, 512)
+			theirs, err := h.result(t, tc.tool, []byte(tc.args), tc.resp)
 			if err != nil {
 				t.Fatal(err)
 			}
