@@ -8,6 +8,7 @@ import (
 	"github.com/higress-group/wasm-go/pkg/log"
 	"github.com/higress-group/wasm-go/pkg/wrapper"
 
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/accesslog"
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/config"
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/mcp"
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/rest"
@@ -91,8 +92,11 @@ func replyToolResult(pc pluginConfig, st *requestState, call *mcp.Call, result [
 }
 
 // rewriteRequest replaces the whole header map in one host call: only what
-// pkg/rest and pkg/security put into req goes upstream.
+// pkg/rest and pkg/security put into req goes upstream, plus
+// x-envoy-original-path, the client's path without credential parameters, for
+// the access log (which would otherwise print the REST URL and its API key).
 func rewriteRequest(st *requestState, req *rest.Request) error {
+	req.SetHeader(accesslog.Header, st.logPath) // replaces one a template may have set
 	if err := proxywasm.ReplaceHttpRequestHeaders(req.Wire(st.clientHeaders)); err != nil {
 		return err
 	}

@@ -32,8 +32,9 @@ func clientCarriers(auth string) [][2]string {
 		[2]string{"x-api-key", evilKey},
 		[2]string{"traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"},
 		[2]string{"user-agent", "mcp-test/1.0"},
+		[2]string{"x-envoy-original-path", "/forged?client_key=" + clientQueryKey},
 	)
-	return withHeader(h, ":path", "/mcp?client_key="+clientQueryKey+"&api_key="+evilKey)
+	return withHeader(h, ":path", "/mcp?tenant=acme&client_key="+clientQueryKey+"&api_key="+evilKey)
 }
 
 type forwardCase struct {
@@ -109,7 +110,10 @@ func groupToolCallForwarding(t *testing.T) {
 				host := mustStart(t, cfg)
 				post(host, clientCarriers(tc.auth), `{"jsonrpc":"2.0","id":11,"method":"tools/call","params":{"name":"`+tc.tool+`","arguments":`+tc.args+`}}`)
 				require.Nil(t, host.GetLocalResponse(), "the call must go upstream")
-				require.Equal(t, tc.headers, host.GetRequestHeaders())
+				// The access-log path is the client's, without its credential parameters; the
+				// client's own x-envoy-original-path is replaced.
+				want := append(tc.headers[:len(tc.headers):len(tc.headers)], [2]string{"x-envoy-original-path", "/mcp?tenant=acme"})
+				require.Equal(t, want, host.GetRequestHeaders())
 				require.Equal(t, tc.body, string(host.GetRequestBody()))
 				requireNoSecretInLogs(t, host, allSecrets...)
 			})

@@ -28,6 +28,7 @@ func TestPlugin(t *testing.T) {
 		t.Run("DeepNesting", groupDeepNesting)
 		t.Run("ArgumentsDepthLimit", groupArgumentsDepthLimit)
 		t.Run("HostileBackend", groupHostileBackend)
+		t.Run("AccessLogPath", groupAccessLogPath)
 		t.Run("LegacyOnly", groupLegacyOnly)
 		t.Run("ClientAddress", groupClientAddress)
 		t.Run("TemplateHardening", groupTemplateHardening)

@@ -8,6 +8,7 @@ import (
 	"github.com/higress-group/proxy-wasm-go-sdk/proxywasm/types"
 	"github.com/higress-group/wasm-go/pkg/wrapper"
 
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/accesslog"
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/config"
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/mcp"
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/redact"
@@ -20,6 +21,7 @@ const stateKey = "mcp-rest-bridge.state"
 type requestState struct {
 	clientHeaders [][2]string
 	rawQuery      string
+	logPath       string // x-envoy-original-path once :path is rewritten (pkg/accesslog)
 	mcpHeaders    mcp.Headers
 	allowHeader   string      // x-envoy-allow-mcp-tools, "" = no restriction
 	cors          [][2]string // CORS response headers for an allowed Origin, else nil
@@ -53,6 +55,7 @@ func onRequestHeaders(ctx wrapper.HttpContext, pc pluginConfig) types.Action {
 	headers, _ := proxywasm.GetHttpRequestHeaders()
 	st := &requestState{clientHeaders: headers}
 	var origin, contentType, contentLength string
+	forgedLogPath := false
 	for _, h := range headers {
 		switch h[0] {
 		case "origin":
@@ -63,11 +66,18 @@ func onRequestHeaders(ctx wrapper.HttpContext, pc pluginConfig) types.Action {
 			contentLength = h[1]
 		case "x-envoy-allow-mcp-tools":
 			st.allowHeader = h[1]
+		case accesslog.Header:
+			forgedLogPath = true
 		default:
 			if strings.HasPrefix(h[0], "mcp-") {
 				st.mcpHeaders.Add(h[0], h[1])
 			}
 		}
+	}
+	if forgedLogPath {
+		// Access logs print this header instead of :path: a client must not
+		// write its own log line, even for a request answered locally.
+		_ = proxywasm.RemoveHttpRequestHeader(accesslog.Header)
 	}
 	if origin != "" && !originAllowed(cfg, origin) {
 		ctx.DontReadRequestBody()
@@ -89,9 +99,11 @@ func onRequestHeaders(ctx wrapper.HttpContext, pc pluginConfig) types.Action {
 		ctx.DontReadRequestBody()
 		return replyError(st, 400, reasonJSONRPC, mcp.CodeParseError, "Parse error: empty body")
 	}
-	if path := ctx.Path(); strings.IndexByte(path, '?') >= 0 {
-		st.rawQuery = path[strings.IndexByte(path, '?')+1:]
+	path := ctx.Path()
+	if i := strings.IndexByte(path, '?'); i >= 0 {
+		st.rawQuery = path[i+1:]
 	}
+	st.logPath = accesslog.OriginalPath(path, cfg.CredentialQueryParams)
 	setBufferLimits(pc)
 	ctx.SetContext(stateKey, st)
 	return types.HeaderStopIteration

@@ -44,7 +44,10 @@ type Config struct {
 	MCP        mcp.Options
 	AllowTools map[string]bool // nil: every tool is allowed; non-nil (even empty): only these
 	Bridge     Bridge
-	Warnings   []configerr.Warning
+	// CredentialQueryParams are the query parameter names of every apiKey
+	// scheme in: query (client or backend), sorted.
+	CredentialQueryParams []string
+	Warnings              []configerr.Warning
 
 	grants  map[string]*oauth2.Grant // oauth2 schemes by id, while parsing
 	entries [][]byte

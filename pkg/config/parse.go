@@ -45,6 +45,7 @@ func Parse(data []byte, env security.Env) (*Config, error) {
 	if err != nil {
 		return nil, err
 	}
+	c.CredentialQueryParams = credentialQueryParams(schemes)
 	tc, warns, err := parseTokenCache(root.Get("bridge.tokenCache"), env, len(c.grants) > 0)
 	if err != nil {
 		return nil, err

@@ -261,3 +261,16 @@ func TestAllowedOrigins(t *testing.T) {
 		}
 	}
 }
+
+func TestCredentialQueryParams(t *testing.T) {
+	schemes := `"securitySchemes":[` + keyQuery + `,` + keyHeader + `,` + bearerScheme + `,` +
+		`{"id":"q2","type":"apiKey","in":"query","name":"api_key","defaultCredential":"k2"},` +
+		`{"id":"q3","type":"apiKey","in":"query","name":"appid"}]`
+	c := mustParse(t, withSchemes(schemes, getTool("a")))
+	if want := []string{"api_key", "appid"}; !reflect.DeepEqual(c.CredentialQueryParams, want) {
+		t.Errorf("CredentialQueryParams = %q, want %q", c.CredentialQueryParams, want)
+	}
+	if c := mustParse(t, cfg(getTool("a"))); c.CredentialQueryParams != nil {
+		t.Errorf("no query scheme: CredentialQueryParams = %q, want nil", c.CredentialQueryParams)
+	}
+}

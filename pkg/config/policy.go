@@ -2,6 +2,7 @@ package config
 
 import (
 	neturl "net/url"
+	"slices"
 	"strings"
 
 	"github.com/tidwall/gjson"
@@ -193,4 +194,17 @@ func templateQueryNames(url string) []string {
 		}
 	}
 	return names
+}
+
+// credentialQueryParams lists the query parameters any scheme reads or writes a
+// credential in, sorted: the access-log path drops them (pkg/accesslog).
+func credentialQueryParams(schemes map[string]*security.Scheme) []string {
+	var out []string
+	for _, s := range schemes {
+		if c := s.Carrier(); c.In == "query" && !slices.Contains(out, c.Name) {
+			out = append(out, c.Name)
+		}
+	}
+	slices.Sort(out)
+	return out
 }

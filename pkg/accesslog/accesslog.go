@@ -1,0 +1,62 @@
+// Package accesslog builds the value of x-envoy-original-path, the header
+// Envoy's and Higress's default access-log formats print instead of :path
+// (%REQ(X-ENVOY-ORIGINAL-PATH?:PATH)%). When the plugin rewrites :path into
+// the REST URL (which may carry the upstream API key), the log must show the
+// client's path instead, and not the client's own query-string credential.
+package accesslog
+
+import (
+	"net/url"
+	"strings"
+)
+
+// Header is the request header the default access-log formats read.
+const Header = "x-envoy-original-path"
+
+// OriginalPath returns the client's path with every query parameter whose
+// name (percent-decoded, '+' as space) is one of credentialParams removed.
+// A parameter whose name is not valid percent-encoding is removed too: it
+// cannot be told apart from a credential. The other parameters keep their
+// order and raw form; a query left empty loses its '?'. A fragment, which
+// clients should not send, is dropped.
+func OriginalPath(path string, credentialParams []string) string {
+	if i := strings.IndexByte(path, '#'); i >= 0 {
+		path = path[:i]
+	}
+	base, query, ok := strings.Cut(path, "?")
+	if !ok || len(credentialParams) == 0 {
+		return path
+	}
+	var b strings.Builder
+	b.Grow(len(path))
+	b.WriteString(base)
+	sep := byte('?')
+	for rest := query; rest != ""; {
+		var pair string
+		pair, rest, _ = strings.Cut(rest, "&")
+		if pair == "" || carriesCredential(pair, credentialParams) {
+			continue
+		}
+		b.WriteByte(sep)
+		b.WriteString(pair)
+		sep = '&'
+	}
+	return b.String()
+}
+
+func carriesCredential(pair string, names []string) bool {
+	key, _, _ := strings.Cut(pair, "=")
+	if strings.IndexByte(key, '%') >= 0 || strings.IndexByte(key, '+') >= 0 {
+		k, err := url.QueryUnescape(key)
+		if err != nil {
+			return true
+		}
+		key = k
+	}
+	for _, n := range names {
+		if key == n {
+			return true
+		}
+	}
+	return false
+}
