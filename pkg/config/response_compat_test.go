@@ -25,6 +25,10 @@ const genericBody = `{
 var backendError = backendResponse{status: 503, headers: [][2]string{{":status", "503"}, {"content-type", "application/json"}},
 	body: []byte(`{"code":503,"message":"upstream quota exceeded, retry later"}`)}
 
+// backendImage is an image answer (a 1x1 PNG): an image content on both sides.
+var backendImage = backendResponse{status: 200, headers: [][2]string{{":status", "200"}, {"content-type", "image/png"}},
+	body: []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89")}
+
 // sampleResponse is a 200 JSON answer for a tool: a sample of its outputSchema when it has
 // one, else genericBody.
 func sampleResponse(tool gjson.Result) backendResponse {
@@ -36,7 +40,7 @@ func sampleResponse(tool gjson.Result) backendResponse {
 }
 
 // TestHigressResponseCompat answers every upstream call of the corpus (all sample arguments)
-// with a sample JSON body and compares the tool result we send with Higress's: content,
+// with a sample JSON body, a 503 and an image, and compares the tool result we send with Higress's: content,
 // isError and structuredContent, exactly.
 func TestHigressResponseCompat(t *testing.T) {
 	files := testutil.HigressConfigs(t)
@@ -65,13 +69,13 @@ func TestHigressResponseCompat(t *testing.T) {
 				if c.Tools[i].Rest.Prepare(gjson.ParseBytes(args), &call) != nil {
 					continue // refused before any request: no response to compare
 				}
-				for _, resp := range []backendResponse{sampleResponse(tj), backendError} {
+				for _, resp := range []backendResponse{sampleResponse(tj), backendError, backendImage} {
 					theirs, err := h.result(t, name, args, resp)
 					if err != nil {
 						break // Higress sends no request (see TestHigressCompat)
 					}
 					compared++
-					ours := call.ConvertResponse(resp.status, "application/json", resp.body, 512)
+					ours := call.ConvertResponse(resp.status, pairValue(resp.headers, "content-type"), resp.body, 512)
 					if sameJSON(string(ours), string(theirs)) {
 						same++
 						continue
