@@ -74,12 +74,13 @@ export V8_HOST_PROFILE ?= $(if $(filter redis,$(TAGS)),higress,envoy)
 v8: build ## the bad-input suite through the real .wasm in V8 (Node's WebAssembly, as in Envoy), on Node and Node 22
 	@command -v $(NODE) >/dev/null || { echo "v8: '$(NODE)' not found: Node is required (README, Quick start)"; exit 1; }
 	@mkdir -p build/v8
-	cd e2e && $(GO) build -o ../build/v8/yaml2json ./cmd/yaml2json
-	build/v8/yaml2json testdata/configs/petstore.yaml > build/v8/petstore.json
-	build/v8/yaml2json e2e/v8/testdata/oauth2.yaml > build/v8/oauth2.json
-	@$(NODE) --test --test-reporter=dot e2e/v8/host.test.mjs >build/v8-host-test.log 2>&1 || { cat build/v8-host-test.log; exit 1; }
-	$(NODE) $(V8RUN)
-	@if [ -x $(NODE22) ]; then echo "$(NODE22) $(V8RUN)"; $(NODE22) $(V8RUN); \
+	@cd e2e && $(GO) build -o ../build/v8/yaml2json ./cmd/yaml2json
+	@build/v8/yaml2json testdata/configs/petstore.yaml > build/v8/petstore.json
+	@build/v8/yaml2json e2e/v8/testdata/oauth2.yaml > build/v8/oauth2.json
+	@$(NODE) --test --test-reporter=tap e2e/v8/host.test.mjs >build/v8/host-test.log 2>&1 || { cat build/v8/host-test.log; exit 1; }
+	@echo "v8: host tests: $$(grep -E '^# pass' build/v8/host-test.log | cut -c3-)"
+	@$(NODE) $(V8RUN)
+	@if [ -x $(NODE22) ]; then $(NODE22) $(V8RUN); \
 	else echo "v8: $(NODE22) is not installed (make e2e-npm): ran on $$($(NODE) --version) only"; fi
 
 IMAGE ?= mcp-rest-bridge:dev
