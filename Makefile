@@ -77,7 +77,7 @@ v8: build ## the bad-input suite through the real .wasm in V8 (Node's WebAssembl
 	@cd e2e && $(GO) build -o ../build/v8/yaml2json ./cmd/yaml2json
 	@build/v8/yaml2json testdata/configs/petstore.yaml > build/v8/petstore.json
 	@build/v8/yaml2json e2e/v8/testdata/oauth2.yaml > build/v8/oauth2.json
-	@$(NODE) --test --test-reporter=tap e2e/v8/host.test.mjs >build/v8/host-test.log 2>&1 || { cat build/v8/host-test.log; exit 1; }
+	@$(NODE) --test --test-reporter=tap e2e/v8/host.test.mjs e2e/v8/abi.test.mjs >build/v8/host-test.log 2>&1 || { cat build/v8/host-test.log; exit 1; }
 	@echo "v8: host tests: $$(grep -E '^# pass' build/v8/host-test.log | cut -c3-)"
 	@$(NODE) $(V8RUN)
 	@if [ -x $(NODE22) ]; then $(NODE22) $(V8RUN); \
