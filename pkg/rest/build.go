@@ -150,7 +150,7 @@ func copyTracing(r *Request, client [][2]string) {
 }
 
 // isTracingHeader reports whether name is one of the only client headers
-// BuildRequest copies upstream. Hosts deliver lower-case names, so the common
+// Call.Build copies upstream. Hosts deliver lower-case names, so the common
 // case costs a first-byte test and one switch, with no allocation.
 func isTracingHeader(name string) bool {
 	if len(name) < 2 || len(name) > 17 {

@@ -29,9 +29,6 @@ type Call struct {
 	scratch   []byte
 }
 
-// Tool returns the tool the call was prepared for (nil when unprepared).
-func (c *Call) Tool() *Tool { return c.tool }
-
 // Arg returns the text of argument i as templates print it, and whether it has a value.
 func (c *Call) Arg(i int) (string, bool) {
 	v := c.vals[i]

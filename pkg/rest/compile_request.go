@@ -26,7 +26,7 @@ type requestPlan struct {
 	bodyJSON       bool // the body template is a JSON document
 	argsToURLParam bool
 
-	// Typical sizes of a call's Request, so BuildRequest allocates each slice once.
+	// Typical sizes of a call's Request, so Call.Build allocates each slice once.
 	headerCap, queryCap, urlCap int
 }
 

@@ -44,13 +44,13 @@ func TestPrepareRefusalUnprepares(t *testing.T) {
 			}
 			err := tool.Prepare(gjson.Parse(a), &c)
 			if err == nil {
-				assert.Same(t, tool, c.Tool(), "%s %s", tool.Name(), a)
+				assert.Same(t, tool, c.tool, "%s %s", tool.Name(), a)
 				continue
 			}
 			msg := tool.Name() + " " + a
 			refused++
 			assert.IsType(t, &CallError{}, err, msg)
-			assert.Nil(t, c.Tool(), msg)
+			assert.Nil(t, c.tool, msg)
 			for _, v := range c.vals {
 				assert.False(t, v.Exists(), "%s: values cleared", msg)
 			}

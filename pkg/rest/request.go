@@ -10,7 +10,7 @@ import (
 
 // Request is the upstream request being built. It implements security.Target: SetHeader,
 // DelHeader, SetQuery, DelQuery, SetCookie and DelCookie replace or remove every occurrence.
-// A Request can be reused for many calls: BuildRequest resets it and reuses its buffers.
+// A Request can be reused for many calls: Call.Build resets it and reuses its buffers.
 type Request struct {
 	Method    string
 	Scheme    string      // "http"/"https" from the tool URL ("" for relative URLs)

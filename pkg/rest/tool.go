@@ -46,7 +46,7 @@ func (t *Tool) ArgCarriers() []Carrier {
 }
 
 // UsesClientAddress reports whether a request template calls getRealIP or getSocketIP, so the
-// plugin should pass x-forwarded-for and SourceAddressHeader in BuildRequest's clientHeaders.
+// plugin should pass x-forwarded-for and SourceAddressHeader in Call.Build's clientHeaders.
 func (t *Tool) UsesClientAddress() bool {
 	if t.req == nil {
 		return false

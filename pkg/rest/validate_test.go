@@ -27,7 +27,7 @@ func validateTool(t *testing.T) *Tool {
 	return tool
 }
 
-func TestValidateArgs(t *testing.T) {
+func TestPrepareValidates(t *testing.T) {
 	tool := validateTool(t)
 	cases := []struct{ name, args, want string }{
 		{"all good", `{"city":"Oslo","units":"metric","days":3,"ratio":0.5,"on":true,"tags":[],"opts":{},"level":2,"anything":[1]}`, ""},
@@ -59,7 +59,7 @@ func TestValidateArgs(t *testing.T) {
 	}
 }
 
-func TestValidateArgsManyArgs(t *testing.T) {
+func TestPrepareManyArgs(t *testing.T) {
 	var specs []ArgSpec
 	for _, n := range []string{"a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n", "o", "p", "q", "r"} {
 		specs = append(specs, ArgSpec{Name: n, Type: "integer", Required: true})

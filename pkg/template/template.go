@@ -94,9 +94,6 @@ func (c *compiler) argIndex(name string) int {
 	return -1
 }
 
-// Fast reports whether the template renders on the fast path (no engine).
-func (tp *Template) Fast() bool { return tp.eng == nil }
-
 // Literal returns the template's text when it has no dynamic part.
 func (tp *Template) Literal() (string, bool) {
 	if tp.eng != nil {

@@ -98,7 +98,7 @@ func TestCompileAndRender(t *testing.T) {
 			var warns []string
 			tp, err := Compile("x", c.src, testScope(&warns))
 			require.NoError(t, err)
-			assert.Equal(t, c.fast, tp.Fast())
+			assert.Equal(t, c.fast, (tp.eng == nil))
 			lit, ok := tp.Literal()
 			assert.Equal(t, c.isLiteral, ok)
 			assert.Equal(t, c.literal, lit)
@@ -130,7 +130,7 @@ func TestOverBody(t *testing.T) {
 	sc.OverBody = true
 	tp, err := Compile("r", "{{.config.k}}|{{.args.a}}", sc)
 	require.NoError(t, err)
-	assert.False(t, tp.Fast())
+	assert.False(t, (tp.eng == nil))
 	var s TextSink
 	require.NoError(t, tp.RenderData(&s, []byte(`{"config":{"k":"body"},"args":{"a":"given"}}`)))
 	assert.Equal(t, "body|given", string(s.Bytes()))
