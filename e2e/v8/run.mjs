@@ -42,12 +42,13 @@ async function main([wasmPath, configDir, casesPath]) {
   const cases = (await import(casesURL)).default;
   checkNames(cases);
 
+  const startCases = (await import(new URL('./testdata/start-cases.mjs', import.meta.url))).default;
+  let failed = checkStarts(module, JSON.stringify(petstore), startCases);
   const vms = {};
   const vmFor = (name) => {
     if (!vms[name] || vms[name].failed) vms[name] = startVM(module, configs[name]); // Envoy FAIL_RELOAD
     return vms[name];
   };
-  let failed = 0;
   let exchanges = 0;
   const t0 = Date.now();
   for (const c of cases) {
@@ -75,10 +76,35 @@ async function main([wasmPath, configDir, casesPath]) {
   const secs = ((Date.now() - t0) / 1000).toFixed(1);
   const engine = `node ${process.version} (V8 ${process.versions.v8}, ${profile} host)`;
   if (failed > 0) {
-    console.log(`v8: ${engine}: ${failed} of ${cases.length} bad inputs failed (${exchanges} exchanges, ${secs}s)`);
+    console.log(`v8: ${engine}: ${failed} of ${startCases.length + cases.length} bad configs and inputs failed (${exchanges} exchanges, ${secs}s)`);
     process.exit(1);
   }
-  console.log(`v8: ${engine}: ok, ${cases.length} bad inputs x ${DELIVERIES.length} deliveries, ${exchanges} exchanges, no trap (${secs}s)`);
+  console.log(`v8: ${engine}: ok, ${startCases.length} bad configs refused, ${cases.length} bad inputs x ${DELIVERIES.length} deliveries, ${exchanges} exchanges, no trap (${secs}s)`);
+}
+
+// checkStarts starts a VM with each hostile config and returns how many did
+// not fail to start cleanly (refused, no trap, a reason logged, no secret).
+function checkStarts(module, petstoreJSON, list) {
+  let failed = 0;
+  for (const c of list) {
+    const vm = new VM(module, { pluginConfig: Buffer.from(c.config(petstoreJSON)), env: ENV, profile });
+    const bad = [];
+    try {
+      if (vm.start()) bad.push('the plugin started');
+    } catch (e) {
+      bad.push(e.message.split('\n')[0]);
+    }
+    const logs = vm.logs.map((l) => l.msg).join('\n');
+    if (!vm.failed && !logs.includes(c.logMentions)) bad.push(`no log line mentions ${JSON.stringify(c.logMentions)}`);
+    for (const v of [...Object.values(SECRETS), ...(c.secrets ?? [])]) {
+      if (logs.includes(v)) bad.push('a planted secret appears in a log line');
+    }
+    if (bad.length > 0) {
+      failed++;
+      console.log(`FAIL ${c.name}: ${bad.join('; ')}`);
+    }
+  }
+  return failed;
 }
 
 function startVM(module, config) {
