@@ -174,4 +174,9 @@ function usage(why) {
   process.exit(2);
 }
 
-await main(process.argv.slice(2));
+try {
+  await main(process.argv.slice(2));
+} catch (e) {
+  console.log(`v8: ${e.message}`); // a module the host cannot load, a config that does not start
+  process.exit(1);
+}
