@@ -104,7 +104,7 @@ func FuzzFastTemplate(f *testing.F) {
 // change the URL's structure (a {name} value stays one segment; a template value in the path
 // may add segments but never a query, fragment or dot segment), header values never carry control characters, JSON bodies stay valid.
 func FuzzBuildRequest(f *testing.F) {
-	for _, s := range [][2]string{{"a", "b"}, {"../x?y=1#z", "a&b=c"}, {"\r\nx: y", "{id}"}, {"..", "%2e"}, {"é\xff", ";,/"}} {
+	for _, s := range [][2]string{{"a", "b"}, {"../x?y=1#z", "a&b=c"}, {"\r\nx: y", "{id}"}, {"..", "%2e"}, {"é\xff", ";,/"}, {`x","role":"admin`, `t", "draft": true, "z": "`}} {
 		f.Add(s[0], s[1])
 	}
 	fx := loadFixture(f)
@@ -135,6 +135,10 @@ func q(s string) string { return string(jsonenc.AppendString(nil, s)) }
 // keep the segment count exact.
 var templatePathValues = map[string]bool{"search_code": true, "labels_query": true}
 
+// bodyKeys are the members of the fixture tools' JSON body templates: no value may add,
+// remove or rename one.
+var bodyKeys = map[string]string{"create_issue": "title,labels,draft,tenant", "commit_message": "message,tenant"}
+
 func checkRequest(t *testing.T, name string, r *Request, slashes int) {
 	n := strings.Count(r.Path, "/")
 	badCount := n != slashes
@@ -163,6 +167,13 @@ func checkRequest(t *testing.T, name string, r *Request, slashes int) {
 	}
 	if ct, _ := r.Header("content-type"); strings.Contains(ct, "json") && !gjson.ValidBytes(r.Body) {
 		t.Fatalf("%s: invalid JSON body %q", name, r.Body)
+	}
+	if want, ok := bodyKeys[name]; ok {
+		var keys []string
+		gjson.ParseBytes(r.Body).ForEach(func(k, _ gjson.Result) bool { keys = append(keys, k.Str); return true })
+		if strings.Join(keys, ",") != want {
+			t.Fatalf("%s: body members %q, want %s (a value rewrote the JSON body)", name, keys, want)
+		}
 	}
 	if name == "commit_message" && utf8.ValidString(gjson.GetBytes(r.Body, "message").Str) == false {
 		t.Fatalf("%s: message not UTF-8", name)
