@@ -82,6 +82,8 @@ type Cache struct {
 	max          int
 	entries      map[string]entry
 	flights      map[string]*flight
+	polling      bool     // inside Poll: waiters are held until its dispatches are done
+	held         []func() // waiter calls held by Poll
 }
 
 // NewCache returns an empty cache.

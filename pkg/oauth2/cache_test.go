@@ -413,3 +413,27 @@ func TestFailedRefreshKeepsTheSharedToken(t *testing.T) {
 		t.Fatalf("shared %q after a failed fetch, waiter %+v", v, o)
 	}
 }
+
+// TestPollCallsWaitersAfterItsDispatches: a waiter resumes its stream, which becomes the
+// host's effective context; a callout Poll dispatched after that would belong to that stream.
+// So in one Poll round every dispatch comes first. (Flights are visited in map order: the
+// round is repeated so that both orders occur.)
+func TestPollCallsWaitersAfterItsDispatches(t *testing.T) {
+	g, x := mustGrant(t, ccSpec()), mustGrant(t, xchgSpec())
+	for round := 0; round < 32; round++ {
+		clk, store := newClock(), newMemStore()
+		w1, w2 := newWorker(store, clk, "w1"), newWorker(store, clk, "w2")
+		w2.c.Token(x, "alice", func(string, error) {})
+		w2.tr.answer(0, 200, okBody)
+		clk.add(540 * time.Second)
+		w2.c.Token(x, "alice", nil) // schedules alice's refresh for the next Poll
+		w1.c.Token(g, "", func(string, error) {})
+		requestsWhenResumed := -1
+		w2.c.Token(g, "", func(string, error) { requestsWhenResumed = len(w2.tr.reqs) })
+		w1.tr.answer(0, 200, okBody)
+		w2.c.Poll()
+		if requestsWhenResumed != 2 {
+			t.Fatalf("round %d: the waiter ran with %d token requests dispatched, want 2 (the refresh first)", round, requestsWhenResumed)
+		}
+	}
+}

@@ -120,9 +120,18 @@ func (c *Cache) release(f *flight) {
 	f.cas = 0
 }
 
+// resolve hands the outcome to f's waiters, at once, or at the end of Poll while it runs.
 func (c *Cache) resolve(f *flight, token string, err error) {
 	ws := f.waiters
 	f.waiters = nil
+	if c.polling {
+		c.held = append(c.held, func() { callWaiters(ws, token, err) })
+		return
+	}
+	callWaiters(ws, token, err)
+}
+
+func callWaiters(ws []Waiter, token string, err error) {
 	for _, w := range ws {
 		w(token, err)
 	}
@@ -138,7 +147,13 @@ func (c *Cache) resolve(f *flight, token string, err error) {
 //   - a flight of this worker past its deadline lost its callout (Envoy cancels the callouts
 //     of a stream the client closed, without a callback): it is sent once more, from here,
 //     then failed.
+//
+// Waiters are called after every dispatch of the round: a waiter resumes its stream, which
+// makes that stream the host's effective context, and a callout dispatched after that would
+// belong to the stream (and die with it) instead of the root context.
 func (c *Cache) Poll() {
+	c.polling = true
+	defer c.releaseHeld()
 	now := c.now()
 	for k, f := range c.flights {
 		switch {
@@ -156,6 +171,15 @@ func (c *Cache) Poll() {
 		case now.After(f.deadline):
 			c.retry(f)
 		}
+	}
+}
+
+func (c *Cache) releaseHeld() {
+	c.polling = false
+	held := c.held
+	c.held = nil
+	for _, call := range held {
+		call()
 	}
 }
 
