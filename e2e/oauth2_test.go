@@ -1,6 +1,7 @@
 package e2e_test
 
 import (
+	"net/http"
 	"slices"
 	"strings"
 	"sync"
@@ -274,4 +275,37 @@ func TestOAuth2TokenEndpointFailuresFailClosed(t *testing.T) {
 	// the endpoint recovers: the next call works (failures are not cached)
 	ordersSubject(t, w.call(t, 0, "list_orders", nil))
 	w.assertNothingLeaked(t, user)
+}
+
+// A client that goes away while its call waits for another worker's token fetch: the plugin
+// is refused the switch to that finished stream (as by Envoy) and keeps serving; nothing traps.
+func TestOAuth2ClientGoneWhileWaitingForAToken(t *testing.T) {
+	w := startOAuthWorld(t, worldOptions{workers: 2})
+	w.as.SetFailure(&oauthtest.Failure{Delay: time.Second})
+	fetcher := make(chan rpcReply, 1)
+	go func() { fetcher <- w.call(t, 0, "list_orders", nil) }() // worker 0 fetches
+	time.Sleep(200 * time.Millisecond)
+	req, _ := http.NewRequest("POST", w.urls[0], strings.NewReader(`{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"list_orders","arguments":{}}}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json, text/event-stream")
+	req.Header.Set("MCP-Protocol-Version", "2025-11-25")
+	if resp, err := (&http.Client{Timeout: 300 * time.Millisecond}).Do(req); err == nil { // worker 1 waits, then its client leaves
+		resp.Body.Close()
+		t.Fatalf("the waiting call answered %d before the token existed", resp.StatusCode)
+	}
+	ordersSubject(t, <-fetcher)
+	w.as.SetFailure(nil)
+	time.Sleep(300 * time.Millisecond) // worker 1's tick sees the token and tries to resume the gone call
+	for range 4 {
+		ordersSubject(t, w.call(t, 0, "list_orders", nil))
+	}
+	if n := w.as.HitsBy(ccClient); n != 1 {
+		t.Errorf("token requests = %d, want 1", n)
+	}
+	for _, e := range w.gws[0].Logs() {
+		if strings.Contains(e.Msg, "trapped") {
+			t.Errorf("the plugin trapped: %s", e.Msg)
+		}
+	}
+	w.assertNothingLeaked(t)
 }

@@ -59,9 +59,13 @@
 // configuration. Logs returns every captured line, at every level, so tests can assert that no
 // secret appears in them.
 //
+// As Envoy, proxy_set_effective_context refuses (BadArgument) a stream that has finished, so a
+// plugin resuming a call whose client went away sees the refusal.
+//
 // Known gaps against Envoy: no TLS to upstreams, no HTTP/2, no trailers, no route-cache clearing
 // (the route is chosen once, on the request as received), properties limited to the ones the
-// Higress wrapper reads (plugin_name, route_name, cluster_name, x_request_id, request.*), and the
-// emulator keeps every finished stream's state and every log line in memory (fine for tests and
-// demos, not for long-running production use).
+// Higress wrapper reads (plugin_name, route_name, cluster_name, x_request_id, request.*), a
+// stream's callouts still complete after its client went away (Envoy cancels them), no shared
+// queues across workers, and the emulator keeps every finished stream's state and every log line
+// in memory (fine for tests and demos, not for long-running production use).
 package gateway

@@ -66,6 +66,9 @@ type host struct {
 	calloutTimeouts []uint32
 	redis           *redisInits // what proxy_redis_init set up, per cluster
 	inflight        int         // batches of callouts being executed for this VM (under Gateway.mu)
+	// live is the root context and the streams not yet finished: proxy_set_effective_context
+	// refuses any other id, as Envoy does (read and written under proxytest's lock).
+	live map[uint32]bool
 }
 
 // New compiles and starts the plugin in every worker VM (proxy_on_vm_start, proxy_on_configure)
@@ -160,7 +163,8 @@ func (g *Gateway) do(h *host, fn func(emu proxytest.HostEmulator)) {
 
 func (g *Gateway) startHostLocked(w *worker) (err error) {
 	inits := &redisInits{clusters: map[string]redisInit{}}
-	vm, err := g.newVM(inits)
+	live := map[uint32]bool{proxytest.PluginContextID: true}
+	vm, err := g.newVM(inits, live)
 	if err != nil {
 		return err
 	}
@@ -171,7 +175,7 @@ func (g *Gateway) startHostLocked(w *worker) (err error) {
 		WithProperty([]string{"plugin_root_id"}, name).
 		WithProperty([]string{"plugin_vm_id"}, name)
 	w.gen++
-	h := &host{vm: vm, sink: g.sink, gen: w.gen, lastTick: time.Now(), redis: inits}
+	h := &host{vm: vm, sink: g.sink, gen: w.gen, lastTick: time.Now(), redis: inits, live: live}
 	activeHost.Store(h)
 	h.emu = wasmvm.NewHost(opt) // creates the root context (proxy_on_context_create)
 	activeHost.Store(nil)
@@ -210,9 +214,9 @@ func (g *Gateway) startHostLocked(w *worker) (err error) {
 // newVM compiles (once per process and cache directory) and instantiates the plugin as Envoy
 // runs it: with vm_config.environment_variables in its WASI environment (that is how "${ENV}"
 // secrets reach the plugin), a real clock (token expiry), real randomness, host functions that
-// copy what they read from guest memory, the gateway's shared data (vm_id = plugin name), and
-// Higress's proxy_redis_init.
-func (g *Gateway) newVM(inits *redisInits) (*wasmvm.VM, error) {
+// copy what they read from guest memory, the gateway's shared data (vm_id = plugin name),
+// Higress's proxy_redis_init, and Envoy's refusal to switch to a finished stream.
+func (g *Gateway) newVM(inits *redisInits, live map[uint32]bool) (*wasmvm.VM, error) {
 	cache, err := wasmvm.SharedCache(g.cfg.CompilationCacheDir)
 	if err != nil {
 		return nil, fmt.Errorf("gateway: %w", err)
@@ -225,6 +229,7 @@ func (g *Gateway) newVM(inits *redisInits) (*wasmvm.VM, error) {
 	vm, err := wasmvm.New(g.cfg.Wasm, wasmvm.Options{
 		Cache: cache, Env: env, RealClock: true, Rand: rand.Reader, CopyHostReads: true,
 		SharedData: g.shared, VMID: g.cfg.PluginName,
+		LiveContext: func(id uint32) bool { return live[id] },
 		RedisInit: func(cluster, user, pass string, timeout uint32) wasmvm.Status {
 			return inits.init(g.cfg.Clusters, cluster, user, pass, timeout)
 		},

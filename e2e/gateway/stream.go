@@ -260,6 +260,7 @@ func (g *Gateway) drainCallouts(ctx context.Context, wi int, s *stream, ctxID ui
 func (g *Gateway) finish(s *stream) {
 	if s.id != 0 {
 		_ = g.locked(s.worker, s, func(h *host, emu proxytest.HostEmulator) { // a trap is logged by locked; the response is decided
+			delete(h.live, s.id)
 			emu.CompleteHttpContext(s.id)
 			h.vm.DeleteContext(s.id)
 		})
@@ -274,7 +275,10 @@ func (g *Gateway) handle(ctx context.Context, s *stream, headers [][2]string, bo
 		return failure(err), info
 	}
 	defer g.finish(s)
-	if err := g.locked(s.worker, s, func(_ *host, emu proxytest.HostEmulator) { s.id = emu.InitializeHttpContext() }); err != nil {
+	if err := g.locked(s.worker, s, func(h *host, emu proxytest.HostEmulator) {
+		s.id = emu.InitializeHttpContext()
+		h.live[s.id] = true
+	}); err != nil {
 		return failure(err), info
 	}
 	req, err := g.runPhase(ctx, s, dirRequest, headers, body)

@@ -177,3 +177,15 @@ func TestGatewaysInOneProcessKeepTheirOwnSharedData(t *testing.T) {
 		}
 	}
 }
+
+// Envoy refuses proxy_set_effective_context for a stream that has finished (a plugin resuming
+// a call whose client went away must see the refusal); the live stream and the root work.
+func TestEffectiveContextOfAFinishedStreamIsRefused(t *testing.T) {
+	_, url := startGateway(t, closedAddr(t), closedAddr(t), nil)
+	if got := do(t, "POST", url+"/t/park", "", nil); got.body != "wrapped:parked" {
+		t.Fatalf("park: %d %q", got.status, got.body)
+	}
+	if got := do(t, "POST", url+"/t/effective", "", nil); got.status != 200 || got.body != "wrapped:parked=bad_argument self=ok" {
+		t.Errorf("effective: %d %q", got.status, got.body)
+	}
+}

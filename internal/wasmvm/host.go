@@ -25,6 +25,11 @@ var sdkCurrentHost [2]unsafe.Pointer
 //go:linkname sdkCurrentState github.com/higress-group/proxy-wasm-go-sdk/proxywasm/internal.currentState
 var sdkCurrentState unsafe.Pointer
 
+// sdkSetEffectiveContext is proxytest's proxy_set_effective_context (through the registered host).
+//
+//go:linkname sdkSetEffectiveContext github.com/higress-group/proxy-wasm-go-sdk/proxywasm/internal.ProxySetEffectiveContext
+func sdkSetEffectiveContext(id uint32) uint32
+
 //go:linkname sdkVMStateReset github.com/higress-group/proxy-wasm-go-sdk/proxywasm/internal.VMStateReset
 func sdkVMStateReset()
 

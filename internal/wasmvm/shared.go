@@ -120,6 +120,14 @@ func (o *Options) hostOverrides() map[string]any {
 			return uint32(init(string(cluster), string(user), string(pass), timeout))
 		}
 	}
+	if live := o.LiveContext; live != nil {
+		m["proxy_set_effective_context"] = func(id uint32) uint32 {
+			if !live(id) {
+				return uint32(StatusBadArgument)
+			}
+			return sdkSetEffectiveContext(id)
+		}
+	}
 	return m
 }
 

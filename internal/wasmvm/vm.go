@@ -67,6 +67,10 @@ type Options struct {
 	// RedisInit, when set, serves Higress's proxy_redis_init (proxytest's accepts any cluster).
 	RedisInit func(cluster, username, password string, timeoutMillis uint32) Status
 
+	// LiveContext, when set, makes proxy_set_effective_context answer BadArgument for a context
+	// that is not live (a finished stream), as Envoy does; proxytest accepts any id.
+	LiveContext func(id uint32) bool
+
 	// EnvoyStreamEnd makes the end of a stream (proxytest's CompleteHttpContext)
 	// call proxy_on_log, proxy_on_done and proxy_on_delete, as Envoy does;
 	// without it only proxy_on_log, as proxytest (see DeleteContext).

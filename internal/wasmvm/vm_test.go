@@ -17,7 +17,7 @@ func TestNewRejectsModuleWithoutProxyABI(t *testing.T) {
 	redisInit := func(string, string, string, uint32) Status { return StatusOK }
 	for _, o := range []Options{
 		{}, {Interpreter: true, CopyHostReads: true, RealClock: true},
-		{SharedData: NewSharedData(), VMID: "vm", RedisInit: redisInit}, // the replaced host functions are valid
+		{SharedData: NewSharedData(), VMID: "vm", RedisInit: redisInit, LiveContext: func(uint32) bool { return true }}, // the replaced host functions are valid
 	} {
 		if _, err := New(empty, o); err == nil || !strings.Contains(err.Error(), "proxy-wasm ABI") {
 			t.Errorf("New(empty module, %+v) = %v, want the ABI error", o, err)

@@ -101,6 +101,13 @@ func onRequestHeaders(ctx wrapper.HttpContext, c config) types.Action {
 		return types.ActionPause
 	case "/t/wait-flag":
 		return waitForFlag()
+	case "/t/park":
+		parkedID = activeID
+		return reply(200, "parked")
+	case "/t/effective":
+		parked := statusName(proxywasm.SetEffectiveContext(parkedID))
+		self := statusName(proxywasm.SetEffectiveContext(activeID))
+		return reply(200, "parked="+parked+" self="+self)
 	}
 	return types.HeaderStopIteration
 }

@@ -21,6 +21,7 @@ var (
 	vmIDValue  string              // random, per VM
 	waiters    = map[uint32]bool{} // streams of this VM waiting for the shared flag
 	activeID   uint32              // the stream whose hook runs now (the wrapper does not expose it)
+	parkedID   uint32              // the stream of the last /t/park (finished since)
 )
 
 const flagKey = "testplugin/flag"
@@ -116,6 +117,8 @@ func statusName(err error) string {
 		return "not_found"
 	case errors.Is(err, types.ErrorStatusCasMismatch):
 		return "cas_mismatch"
+	case errors.Is(err, types.ErrorStatusBadArgument):
+		return "bad_argument"
 	}
 	return "error:" + err.Error()
 }
