@@ -189,3 +189,24 @@ func TestEffectiveContextOfAFinishedStreamIsRefused(t *testing.T) {
 		t.Errorf("effective: %d %q", got.status, got.body)
 	}
 }
+
+// A paused stream that something could still resume (here: the plugin ticks) waits at most
+// ResumeTimeout.
+func TestResumeTimeoutEndsAWaitingStream(t *testing.T) {
+	be := echoUpstream(t)
+	_, url := startGateway(t, be.addr(), closedAddr(t), func(c *Config) {
+		c.PluginConfig = []byte(`{"secretEnv":"TEST_SECRET","calloutCluster":"auth","tickMillis":20}`)
+		c.ResumeTimeout = 300 * time.Millisecond
+	})
+	start := time.Now()
+	got := do(t, "POST", url+"/t/wait-flag", "never set", nil)
+	if took := time.Since(start); got.status != 500 || !strings.Contains(got.body, "never resumed") || took < 300*time.Millisecond || took > 3*time.Second {
+		t.Errorf("reply = %d %q after %v", got.status, got.body, took)
+	}
+	if got := do(t, "POST", url+"/t/echo", "after", nil); got.status != 200 {
+		t.Errorf("next request: %d %q", got.status, got.body)
+	}
+	if n := len(be.got()); n != 1 {
+		t.Errorf("backend got %d requests, want 1 (the timed-out stream sent nothing)", n)
+	}
+}
