@@ -11,6 +11,7 @@ import (
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/accesslog"
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/config"
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/mcp"
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/metrics"
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/rest"
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/security"
 )
@@ -24,13 +25,13 @@ func startToolCall(ctx wrapper.HttpContext, pc pluginConfig, st *requestState, c
 	// The arguments are validated and resolved once, here; the request and the response
 	// conversion both read them from st.restCall.
 	if err := tool.Rest.Prepare(call.Arguments, &st.restCall); err != nil {
-		return replyToolResult(pc, st, call, rest.ErrorResult(err.Error()))
+		return replyToolResult(pc, st, call, metrics.ToolInvalidArguments, rest.ErrorResult(err.Error()))
 	}
 	if !tool.Rest.HasUpstream() {
-		return replyToolResult(pc, st, call, st.restCall.LocalResult())
+		return replyToolResult(pc, st, call, metrics.ToolOK, st.restCall.LocalResult())
 	}
 	if err := st.restCall.Build(clientView(tool.Rest, st.clientHeaders), req); err != nil {
-		return replyToolResult(pc, st, call, rest.ErrorResult(err.Error()))
+		return replyToolResult(pc, st, call, metrics.ToolInvalidArguments, rest.ErrorResult(err.Error()))
 	}
 	// The response is redacted of the tool's configured credentials and of the one this call
 	// applies upstream (added below, or by the oauth2 path once it has the token).
@@ -54,6 +55,8 @@ func refuseCredential(st *requestState, call *mcp.Call, err error) types.Action 
 	if errors.As(err, &se) {
 		msg, reason = se.Msg, se.Reason
 	}
+	st.metrics.AuthFailure(authReason(reason))
+	endToolCall(st, call, metrics.ToolCredentialRefused, true)
 	return replyJSON(st, 200, reason, mcp.ErrorResponse(call.ID, mcp.CodeCredentialRefused, msg, nil))
 }
 
@@ -61,6 +64,7 @@ func refuseCredential(st *requestState, call *mcp.Call, err error) types.Action 
 func forward(st *requestState, call *mcp.Call, tool *config.Tool) types.Action {
 	if err := rewriteRequest(st, &st.upstream); err != nil {
 		log.Errorf("mcp-rest-bridge: tools/call %s: cannot rewrite request: %v", tool.Rest.Name(), err)
+		endToolCall(st, call, metrics.ToolInternalError, true)
 		return replyJSON(st, 200, reasonJSONRPC, mcp.ErrorResponse(call.ID, mcp.CodeInternalError, "internal error: cannot forward the tool call", nil))
 	}
 	st.call = call
@@ -87,7 +91,8 @@ var sourceAddressProperty = []string{"source", "address"}
 
 // replyToolResult answers a tools/call locally, redacted of the tool's configured credentials
 // (a local responseTemplate or an error text could hold one).
-func replyToolResult(pc pluginConfig, st *requestState, call *mcp.Call, result []byte) types.Action {
+func replyToolResult(pc pluginConfig, st *requestState, call *mcp.Call, o metrics.ToolOutcome, result []byte) types.Action {
+	endToolCall(st, call, o, false)
 	return replyJSON(st, 200, reasonToolResult, pc.secrets[call.ToolIndex].JSON(pc.server.WrapResult(call, result)))
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/config"
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/jsonscan"
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/mcp"
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/metrics"
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/redact"
 )
 
@@ -29,6 +30,8 @@ type pluginConfig struct {
 	server *mcp.Server
 	// secrets[i] is the set of configured credentials cfg.Tools[i]'s responses are redacted of.
 	secrets []*redact.Set
+	// metrics are this configuration's counters, defined once at start.
+	metrics *metrics.Set
 	// decoderLimit and encoderLimit are the buffer limits as the host
 	// property wants them, formatted once.
 	decoderLimit, encoderLimit []byte
@@ -75,12 +78,14 @@ func parseConfig(data []byte, pc *pluginConfig) error {
 		log.Criticalf("mcp-rest-bridge: invalid configuration: %v", err)
 		return err
 	}
-	cache, err := newTokenCache(cfg) // tokens obtained under a previous configuration stay in shared data only
+	counters := metrics.New(defineCounter, cfg.Names(), oauth2Schemes(cfg))
+	cache, err := newTokenCache(cfg, counters) // tokens obtained under a previous configuration stay in shared data only
 	if err != nil {
 		log.Criticalf("mcp-rest-bridge: invalid configuration: %v", err)
 		return err
 	}
 	pc.cfg, pc.server, pc.secrets = cfg, server, toolSecrets(cfg)
+	pc.metrics = counters
 	tokens = cache
 	if usesOAuth2(cfg) {
 		registerTokenTick() // no ticks for configurations without oauth2

@@ -15,6 +15,7 @@ import (
 
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/config"
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/mcp"
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/metrics"
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/oauth2"
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/security"
 )
@@ -31,13 +32,14 @@ const msgBackendCredential = "backend credential could not be obtained"
 // tokens is this worker VM's token cache; worker VMs share tokens through shared data. A
 // plugin (re)start replaces it (parseConfig): calls waiting on the old one still get their
 // outcome from it.
-var tokens, _ = newTokenCache(nil)
+var tokens, _ = newTokenCache(nil, nil)
 
 // newTokenCache builds a worker's cache; with bridge.tokenCache.redis, Redis is its second
 // tier. It fails only when Redis is configured and this build has no Redis support.
-func newTokenCache(cfg *config.Config) (*oauth2.Cache, error) {
+func newTokenCache(cfg *config.Config, m *metrics.Set) (*oauth2.Cache, error) {
 	o := oauth2.Options{Store: sharedData{}, Transport: callout{}, Now: time.Now, Owner: vmOwner(),
-		FetchTimeout: tokenTimeout + time.Second}
+		FetchTimeout: tokenTimeout + time.Second,
+		Fetched:      func(scheme string, err error) { m.TokenFetch(scheme, fetchOutcome(err)) }}
 	if cfg != nil && cfg.Bridge.TokenCache.Redis != nil {
 		r := cfg.Bridge.TokenCache.Redis
 		remote, err := redisRemote(r)
@@ -137,6 +139,7 @@ func forwardWithToken(st *requestState, call *mcp.Call, tool *config.Tool, tok s
 // failure (oauth2.Error never holds a body, secret or token); the client learns less.
 func replyBackendCredential(st *requestState, call *mcp.Call, tool *config.Tool, err error) types.Action {
 	log.Warnf("mcp-rest-bridge: tools/call %s: %s: %v", tool.Rest.Name(), msgBackendCredential, err)
+	endToolCall(st, call, metrics.ToolBackendCredential, true)
 	return replyJSON(st, 200, reasonBackendCredential, mcp.ErrorResponse(call.ID, mcp.CodeInternalError, msgBackendCredential, nil))
 }
 

@@ -117,6 +117,7 @@ func groupOAuth2ClientCredentials(t *testing.T) {
 	require.Empty(t, host.GetHttpCalloutAttributes())
 	requireUpstreamToken(t, host, issuedCC)
 	requireNoOAuth2Leak(t, host, nil)
+	requireCounter(t, host, "scheme.orders-cc.outcome.ok.token_fetches", 1) // the cached token is no fetch
 }
 
 // requireLogLine finds a line ending in msg (the wrapper prefixes plugin name and request id).
@@ -196,16 +197,16 @@ func groupOAuth2TokenExchange(t *testing.T) {
 // groupOAuth2Failures: every way the token endpoint can fail ends in the same JSON-RPC
 // error, nothing upstream, and neither the endpoint's body nor a secret in logs or reply.
 func groupOAuth2Failures(t *testing.T) {
-	for _, tc := range []struct{ name, status, body string }{
-		{"non-2xx echoing the secret", "401", `{"error":"invalid_client","client_secret":"` + ccSecret + `"}`},
-		{"server error", "503", "upstream connect error"},
-		{"redirect not followed", "302", ""},
-		{"timeout (no response)", "", ""},
-		{"not JSON", "200", "<html>" + issuedCC + "</html>"},
-		{"no access_token", "200", `{"token_type":"Bearer","expires_in":60}`},
-		{"token_type not Bearer", "200", `{"access_token":"` + issuedCC + `","token_type":"mac"}`},
-		{"token that would inject a header", "200", `{"access_token":"` + issuedCC + `\r\nx-admin: 1","token_type":"Bearer"}`},
-		{"expires_in not a number", "200", `{"access_token":"` + issuedCC + `","token_type":"Bearer","expires_in":"soon"}`},
+	for _, tc := range []struct{ name, status, body, outcome string }{
+		{"non-2xx echoing the secret", "401", `{"error":"invalid_client","client_secret":"` + ccSecret + `"}`, "http_error"},
+		{"server error", "503", "upstream connect error", "http_error"},
+		{"redirect not followed", "302", "", "http_error"},
+		{"timeout (no response)", "", "", "no_response"},
+		{"not JSON", "200", "<html>" + issuedCC + "</html>", "bad_response"},
+		{"no access_token", "200", `{"token_type":"Bearer","expires_in":60}`, "bad_response"},
+		{"token_type not Bearer", "200", `{"access_token":"` + issuedCC + `","token_type":"mac"}`, "bad_response"},
+		{"token that would inject a header", "200", `{"access_token":"` + issuedCC + `\r\nx-admin: 1","token_type":"Bearer"}`, "bad_response"},
+		{"expires_in not a number", "200", `{"access_token":"` + issuedCC + `","token_type":"Bearer","expires_in":"soon"}`, "bad_response"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			host := mustStart(t, oauth2Cfg(t))
@@ -218,6 +219,9 @@ func groupOAuth2Failures(t *testing.T) {
 			require.NotEqual(t, types.ActionContinue, host.GetHttpStreamAction(), "nothing goes upstream")
 			requireNoOAuth2Leak(t, host, lr.Data)
 			require.NotContains(t, strings.Join(allLogs(host), "\n"), "invalid_client")
+			requireCounter(t, host, "scheme.orders-cc.outcome."+tc.outcome+".token_fetches", 1)
+			requireCounter(t, host, "tool.list_orders.outcome.backend_credential_failed.tool_calls", 1)
+			requireCounter(t, host, "method.tools_call.outcome.error.requests", 1)
 		})
 	}
 }

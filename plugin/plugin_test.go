@@ -34,5 +34,6 @@ func TestPlugin(t *testing.T) {
 		t.Run("TemplateHardening", groupTemplateHardening)
 		t.Run("Redaction", groupRedaction)
 		t.Run("RedactionOAuth2", groupRedactionOAuth2)
+		t.Run("Metrics", groupMetrics)
 	})
 }

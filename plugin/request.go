@@ -11,6 +11,7 @@ import (
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/accesslog"
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/config"
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/mcp"
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/metrics"
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/redact"
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/rest"
 )
@@ -26,6 +27,7 @@ type requestState struct {
 	allowHeader   string      // x-envoy-allow-mcp-tools, "" = no restriction
 	cors          [][2]string // CORS response headers for an allowed Origin, else nil
 	call          *mcp.Call
+	metrics       *metrics.Set // the configuration's counters
 	tool          *config.Tool
 	restCall      rest.Call   // the tools/call's arguments, prepared for its tool
 	secrets       *redact.Set // the call's credentials: the tool's configured ones plus the applied one
@@ -50,10 +52,11 @@ func onRequestHeaders(ctx wrapper.HttpContext, pc pluginConfig) types.Action {
 	}
 	if ctx.Method() != "POST" {
 		ctx.DontReadRequestBody()
+		pc.metrics.Request("", metrics.RequestRefused)
 		return reply(405, reasonMethodNotAllowed, [][2]string{{"allow", "POST"}}, nil)
 	}
 	headers, _ := proxywasm.GetHttpRequestHeaders()
-	st := &requestState{clientHeaders: headers}
+	st := &requestState{clientHeaders: headers, metrics: pc.metrics}
 	var origin, contentType, contentLength string
 	forgedLogPath := false
 	for _, h := range headers {
@@ -81,6 +84,7 @@ func onRequestHeaders(ctx wrapper.HttpContext, pc pluginConfig) types.Action {
 	}
 	if origin != "" && !originAllowed(cfg, origin) {
 		ctx.DontReadRequestBody()
+		st.metrics.Request("", metrics.RequestRefused)
 		return replyError(nil, 403, reasonOriginForbidden, mcp.CodeInvalidRequest, "origin not allowed")
 	}
 	if origin != "" {
@@ -88,15 +92,18 @@ func onRequestHeaders(ctx wrapper.HttpContext, pc pluginConfig) types.Action {
 	}
 	if !isJSONContentType(contentType) {
 		ctx.DontReadRequestBody()
+		st.metrics.Request("", metrics.RequestRefused)
 		return replyError(st, 415, reasonMediaType, mcp.CodeInvalidRequest, "Content-Type must be application/json")
 	}
 	limit := cfg.Bridge.MaxRequestBytes
 	if n, err := strconv.Atoi(contentLength); err == nil && n > limit {
 		ctx.DontReadRequestBody()
+		st.metrics.Request("", metrics.RequestRefused)
 		return replyError(st, 413, reasonBodyTooLarge, mcp.CodeInvalidRequest, tooLargeMessage(limit))
 	}
 	if !ctx.HasRequestBody() {
 		ctx.DontReadRequestBody()
+		st.metrics.Request("", metrics.RequestRefused)
 		return replyError(st, 400, reasonJSONRPC, mcp.CodeParseError, "Parse error: empty body")
 	}
 	path := ctx.Path()
@@ -141,16 +148,19 @@ func onRequestBody(ctx wrapper.HttpContext, pc pluginConfig, body []byte) types.
 		return types.ActionContinue
 	}
 	if len(body) > cfg.Bridge.MaxRequestBytes {
+		st.metrics.Request("", metrics.RequestRefused)
 		return replyError(st, 413, reasonBodyTooLarge, mcp.CodeInvalidRequest, tooLargeMessage(cfg.Bridge.MaxRequestBytes))
 	}
 	allowed := allowFunc(cfg, st.allowHeader)
 	out := pc.server.Handle(allowed, &st.mcpHeaders, body)
 	switch out.Kind {
 	case mcp.Accepted:
+		countReply(st.metrics, out)
 		return reply(202, reasonAccepted, st.cors, nil)
 	case mcp.ToolCall:
 		return startToolCall(ctx, pc, st, out.Call)
 	default:
+		countReply(st.metrics, out)
 		return replyJSON(st, uint32(out.Status), reasonJSONRPC, out.Body)
 	}
 }

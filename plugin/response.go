@@ -9,6 +9,7 @@ import (
 	"github.com/higress-group/wasm-go/pkg/wrapper"
 
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/jsonscan"
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/metrics"
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/rest"
 )
 
@@ -63,11 +64,20 @@ func onResponseHeaders(ctx wrapper.HttpContext, pc pluginConfig) types.Action {
 // body to replace (204, HEAD) or the body cannot be read (compressed or binary).
 func replyConverted(pc pluginConfig, st *requestState, body []byte, binary bool) types.Action {
 	if binary {
+		endToolCall(st, st.call, metrics.ToolUpstreamError, false)
 		result := rest.ErrorResult("the REST backend returned HTTP " + strconv.Itoa(st.resp.status) +
 			" with an encoded or binary body, which cannot be returned as a tool result")
 		return replyJSON(st, 200, reasonUpstreamResult, pc.server.WrapResult(st.call, result))
 	}
 	return replyJSON(st, 200, reasonUpstreamResult, convert(pc, st, body))
+}
+
+// upstreamOutcome is a converted response's tool outcome: only a 2xx is ok.
+func upstreamOutcome(status int) metrics.ToolOutcome {
+	if status >= 200 && status < 300 {
+		return metrics.ToolOK
+	}
+	return metrics.ToolUpstreamError
 }
 
 // convert turns the REST response into the JSON-RPC response. A body nested
@@ -77,10 +87,12 @@ func replyConverted(pc pluginConfig, st *requestState, body []byte, binary bool)
 // parsed (their bytes may hold any number of brackets).
 func convert(pc pluginConfig, st *requestState, body []byte) []byte {
 	if limit := pc.cfg.Bridge.MaxJSONDepth; !isImage(st.resp.contentType) && jsonscan.Deeper(body, limit) {
+		endToolCall(st, st.call, metrics.ToolUpstreamError, false)
 		result := rest.ErrorResult("the REST backend returned HTTP " + strconv.Itoa(st.resp.status) +
 			" with a body nested deeper than " + strconv.Itoa(limit) + " levels, which is not read")
 		return pc.server.WrapResult(st.call, result)
 	}
+	endToolCall(st, st.call, upstreamOutcome(st.resp.status), false)
 	return convertRedacted(pc, st, body)
 }
 

@@ -40,6 +40,10 @@ type Options struct {
 	FetchTimeout time.Duration
 	LeaseTTL     time.Duration
 	MaxEntries   int
+	// Fetched, when set, is told the outcome of each token request this worker sent to a
+	// token endpoint (nil error: a token), for metrics. Tokens from the cache, shared data
+	// or the Remote are not token requests.
+	Fetched func(scheme string, err error)
 }
 
 // entry is a cached token: served until refreshAt, still served (while a refresh runs)
@@ -80,6 +84,7 @@ type Cache struct {
 	fetchTimeout time.Duration
 	leaseTTL     time.Duration
 	max          int
+	fetched      func(scheme string, err error)
 	entries      map[string]entry
 	flights      map[string]*flight
 	polling      bool     // inside Poll: waiters are held until its dispatches are done
@@ -89,7 +94,7 @@ type Cache struct {
 // NewCache returns an empty cache.
 func NewCache(o Options) *Cache {
 	c := &Cache{store: o.Store, transport: o.Transport, remote: o.Remote, random: o.Random, now: o.Now, owner: o.Owner,
-		skew: o.Skew, fetchTimeout: o.FetchTimeout, leaseTTL: o.LeaseTTL, max: o.MaxEntries,
+		skew: o.Skew, fetchTimeout: o.FetchTimeout, leaseTTL: o.LeaseTTL, max: o.MaxEntries, fetched: o.Fetched,
 		entries: map[string]entry{}, flights: map[string]*flight{}}
 	if c.skew <= 0 {
 		c.skew = DefaultSkew

@@ -59,14 +59,24 @@ func (c *Cache) post(f *flight) error {
 	})
 	if err != nil {
 		c.release(f)
-		return &Error{Scheme: f.grant.scheme, Kind: KindDispatch}
+		err := &Error{Scheme: f.grant.scheme, Kind: KindDispatch}
+		c.observe(f, err)
+		return err
 	}
 	return nil
+}
+
+// observe reports the outcome of one token request (Options.Fetched).
+func (c *Cache) observe(f *flight, err error) {
+	if c.fetched != nil {
+		c.fetched(f.grant.scheme, err)
+	}
 }
 
 // complete handles the token endpoint's answer.
 func (c *Cache) complete(f *flight, status int, body []byte) {
 	iss, err := ParseResponse(f.grant.scheme, status, body)
+	c.observe(f, err)
 	if err != nil {
 		c.fail(f, err)
 		return
@@ -203,7 +213,9 @@ func (c *Cache) advance(f *flight, sv sharedValue, found bool, cas uint32, now t
 // retry resends the token request of a flight whose callout was lost, once.
 func (c *Cache) retry(f *flight) {
 	if f.retried {
-		c.fail(f, &Error{Scheme: f.grant.scheme, Kind: KindNoResponse})
+		err := &Error{Scheme: f.grant.scheme, Kind: KindNoResponse}
+		c.observe(f, err)
+		c.fail(f, err)
 		return
 	}
 	f.retried = true
