@@ -309,3 +309,34 @@ func TestOAuth2ClientGoneWhileWaitingForAToken(t *testing.T) {
 	}
 	w.assertNothingLeaked(t)
 }
+
+// The client of the call that fetches a token goes away mid-fetch: Envoy cancels that stream's
+// callout, so the fetch is lost; the calls waiting for it (here on another worker) still get a
+// token, from the fetch the plugin sends again.
+func TestOAuth2FetchLostWithItsClient(t *testing.T) {
+	w := startOAuthWorld(t, worldOptions{workers: 2})
+	w.as.SetFailure(&oauthtest.Failure{Delay: 1500 * time.Millisecond})
+	req, _ := http.NewRequest("POST", w.urls[0], strings.NewReader(`{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"list_orders","arguments":{}}}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json, text/event-stream")
+	req.Header.Set("MCP-Protocol-Version", "2025-11-25")
+	waiter := make(chan rpcReply, 1)
+	go func() {
+		time.Sleep(200 * time.Millisecond)
+		waiter <- w.call(t, 0, "list_orders", nil) // worker 1: waits on worker 0's lease
+	}()
+	if resp, err := (&http.Client{Timeout: 500 * time.Millisecond}).Do(req); err == nil { // worker 0 fetches, its client leaves
+		resp.Body.Close()
+		t.Fatalf("the fetching call answered %d before the token existed", resp.StatusCode)
+	}
+	w.as.SetFailure(nil)
+	start := time.Now()
+	if sub, _ := ordersSubject(t, <-waiter); sub != ccClient {
+		t.Fatalf("waiting call: subject %q", sub)
+	}
+	t.Logf("the waiting call got its token %v after the fetching client left", time.Since(start).Round(100*time.Millisecond))
+	if n := len(w.backendTokens(t)); n != 1 {
+		t.Errorf("backend got %d requests, want the waiting call's only", n)
+	}
+	w.assertNothingLeaked(t)
+}

@@ -60,12 +60,12 @@
 // secret appears in them.
 //
 // As Envoy, proxy_set_effective_context refuses (BadArgument) a stream that has finished, so a
-// plugin resuming a call whose client went away sees the refusal.
+// plugin resuming a call whose client went away sees the refusal, and the callouts of a stream
+// whose client went away are cancelled: their callbacks never run.
 //
 // Known gaps against Envoy: no TLS to upstreams, no HTTP/2, no trailers, no route-cache clearing
 // (the route is chosen once, on the request as received), properties limited to the ones the
-// Higress wrapper reads (plugin_name, route_name, cluster_name, x_request_id, request.*), a
-// stream's callouts still complete after its client went away (Envoy cancels them), no shared
-// queues across workers, and the emulator keeps every finished stream's state and every log line
+// Higress wrapper reads (plugin_name, route_name, cluster_name, x_request_id, request.*), no
+// shared queues across workers, and the emulator keeps every finished stream's state and every log line
 // in memory (fine for tests and demos, not for long-running production use).
 package gateway

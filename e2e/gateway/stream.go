@@ -209,7 +209,8 @@ func (g *Gateway) waitWake(ctx context.Context, wi int, wake <-chan struct{}, de
 
 // drainCallouts executes the pending DispatchHttpCall and Redis calls of context ctxID (an HTTP
 // stream, or the root context for start and ticks) of worker wi and delivers their responses,
-// repeating while the callbacks dispatch more.
+// repeating while the callbacks dispatch more. When a stream's client goes away meanwhile, its
+// calls are cancelled and their callbacks never run, as Envoy does when it destroys a stream.
 func (g *Gateway) drainCallouts(ctx context.Context, wi int, s *stream, ctxID uint32) error {
 	for round := 0; round < maxCalloutRounds; round++ {
 		var (
@@ -234,11 +235,15 @@ func (g *Gateway) drainCallouts(ctx context.Context, wi int, s *stream, ctxID ui
 		}
 		results := g.executeCallouts(ctx, pending)
 		redisResults := g.redis.execute(ctx, redis)
+		cancelled := s != nil && ctx.Err() != nil
 		err = g.locked(wi, s, func(h *host, emu proxytest.HostEmulator) {
 			if h != owner {
 				return // rebuilt since: the callouts died with the old VM
 			}
 			h.inflight--
+			if cancelled {
+				return
+			}
 			for _, r := range results {
 				emu.CallOnHttpCallResponse(r.id, r.headers, nil, r.body)
 			}
@@ -251,6 +256,9 @@ func (g *Gateway) drainCallouts(ctx context.Context, wi int, s *stream, ctxID ui
 			owner.inflight-- // the VM is gone (trap, rebuild, close); keep the count honest anyway
 			g.mu.Unlock()
 			return err
+		}
+		if cancelled {
+			return ctx.Err()
 		}
 	}
 	return fmt.Errorf("gateway: more than %d rounds of callouts", maxCalloutRounds)

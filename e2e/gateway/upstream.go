@@ -173,7 +173,7 @@ func (g *Gateway) callout(ctx context.Context, a pendingCallout) calloutResult {
 	if a.timeoutMillis > 0 {
 		timeout = time.Duration(a.timeoutMillis) * time.Millisecond
 	}
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), timeout)
+	ctx, cancel := context.WithTimeout(ctx, timeout) // a stream's callouts end with its client
 	defer cancel()
 	req, err := buildRequest(ctx, cl.Address, headerValue(a.Headers, ":authority"), a.Headers, a.Body)
 	if err != nil {

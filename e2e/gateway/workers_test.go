@@ -210,3 +210,24 @@ func TestResumeTimeoutEndsAWaitingStream(t *testing.T) {
 		t.Errorf("backend got %d requests, want 1 (the timed-out stream sent nothing)", n)
 	}
 }
+
+// When a client goes away, Envoy cancels its stream's callouts and never runs their callbacks.
+func TestCalloutsOfAGoneClientAreCancelled(t *testing.T) {
+	auth := newUpstream(t, func(w http.ResponseWriter, r *http.Request, body []byte) { time.Sleep(500 * time.Millisecond) })
+	g, url := startGateway(t, closedAddr(t), auth.addr(), nil)
+	if got := do(t, "POST", url+"/t/shared", `{"op":"set","key":"counter","value":"0","cas":0}`, nil); got.body != "wrapped:ok" {
+		t.Fatalf("seeding the counter: %q", got.body)
+	}
+	req, _ := http.NewRequest("POST", url+"/t/incr", strings.NewReader("+1"))
+	if resp, err := (&http.Client{Timeout: 150 * time.Millisecond}).Do(req); err == nil {
+		resp.Body.Close()
+		t.Fatalf("answered %d before the callout returned", resp.StatusCode)
+	}
+	time.Sleep(800 * time.Millisecond) // the callout would have returned by now
+	if v, _ := g.SharedDataValue("counter"); string(v) != "0" {
+		t.Errorf("counter = %q: the callback of the gone client's callout ran", v)
+	}
+	if got := do(t, "POST", url+"/t/incr", "+1", nil); got.status != 200 || got.body != "wrapped:1 retries=0" {
+		t.Errorf("next increment: %d %q", got.status, got.body)
+	}
+}
