@@ -4,24 +4,28 @@ import (
 	"strings"
 
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/config"
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/origin"
 )
 
 // originAllowed implements the Streamable HTTP rule that servers validate
-// Origin: an Origin header must be on bridge.allowedOrigins ("*" allows any).
-func originAllowed(cfg *config.Config, origin string) bool {
-	for _, o := range cfg.Bridge.AllowedOrigins {
-		if o == "*" || strings.EqualFold(o, origin) {
-			return true
-		}
-	}
-	return false
+// Origin (pkg/origin): bridge.allowedOrigins, or loopback origins when unset.
+func originAllowed(cfg *config.Config, o string) bool {
+	return origin.Allowed(cfg.Bridge.AllowedOrigins, o)
 }
 
-// allowFunc combines allowTools with the x-envoy-allow-mcp-tools header the
-// way Higress does: an empty header means no restriction, otherwise the
-// header's comma-separated list intersects allowTools. It can only narrow.
-func allowFunc(cfg *config.Config, header string) func(string) bool {
-	if header == "" {
+// allowFunc combines allowTools with the x-envoy-allow-mcp-tools headers the
+// way Higress does for one: an empty header means no restriction, otherwise
+// the header's comma-separated list intersects allowTools. Several headers
+// (set by several filters) narrow to their intersection: a tool must be on
+// every non-empty list. Headers can only narrow.
+func allowFunc(cfg *config.Config, headers []string) func(string) bool {
+	lists := headers[:0:0]
+	for _, h := range headers {
+		if h != "" {
+			lists = append(lists, h)
+		}
+	}
+	if len(lists) == 0 {
 		if cfg.AllowTools == nil {
 			return allowAll
 		}
@@ -31,7 +35,12 @@ func allowFunc(cfg *config.Config, header string) func(string) bool {
 		if cfg.AllowTools != nil && !cfg.AllowTools[name] {
 			return false
 		}
-		return listContains(header, name)
+		for _, l := range lists {
+			if !listContains(l, name) {
+				return false
+			}
+		}
+		return true
 	}
 }
 

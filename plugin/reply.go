@@ -22,6 +22,7 @@ const (
 	reasonCredential       = "mcp-rest.credential-refused"
 	reasonUpstreamResult   = "mcp-rest.upstream-result"
 	reasonPreflight        = "mcp-rest.cors-preflight"
+	reasonStateLost        = "mcp-rest.state-lost"
 )
 
 var jsonHeaders = [][2]string{{"content-type", "application/json"}}
@@ -38,6 +39,9 @@ func reply(status uint32, reason string, headers [][2]string, body []byte) types
 // replyJSON answers with a JSON-RPC message, with the CORS headers of st's
 // allowed Origin (st may be nil).
 func replyJSON(st *requestState, status uint32, reason string, body []byte) types.Action {
+	if st != nil {
+		st.answered = true
+	}
 	headers := jsonHeaders
 	if st != nil && st.cors != nil {
 		headers = append(append(make([][2]string, 0, 1+len(st.cors)), jsonHeaders...), st.cors...)
@@ -53,4 +57,13 @@ func replyError(st *requestState, status uint32, reason string, code int, msg st
 
 func tooLargeMessage(limit int) string {
 	return "request body exceeds " + strconv.Itoa(limit) + " bytes"
+}
+
+// failClosed answers a hook that finds no usable state for its stream (no
+// state, a body after a local reply, a response to a request that was neither
+// rewritten nor answered): HTTP 500 with a JSON-RPC internal error, so that
+// nothing goes upstream and no REST response reaches the client unconverted.
+func failClosed(st *requestState, hook string) types.Action {
+	log.Errorf("mcp-rest-bridge: %s without request state: answered 500", hook)
+	return replyError(st, 500, reasonStateLost, mcp.CodeInternalError, "Internal error: the request state is missing")
 }

@@ -24,7 +24,7 @@ type requestState struct {
 	rawQuery      string
 	logPath       string // x-envoy-original-path once :path is rewritten (pkg/accesslog)
 	mcpHeaders    mcp.Headers
-	allowHeader   string      // x-envoy-allow-mcp-tools, "" = no restriction
+	allowHeaders  []string    // every x-envoy-allow-mcp-tools value; "" = no restriction
 	cors          [][2]string // CORS response headers for an allowed Origin, else nil
 	call          *mcp.Call
 	metrics       *metrics.Set // the configuration's counters
@@ -34,6 +34,9 @@ type requestState struct {
 	upstream      rest.Request
 	resp          responseState
 	oauth2        oauth2State // the tool's oauth2 grant, when its upstream scheme is oauth2
+	// answered is set once the plugin sent a local reply: in Envoy that reply
+	// passes through this filter's response hooks, which must let it out.
+	answered bool
 }
 
 func stateOf(ctx wrapper.HttpContext) *requestState {
@@ -46,17 +49,23 @@ func stateOf(ctx wrapper.HttpContext) *requestState {
 func onRequestHeaders(ctx wrapper.HttpContext, pc pluginConfig) types.Action {
 	cfg := pc.cfg
 	ctx.DisableReroute()
+	// The state exists from the first hook on, so that a later hook without
+	// it is an anomaly that fails closed.
+	st := &requestState{metrics: pc.metrics}
+	ctx.SetContext(stateKey, st)
 	if ctx.Method() == "OPTIONS" {
 		ctx.DontReadRequestBody()
+		st.answered = true
 		return preflight(cfg)
 	}
 	if ctx.Method() != "POST" {
 		ctx.DontReadRequestBody()
 		pc.metrics.Request("", metrics.RequestRefused)
+		st.answered = true
 		return reply(405, reasonMethodNotAllowed, [][2]string{{"allow", "POST"}}, nil)
 	}
 	headers, _ := proxywasm.GetHttpRequestHeaders()
-	st := &requestState{clientHeaders: headers, metrics: pc.metrics}
+	st.clientHeaders = headers
 	var origin, contentType, contentLength string
 	forgedLogPath := false
 	for _, h := range headers {
@@ -68,7 +77,7 @@ func onRequestHeaders(ctx wrapper.HttpContext, pc pluginConfig) types.Action {
 		case "content-length":
 			contentLength = h[1]
 		case "x-envoy-allow-mcp-tools":
-			st.allowHeader = h[1]
+			st.allowHeaders = append(st.allowHeaders, h[1])
 		case accesslog.Header:
 			forgedLogPath = true
 		default:
@@ -85,7 +94,7 @@ func onRequestHeaders(ctx wrapper.HttpContext, pc pluginConfig) types.Action {
 	if origin != "" && !originAllowed(cfg, origin) {
 		ctx.DontReadRequestBody()
 		st.metrics.Request("", metrics.RequestRefused)
-		return replyError(nil, 403, reasonOriginForbidden, mcp.CodeInvalidRequest, "origin not allowed")
+		return replyError(st, 403, reasonOriginForbidden, mcp.CodeInvalidRequest, "origin not allowed")
 	}
 	if origin != "" {
 		st.cors = corsHeaders(origin)
@@ -112,7 +121,6 @@ func onRequestHeaders(ctx wrapper.HttpContext, pc pluginConfig) types.Action {
 	}
 	st.logPath = accesslog.OriginalPath(path, cfg.CredentialQueryParams)
 	setBufferLimits(pc)
-	ctx.SetContext(stateKey, st)
 	return types.HeaderStopIteration
 }
 
@@ -144,18 +152,22 @@ func isJSONContentType(ct string) bool {
 func onRequestBody(ctx wrapper.HttpContext, pc pluginConfig, body []byte) types.Action {
 	cfg := pc.cfg
 	st := stateOf(ctx)
-	if st == nil {
-		return types.ActionContinue
+	switch {
+	case st == nil:
+		return failClosed(nil, "request body")
+	case st.answered:
+		return types.ActionPause // answered already: nothing goes upstream
 	}
 	if len(body) > cfg.Bridge.MaxRequestBytes {
 		st.metrics.Request("", metrics.RequestRefused)
 		return replyError(st, 413, reasonBodyTooLarge, mcp.CodeInvalidRequest, tooLargeMessage(cfg.Bridge.MaxRequestBytes))
 	}
-	allowed := allowFunc(cfg, st.allowHeader)
+	allowed := allowFunc(cfg, st.allowHeaders)
 	out := pc.server.Handle(allowed, &st.mcpHeaders, body)
 	switch out.Kind {
 	case mcp.Accepted:
 		countReply(st.metrics, out)
+		st.answered = true
 		return reply(202, reasonAccepted, st.cors, nil)
 	case mcp.ToolCall:
 		return startToolCall(ctx, pc, st, out.Call)

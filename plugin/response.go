@@ -27,8 +27,11 @@ type responseState struct {
 // backend header; the body is converted in onResponseBody.
 func onResponseHeaders(ctx wrapper.HttpContext, pc pluginConfig) types.Action {
 	st := stateOf(ctx)
-	if st == nil || st.call == nil {
-		return types.ActionContinue
+	switch {
+	case st != nil && st.answered:
+		return types.ActionContinue // our own local reply on its way out
+	case st == nil || st.call == nil:
+		return failClosed(st, "response headers")
 	}
 	headers, _ := proxywasm.GetHttpResponseHeaders()
 	var length string
@@ -99,8 +102,11 @@ func convert(pc pluginConfig, st *requestState, body []byte) []byte {
 // onResponseBody converts the buffered REST body into the CallToolResult.
 func onResponseBody(ctx wrapper.HttpContext, pc pluginConfig, body []byte) types.Action {
 	st := stateOf(ctx)
-	if st == nil || st.call == nil {
+	switch {
+	case st != nil && st.answered:
 		return types.ActionContinue
+	case st == nil || st.call == nil:
+		return failClosed(st, "response body")
 	}
 	if err := proxywasm.ReplaceHttpResponseBody(convert(pc, st, body)); err != nil {
 		log.Errorf("mcp-rest-bridge: cannot replace response body: %v", err)

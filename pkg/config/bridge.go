@@ -66,7 +66,10 @@ func checkServerVersion(v string) error {
 // ("scheme://host[:port]", http or https, nothing else), lowercased and without a default port,
 // as browsers send them.
 func parseOrigins(r gjson.Result) ([]string, error) {
-	var out []string
+	if !r.IsArray() {
+		return nil, nil // not set: loopback origins only (pkg/origin)
+	}
+	out := []string{} // set, even empty: replaces the loopback default
 	for i, v := range r.Array() {
 		path := index("bridge.allowedOrigins", i)
 		if v.Str == "*" {

@@ -78,7 +78,7 @@ type Tool struct {
 
 // Bridge is this plugin's own extension block (top-level key "bridge").
 type Bridge struct {
-	AllowedOrigins    []string // "*" allows every origin; empty: only requests without Origin
+	AllowedOrigins    []string // nil (not set): loopback origins only; "*" allows every origin
 	MaxRequestBytes   int
 	MaxResponseBytes  int
 	ErrorExcerptBytes int
