@@ -298,6 +298,16 @@ func (w *oauthWorld) assertNothingLeaked(t *testing.T, userTokens ...string) {
 	}
 }
 
+// counter sums a plugin counter over every gateway's workers (0 when never defined).
+func (w *oauthWorld) counter(name string) uint64 {
+	var n uint64
+	for _, g := range w.gws {
+		v, _ := g.Counter("mcp_rest_bridge." + name)
+		n += v
+	}
+	return n
+}
+
 // debugLines returns the plugin's debug lines of all gateways that contain s.
 func (w *oauthWorld) debugLines(s string) []string {
 	var out []string

@@ -47,6 +47,10 @@ func TestOAuth2ClientCredentialsAcrossWorkers(t *testing.T) {
 	if len(w.debugLines("oauth2:client_credentials:orders-cc")) == 0 {
 		t.Error("no debug line names the credential source oauth2:client_credentials:orders-cc")
 	}
+	// the plugin's counters, per process as in Envoy: one token request, 8 good tool calls
+	if f, c := w.counter("scheme.orders-cc.outcome.ok.token_fetches"), w.counter("tool.list_orders.outcome.ok.tool_calls"); f != 1 || c != 8 {
+		t.Errorf("counters: token_fetches ok %d (want 1), tool_calls ok %d (want 8)", f, c)
+	}
 	w.assertNothingLeaked(t, "client-own-token")
 }
 
@@ -64,6 +68,9 @@ func TestOAuth2SingleFlightUnderConcurrentCalls(t *testing.T) {
 	wg.Wait()
 	if n := w.as.HitsBy(ccClient); n != 1 {
 		t.Errorf("token endpoint hits = %d, want 1 for 24 concurrent calls on 4 workers", n)
+	}
+	if n := w.counter("scheme.orders-cc.outcome.ok.token_fetches"); n != 1 {
+		t.Errorf("token_fetches counter = %d, want 1", n)
 	}
 	if n := len(w.backendTokens(t)); n != 24 {
 		t.Errorf("backend got %d requests, want 24", n)
@@ -272,6 +279,9 @@ func TestOAuth2TokenEndpointFailuresFailClosed(t *testing.T) {
 		}
 	}
 	w.mu.Unlock()
+	if n := w.counter("tool.list_orders.outcome.backend_credential_failed.tool_calls"); n != uint64(len(cases)) {
+		t.Errorf("backend_credential_failed counter = %d, want %d", n, len(cases))
+	}
 	// the endpoint recovers: the next call works (failures are not cached)
 	ordersSubject(t, w.call(t, 0, "list_orders", nil))
 	w.assertNothingLeaked(t, user)

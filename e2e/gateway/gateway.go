@@ -124,6 +124,28 @@ func (g *Gateway) SharedDataValue(key string) ([]byte, bool) {
 	return v, st == wasmvm.StatusOK
 }
 
+// Counter returns the plugin's counter name (as the plugin defined it, without Envoy's
+// "wasmcustom." prefix) summed over the worker VMs, and whether any VM defined it: Envoy keeps
+// one counter per process, which every worker's VM increments. A VM rebuilt after a trap starts
+// its share from 0.
+func (g *Gateway) Counter(name string) (uint64, bool) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	var sum uint64
+	found := false
+	for _, w := range g.workers {
+		if w.h == nil {
+			continue
+		}
+		g.do(w.h, func(emu proxytest.HostEmulator) {
+			if v, err := emu.GetCounterMetric(name); err == nil {
+				sum, found = sum+v, true
+			}
+		})
+	}
+	return sum, found
+}
+
 // Close stops the plugin (proxy_on_done in every worker) and releases the VMs.
 func (g *Gateway) Close() error {
 	g.mu.Lock()

@@ -12,7 +12,7 @@ import (
 )
 
 func TestWorkersTakeRequestsRoundRobin(t *testing.T) {
-	_, url := startGateway(t, closedAddr(t), closedAddr(t), func(c *Config) { c.Workers = 4 })
+	g, url := startGateway(t, closedAddr(t), closedAddr(t), func(c *Config) { c.Workers = 4 })
 	var ids []string
 	for i := range 8 {
 		got := do(t, "POST", url+"/t/vm", "", nil)
@@ -30,6 +30,12 @@ func TestWorkersTakeRequestsRoundRobin(t *testing.T) {
 	}
 	if len(distinct) != 4 {
 		t.Errorf("VM ids %v: want 4 distinct VMs", ids)
+	}
+	if n, ok := g.Counter("testplugin.vm_requests"); !ok || n != 8 {
+		t.Errorf("counter over the 4 VMs = %d, %v; want 8", n, ok)
+	}
+	if _, ok := g.Counter("testplugin.undefined"); ok {
+		t.Error("an undefined counter was found")
 	}
 }
 

@@ -46,6 +46,7 @@ func parse(data []byte, c *config) error {
 	c.secret = v
 	c.cluster = gjson.GetBytes(data, "calloutCluster").String()
 	tickMillis = uint32(gjson.GetBytes(data, "tickMillis").Uint())
+	vmCounter = proxywasm.DefineCounterMetric("testplugin.vm_requests")
 	if rc := gjson.GetBytes(data, "redisCluster").String(); rc != "" {
 		c.redis = wrapper.NewRedisClusterClient(namedCluster(rc))
 		pass := os.Getenv(gjson.GetBytes(data, "redisPasswordEnv").String())
@@ -97,6 +98,7 @@ func onRequestHeaders(ctx wrapper.HttpContext, c config) types.Action {
 		return types.ActionPause
 	case "/t/vm":
 		vmRequests++
+		vmCounter.Increment(1)
 		_ = proxywasm.SendHttpResponseWithDetail(200, "testplugin.vm", [][2]string{{"x-vm-id", vmID()}}, []byte(strconv.Itoa(vmRequests)), -1)
 		return types.ActionPause
 	case "/t/wait-flag":

@@ -16,12 +16,13 @@ import (
 // What the gateway's workers, shared data, ticks and Redis are tested with. Each VM has its own
 // copy of these globals, as each Envoy worker has its own VM.
 var (
-	tickMillis uint32              // from the config; >0 sets the root context's tick period
-	vmRequests int                 // /t/vm requests this VM answered
-	vmIDValue  string              // random, per VM
-	waiters    = map[uint32]bool{} // streams of this VM waiting for the shared flag
-	activeID   uint32              // the stream whose hook runs now (the wrapper does not expose it)
-	parkedID   uint32              // the stream of the last /t/park (finished since)
+	tickMillis uint32                  // from the config; >0 sets the root context's tick period
+	vmRequests int                     // /t/vm requests this VM answered
+	vmCounter  proxywasm.MetricCounter // the same, as a proxy-wasm counter (per process in Envoy)
+	vmIDValue  string                  // random, per VM
+	waiters    = map[uint32]bool{}     // streams of this VM waiting for the shared flag
+	activeID   uint32                  // the stream whose hook runs now (the wrapper does not expose it)
+	parkedID   uint32                  // the stream of the last /t/park (finished since)
 )
 
 const flagKey = "testplugin/flag"
