@@ -75,6 +75,11 @@ const (
 	backslashes = '\\' * lsb
 )
 
+// NextSpecial returns the index of the first byte at or after i that is a
+// control character, '"', '\\' or non-ASCII, or len(s): the end of the run a
+// JSON string holds as it is (pkg/jsonscan skips string content with it).
+func NextSpecial(s string, i int) int { return nextSpecial(s, i) }
+
 // nextSpecial returns the index of the first byte at or after i that is a
 // control character, '"', '\\' or non-ASCII, or len(s).
 func nextSpecial(s string, i int) int {

@@ -21,6 +21,7 @@ package jsonscan
 
 import (
 	"strconv"
+	"unsafe"
 )
 
 // Kind says what is wrong with a body.
@@ -101,6 +102,9 @@ type Result struct {
 // Message scans body as one JSON-RPC message.
 func Message(body []byte, lim Limits) Result {
 	s := scanner{b: body, lim: lim}
+	if len(body) > 0 {
+		s.text = unsafe.String(&body[0], len(body))
+	}
 	if err := s.run(); err != nil {
 		return Result{Err: err, ID: s.id}
 	}

@@ -4,10 +4,10 @@ import "unsafe"
 
 // frame is one open object or array.
 type frame struct {
+	set      map[string]struct{} // this object's names once it has more than linearKeys
+	keyStart int32               // this object's names start at scanner.keys.at(keyStart)
 	obj      bool
 	region   Region
-	keyStart int                 // this object's names start at scanner.keys[keyStart]
-	set      map[string]struct{} // this object's names once it has more than linearKeys
 }
 
 // linearKeys is how many member names an object may have before duplicate
@@ -21,6 +21,7 @@ const argumentsBase = 2
 
 type scanner struct {
 	b     []byte
+	text  string // b viewed as a string (no copy)
 	pos   int
 	lim   Limits
 	stack smallStack[frame]
@@ -177,21 +178,21 @@ func (s *scanner) seen(obj *frame, name string) bool {
 		obj.set[name] = struct{}{}
 		return false
 	}
-	for i := obj.keyStart; i < s.keys.n; i++ {
+	for i := int(obj.keyStart); i < s.keys.n; i++ {
 		if *s.keys.at(i) == name {
 			return true
 		}
 	}
-	if s.keys.n-obj.keyStart < linearKeys {
+	if s.keys.n-int(obj.keyStart) < linearKeys {
 		s.keys.push(name)
 		return false
 	}
 	obj.set = make(map[string]struct{}, 2*linearKeys)
-	for i := obj.keyStart; i < s.keys.n; i++ {
+	for i := int(obj.keyStart); i < s.keys.n; i++ {
 		obj.set[*s.keys.at(i)] = struct{}{}
 	}
 	obj.set[name] = struct{}{}
-	s.keys.truncate(obj.keyStart)
+	s.keys.truncate(int(obj.keyStart))
 	return false
 }
 
@@ -205,12 +206,12 @@ func (s *scanner) push(obj bool, region Region) *Error {
 	} else if depth > s.lim.Envelope {
 		return &Error{Kind: KindDepth, Region: region, Offset: s.pos, Limit: s.lim.Envelope}
 	}
-	s.stack.push(frame{obj: obj, region: region, keyStart: s.keys.n})
+	s.stack.push(frame{obj: obj, region: region, keyStart: int32(s.keys.n)})
 	return nil
 }
 
 func (s *scanner) pop() {
-	s.keys.truncate(s.stack.at(s.stack.n - 1).keyStart)
+	s.keys.truncate(int(s.stack.at(s.stack.n - 1).keyStart))
 	s.stack.truncate(s.stack.n - 1)
 }
 

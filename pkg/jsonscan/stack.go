@@ -1,12 +1,12 @@
 package jsonscan
 
-// smallStack is a stack whose first 16 elements live inside the scanner
+// smallStack is a stack whose first elements live inside the scanner
 // value, so a usual body is scanned without any allocation. (A slice stored
 // through the *scanner would move its backing array to the heap: Go's escape
 // analysis treats every store through a pointer as escaping.)
 type smallStack[T any] struct {
-	fixed [16]T
-	more  []T // elements beyond fixed, only for deep or wide bodies
+	fixed [16]T // enough for a usual tools/call: depth ~5, ~13 open member names
+	more  []T   // elements beyond fixed, only for deep or wide bodies
 	n     int
 }
 
@@ -27,12 +27,9 @@ func (s *smallStack[T]) at(i int) *T {
 	return &s.more[i-len(s.fixed)]
 }
 
-// truncate drops the elements from index n on.
+// truncate drops the elements from index n on. Dropped elements of fixed
+// are not cleared: the scanner lives for one Message call.
 func (s *smallStack[T]) truncate(n int) {
-	var zero T
-	for i := n; i < s.n && i < len(s.fixed); i++ {
-		s.fixed[i] = zero // no stale map or string references
-	}
 	if n <= len(s.fixed) {
 		s.more = s.more[:0]
 	} else {

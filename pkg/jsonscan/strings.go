@@ -3,16 +3,9 @@ package jsonscan
 import (
 	"unicode/utf16"
 	"unicode/utf8"
-)
 
-// plain marks the bytes a string may hold as they are: printable ASCII
-// other than the quote and the backslash.
-var plain = func() (t [256]bool) {
-	for c := 0x20; c < 0x80; c++ {
-		t[c] = c != '"' && c != '\\'
-	}
-	return t
-}()
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/internal/jsonenc"
+)
 
 // str reads the string at s.pos (an opening quote). It returns the span of
 // its content and whether it has escapes; raw invalid UTF-8 and lone
@@ -22,10 +15,9 @@ func (s *scanner) str(region Region) (start, end int, esc bool, err *Error) {
 	i := s.pos + 1
 	start = i
 	for i < len(b) {
-		for i < len(b) && plain[b[i]] {
-			i++
-		}
-		if i >= len(b) {
+		// Printable ASCII other than '"' and '\\' needs no look: skip it eight
+		// bytes per step.
+		if i = jsonenc.NextSpecial(s.text, i); i >= len(b) {
 			break
 		}
 		switch c := b[i]; {
