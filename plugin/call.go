@@ -97,11 +97,12 @@ func replyToolResult(pc pluginConfig, st *requestState, call *mcp.Call, o metric
 }
 
 // rewriteRequest replaces the whole header map in one host call: only what
-// pkg/rest and pkg/security put into req goes upstream, plus
-// x-envoy-original-path, the client's path without credential parameters, for
-// the access log (which would otherwise print the REST URL and its API key).
+// pkg/rest and pkg/security put into req goes upstream, plus the
+// x-envoy-original-* headers Higress writes (the client's method and host, and
+// its path without credential parameters), for the access log, which would
+// otherwise print the REST URL and its API key.
 func rewriteRequest(st *requestState, req *rest.Request) error {
-	req.SetHeader(accesslog.Header, st.logPath) // replaces one a template may have set
+	accesslog.Set(req, st.clientHeaders, st.logPath)
 	if err := proxywasm.ReplaceHttpRequestHeaders(req.Wire(st.clientHeaders)); err != nil {
 		return err
 	}

@@ -53,49 +53,49 @@ func forwardCases() []forwardCase {
 		{name: "default apiKey header, path escaping, query arg", tool: "get_pet", auth: bearer,
 			args: `{"petId":"../admin?x=1","fields":"name,tags"}`,
 			headers: [][2]string{{":method", "GET"}, {":path", "/v1/pets/..%2Fadmin%3Fx=1?fields=name%2Ctags"},
-				{":authority", "petstore.internal"}, {":scheme", "http"}, {"content-type", "application/json"}, {"accept", "*/*"}, {"traceparent", trace}, {"x-api-key", testAPIKey}}},
+				{":authority", "petstore.internal"}, {":scheme", "http"}, {"content-type", "application/json"}, {"accept", "*/*"}, {"traceparent", trace}, {"user-agent", "mcp-test/1.0"}, {"x-api-key", testAPIKey}}},
 		{name: "default apiKey query replaces the forged client key, argsToUrlParam", tool: "search_notes", auth: bearer,
 			args: `{"q":"cats & dogs/ü"}`,
 			headers: [][2]string{{":method", "GET"}, {":path", "/v2/search?q=cats+%26+dogs%2F%C3%BC&limit=10&api_key=q-default-7f3a9c"},
-				{":authority", "notes.internal"}, {":scheme", "http"}, {"content-type", "application/json"}, {"accept", "*/*"}, {"traceparent", trace}}},
+				{":authority", "notes.internal"}, {":scheme", "http"}, {"content-type", "application/json"}, {"accept", "*/*"}, {"traceparent", trace}, {"user-agent", "mcp-test/1.0"}}},
 		{name: "default basic, argsToJsonBody", tool: "create_note", auth: bearer,
 			args: `{"title":"Groceries","body":"milk\neggs","tags":["home","todo"]}`,
 			headers: [][2]string{{":method", "POST"}, {":path", "/v2/notes"}, {":authority", "notes.internal"}, {":scheme", "http"},
-				{"content-type", "application/json; charset=utf-8"}, {"accept", "*/*"}, {"traceparent", trace}, {"authorization", "Basic " + backendBasic}},
+				{"content-type", "application/json; charset=utf-8"}, {"accept", "*/*"}, {"traceparent", trace}, {"user-agent", "mcp-test/1.0"}, {"authorization", "Basic " + backendBasic}},
 			body: `{"title":"Groceries","body":"milk\neggs","tags":["home","todo"]}`},
 		{name: "no scheme: client Authorization is stripped, argsToFormBody", tool: "subscribe", auth: bearer,
 			args: `{"email":"a+b@example.com","plan":"pro"}`,
 			headers: [][2]string{{":method", "POST"}, {":path", "/v2/subscriptions"}, {":authority", "notes.internal"}, {":scheme", "http"},
-				{"content-type", "application/x-www-form-urlencoded"}, {"accept", "*/*"}, {"traceparent", trace}},
+				{"content-type", "application/x-www-form-urlencoded"}, {"accept", "*/*"}, {"traceparent", trace}, {"user-agent", "mcp-test/1.0"}},
 			body: `email=a%2Bb%40example.com&plan=pro`},
 		{name: "default apiKey cookie beside a cookie arg, header and body args", tool: "tag_note", auth: bearer,
 			args: `{"noteId":"n 1","requestId":"req-42","locale":"de-DE","tag":"urgent"}`,
 			headers: [][2]string{{":method", "PUT"}, {":path", "/v2/notes/n%201/tags"}, {":authority", "notes.internal"}, {":scheme", "http"},
 				{"x-region", "eu-west-1"}, {"requestid", "req-42"}, {"cookie", "locale=de-DE; backend_session=cookie-default-51d0"},
-				{"content-type", "application/json; charset=utf-8"}, {"accept", "*/*"}, {"traceparent", trace}},
+				{"content-type", "application/json; charset=utf-8"}, {"accept", "*/*"}, {"traceparent", trace}, {"user-agent", "mcp-test/1.0"}},
 			body: `{"tag":"urgent"}`},
 		{name: "passthrough bearer to bearer", tool: "my_profile", auth: bearer, args: `{}`,
 			headers: [][2]string{{":method", "GET"}, {":path", "/me"}, {":authority", "profiles.internal"}, {":scheme", "http"},
-				{"content-type", "application/json"}, {"accept", "*/*"}, {"traceparent", trace}, {"authorization", bearer}}},
+				{"content-type", "application/json"}, {"accept", "*/*"}, {"traceparent", trace}, {"user-agent", "mcp-test/1.0"}, {"authorization", bearer}}},
 		{name: "passthrough bearer, scheme word in lower case", tool: "my_profile", auth: "bearer " + clientBearer, args: `{}`,
 			headers: [][2]string{{":method", "GET"}, {":path", "/me"}, {":authority", "profiles.internal"}, {":scheme", "http"},
-				{"content-type", "application/json"}, {"accept", "*/*"}, {"traceparent", trace}, {"authorization", bearer}}},
+				{"content-type", "application/json"}, {"accept", "*/*"}, {"traceparent", trace}, {"user-agent", "mcp-test/1.0"}, {"authorization", bearer}}},
 		{name: "passthrough apiKey header in its own place (no upstream scheme)", tool: "my_files", auth: bearer, args: `{}`,
 			headers: [][2]string{{":method", "GET"}, {":path", "/files"}, {":authority", "files.internal"}, {":scheme", "http"},
-				{"content-type", "application/json"}, {"accept", "*/*"}, {"traceparent", trace}, {"x-client-key", clientHdrKey}}},
+				{"content-type", "application/json"}, {"accept", "*/*"}, {"traceparent", trace}, {"user-agent", "mcp-test/1.0"}, {"x-client-key", clientHdrKey}}},
 		{name: "passthrough apiKey query to backend header", tool: "my_inbox", auth: bearer, args: `{}`,
 			headers: [][2]string{{":method", "GET"}, {":path", "/messages"}, {":authority", "inbox.internal"}, {":scheme", "http"},
-				{"content-type", "application/json"}, {"accept", "*/*"}, {"traceparent", trace}, {"x-api-key", clientQueryKey}}},
+				{"content-type", "application/json"}, {"accept", "*/*"}, {"traceparent", trace}, {"user-agent", "mcp-test/1.0"}, {"x-api-key", clientQueryKey}}},
 		{name: "passthrough apiKey cookie alone, other cookies dropped", tool: "my_calendar", auth: bearer, args: `{}`,
 			headers: [][2]string{{":method", "GET"}, {":path", "/events"}, {":authority", "calendar.internal"}, {":scheme", "http"},
-				{"content-type", "application/json"}, {"accept", "*/*"}, {"traceparent", trace}, {"cookie", "session_key=" + clientCookie}}},
+				{"content-type", "application/json"}, {"accept", "*/*"}, {"traceparent", trace}, {"user-agent", "mcp-test/1.0"}, {"cookie", "session_key=" + clientCookie}}},
 		{name: "credential override of the template wins over the scheme (no default)", tool: "export_report", auth: bearer,
 			args: `{"reportId":"q3"}`,
 			headers: [][2]string{{":method", "POST"}, {":path", "/exports/q3"}, {":authority", "reports.internal"}, {":scheme", "http"},
-				{"content-type", "application/json"}, {"accept", "*/*"}, {"traceparent", trace}, {"authorization", "Bearer override-bearer-2c8e"}}},
+				{"content-type", "application/json"}, {"accept", "*/*"}, {"traceparent", trace}, {"user-agent", "mcp-test/1.0"}, {"authorization", "Bearer override-bearer-2c8e"}}},
 		{name: "passthrough basic keeps the client's base64", tool: "my_ledger", auth: "Basic " + clientBasic, args: `{}`,
 			headers: [][2]string{{":method", "GET"}, {":path", "/entries"}, {":authority", "ledger.internal"}, {":scheme", "http"},
-				{"content-type", "application/json"}, {"accept", "*/*"}, {"traceparent", trace}, {"authorization", "Basic " + clientBasic}}},
+				{"content-type", "application/json"}, {"accept", "*/*"}, {"traceparent", trace}, {"user-agent", "mcp-test/1.0"}, {"authorization", "Basic " + clientBasic}}},
 	}
 }
 
@@ -111,8 +111,9 @@ func groupToolCallForwarding(t *testing.T) {
 				post(host, clientCarriers(tc.auth), `{"jsonrpc":"2.0","id":11,"method":"tools/call","params":{"name":"`+tc.tool+`","arguments":`+tc.args+`}}`)
 				require.Nil(t, host.GetLocalResponse(), "the call must go upstream")
 				// The access-log path is the client's, without its credential parameters; the
-				// client's own x-envoy-original-path is replaced.
-				want := append(tc.headers[:len(tc.headers):len(tc.headers)], [2]string{"x-envoy-original-path", "/mcp?tenant=acme"})
+				// client's own x-envoy-original-path is replaced. Method and host as Higress.
+				want := append(tc.headers[:len(tc.headers):len(tc.headers)], [2]string{"x-envoy-original-path", "/mcp?tenant=acme"},
+					[2]string{"x-envoy-original-method", "POST"}, [2]string{"x-envoy-original-host", "gateway.example.com"})
 				require.Equal(t, want, host.GetRequestHeaders())
 				require.Equal(t, tc.body, string(host.GetRequestBody()))
 				requireNoSecretInLogs(t, host, allSecrets...)

@@ -115,7 +115,8 @@ func groupHigressConfigExchanges(t *testing.T) {
 						}
 					} else {
 						require.Nil(t, host.GetLocalResponse())
-						want := append(s.upstream[:len(s.upstream):len(s.upstream)], [2]string{"x-envoy-original-path", "/mcp"})
+						want := append(s.upstream[:len(s.upstream):len(s.upstream)], [2]string{"x-envoy-original-path", "/mcp"},
+							[2]string{"x-envoy-original-method", "POST"}, [2]string{"x-envoy-original-host", "gateway.example.com"})
 						require.Equal(t, want, host.GetRequestHeaders())
 						out = respond(t, host, s.status, [][2]string{{"content-type", "application/json"}}, s.rest)
 					}

@@ -78,7 +78,7 @@ func onRequestHeaders(ctx wrapper.HttpContext, pc pluginConfig) types.Action {
 			contentLength = h[1]
 		case "x-envoy-allow-mcp-tools":
 			st.allowHeaders = append(st.allowHeaders, h[1])
-		case accesslog.Header:
+		case accesslog.Header, accesslog.HostHeader, accesslog.MethodHeader:
 			forgedLogPath = true
 		default:
 			if strings.HasPrefix(h[0], "mcp-") {
@@ -89,7 +89,9 @@ func onRequestHeaders(ctx wrapper.HttpContext, pc pluginConfig) types.Action {
 	if forgedLogPath {
 		// Access logs print this header instead of :path: a client must not
 		// write its own log line, even for a request answered locally.
-		_ = proxywasm.RemoveHttpRequestHeader(accesslog.Header)
+		for _, name := range accesslog.Names {
+			_ = proxywasm.RemoveHttpRequestHeader(name)
+		}
 	}
 	if origin != "" && !originAllowed(cfg, origin) {
 		ctx.DontReadRequestBody()

@@ -10,8 +10,36 @@ import (
 	"strings"
 )
 
-// Header is the request header the default access-log formats read.
-const Header = "x-envoy-original-path"
+// The headers Higress's RouteCall writes when it rewrites a request in place, and that the
+// default access-log formats of Envoy and Higress print instead of the rewritten values
+// (%REQ(X-ENVOY-ORIGINAL-PATH?:PATH)%, and Higress's %REQ(X-ENVOY-ORIGINAL-HOST?:AUTHORITY)%).
+const (
+	Header       = "x-envoy-original-path"
+	HostHeader   = "x-envoy-original-host"
+	MethodHeader = "x-envoy-original-method"
+)
+
+// Names lists the three headers, for removing client-sent copies: a client must not write
+// its own access-log line.
+var Names = [...]string{Header, HostHeader, MethodHeader}
+
+// Setter is the part of an upstream request Set writes to (rest.Request).
+type Setter interface{ SetHeader(name, value string) }
+
+// Set writes the x-envoy-original-* headers for a request rewritten from the client's: the
+// client's method and host as sent, and path as OriginalPath returned it (without credential
+// parameters). Each replaces any value a template or the client may have set.
+func Set(r Setter, client [][2]string, path string) {
+	r.SetHeader(Header, path)
+	for _, kv := range client {
+		switch kv[0] {
+		case ":method":
+			r.SetHeader(MethodHeader, kv[1])
+		case ":authority":
+			r.SetHeader(HostHeader, kv[1])
+		}
+	}
+}
 
 // OriginalPath returns the client's path with every query parameter whose
 // name (percent-decoded, '+' as space) is one of credentialParams removed.

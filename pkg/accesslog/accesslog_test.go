@@ -57,3 +57,32 @@ func FuzzOriginalPath(f *testing.F) {
 		}
 	})
 }
+
+// headerMap is a Setter recording what Set writes, replacing as rest.Request.SetHeader does.
+type headerMap [][2]string
+
+func (h *headerMap) SetHeader(name, value string) {
+	for i := range *h {
+		if (*h)[i][0] == name {
+			(*h)[i][1] = value
+			return
+		}
+	}
+	*h = append(*h, [2]string{name, value})
+}
+
+func TestSet(t *testing.T) {
+	client := [][2]string{{":method", "POST"}, {":path", "/mcp?client_key=ck-1"}, {":authority", "gw.example.com"},
+		{"x-envoy-original-host", "forged.example.com"}}
+	h := headerMap{{"x-envoy-original-method", "GET"}} // a template's value is replaced
+	Set(&h, client, OriginalPath("/mcp?client_key=ck-1", names))
+	want := headerMap{{"x-envoy-original-method", "POST"}, {"x-envoy-original-path", "/mcp"}, {"x-envoy-original-host", "gw.example.com"}}
+	if len(h) != len(want) {
+		t.Fatalf("got %q, want %q", h, want)
+	}
+	for i := range want {
+		if h[i] != want[i] {
+			t.Fatalf("got %q, want %q", h, want)
+		}
+	}
+}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/tidwall/gjson"
 
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/accesslog"
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/rest"
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/security"
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/template"
@@ -25,7 +26,9 @@ type difference struct {
 
 // ourWire builds what the plugin sends upstream for one call: the request (Prepare, Build with
 // the client's headers and peer address as plugin.clientView gives them), the credential step,
-// then the header map rest.Request.Wire hands the host. err is the call's refusal.
+// the x-envoy-original-* headers (plugin.rewriteRequest; the corpus configs have no query
+// credentials, so the client's path is kept whole), then the header map rest.Request.Wire
+// hands the host. err is the call's refusal.
 func ourWire(tool *Tool, args []byte, client clientRequest) (*wireRequest, error) {
 	var call rest.Call
 	if err := tool.Rest.Prepare(gjson.ParseBytes(args), &call); err != nil {
@@ -43,6 +46,7 @@ func ourWire(tool *Tool, args []byte, client clientRequest) (*wireRequest, error
 	if _, err := tool.Policy.Apply(security.Inbound{Headers: client.Headers, RawQuery: rawQuery}, &req); err != nil {
 		return nil, err
 	}
+	accesslog.Set(&req, client.Headers, accesslog.OriginalPath(pairValue(client.Headers, ":path"), nil))
 	return &wireRequest{Headers: req.Wire(client.Headers), Body: req.Body}, nil
 }
 
@@ -102,13 +106,14 @@ func classifyHeader(name string, ours, theirs []string, client clientRequest) st
 	if len(ours) > 0 {
 		return ""
 	}
-	switch {
-	case strings.HasPrefix(name, "x-envoy-original-"):
-		return "original-request-headers"
-	case slices.Equal(theirs, headerMap(client.Headers)[name]):
-		return "client-headers"
+	if !slices.Equal(theirs, headerMap(client.Headers)[name]) {
+		return ""
 	}
-	return ""
+	switch name {
+	case "authorization", "proxy-authorization", "cookie":
+		return "client-credentials"
+	}
+	return "client-headers"
 }
 
 // diffPath compares :path values: the path exactly (an empty path is "/" on the wire), the

@@ -11,9 +11,9 @@ import (
 // send): each says where it is shown. Every other row must belong to an entry of
 // deliberateDifferences.
 var refusalRows = map[string]string{
+	"client `Authorization` forwarded to apiKey backends": "plugin: ToolCallForwarding",
 	"unknown scheme id":                                              "pkg/security, pkg/config: config errors",
 	"passthrough finds no client credential":                         "plugin: CredentialRefusals",
-	"client `Authorization` forwarded to apiKey backends":            "plugin: ToolCallForwarding",
 	"query-string API key left in the URL":                           "plugin: ToolCallForwarding",
 	"full headers, URLs and bodies logged":                           "plugin: requireNoSecretInLogs in every group",
 	"a request header could override server config":                  "nothing reads x-higress-mcpserver-config: config comes from the plugin configuration only",
@@ -22,6 +22,7 @@ var refusalRows = map[string]string{
 	"`required` / `enum` ignored":                                    "plugin: ArgumentValidation",
 	"header args and template header values with control characters": "pkg/rest: build tests; plugin: ArgumentValidation",
 	"an empty `{name}` path value sends `/items//detail`":            "pkg/rest: build tests",
+	"`x-envoy-original-path` is the client's path as sent":           "plugin: AccessLogPath",
 }
 
 // differencesDoc returns the section of docs/higress-differences.md that lists the differences:

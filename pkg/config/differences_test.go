@@ -34,12 +34,13 @@ const diffConfig = `{"server":{"name":"diff"},"tools":[
 // demoClient is a short MCP client request for the demonstrations.
 var demoClient = clientRequest{Headers: [][2]string{
 	{":method", "POST"}, {":path", "/mcp"}, {":authority", "gw.example.com"}, {":scheme", "https"},
-	{"content-type", "application/json"}, {"user-agent", "demo/1"},
+	{"content-type", "application/json"}, {"user-agent", "demo/1"}, {"cookie", "sid=gw-demo"},
+	{"proxy-authorization", "Basic Z3c6ZGVtbw=="}, {"x-session-id", "s-1"},
 }}
 
 // TestHigressDeliberateDifferences shows each deliberate difference of requests on both sides,
 // exactly, and how the differential classifies it, so the allow-list in compat_test.go stays
-// true of Higress as well as of us. The cases show client-headers and original-request-headers
+// true of Higress as well as of us. The cases show client-headers and client-credentials
 // once; elsewhere those two are left out of the expected differences.
 func TestHigressDeliberateDifferences(t *testing.T) {
 	c := mustParse(t, diffConfig)
@@ -48,53 +49,56 @@ func TestHigressDeliberateDifferences(t *testing.T) {
 		t.Fatal(err)
 	}
 	const gwHeaders = "x-envoy-original-method=POST x-envoy-original-path=/mcp x-envoy-original-host=gw.example.com"
+	// The client's headers each side forwards besides user-agent: ours, its forwarded set and the
+	// x-envoy-original-* headers; Higress, everything but Authorization.
+	const ourClient = "user-agent=demo/1 x-envoy-original-path=/mcp x-envoy-original-method=POST x-envoy-original-host=gw.example.com"
+	const gwClient = "cookie=sid=gw-demo proxy-authorization=Basic Z3c6ZGVtbw== x-session-id=s-1"
 	cases := []struct {
 		id, tool, args string
 		ours, higress  string   // "METHOD :path | headers | body" or the error
 		diffs          []string // "class: what", as diffWire reports them
 	}{
-		{"client-headers + original-request-headers", "query", `{"z":"1"}`,
-			"GET /q?z=1 | x-custom=1 content-type=application/json accept=*/* | ",
-			"GET /q?z=1 | content-type=application/json user-agent=demo/1 " + gwHeaders + " x-custom=1 accept=*/* | ",
+		{"client-headers + client-credentials", "query", `{"z":"1"}`,
+			"GET /q?z=1 | x-custom=1 content-type=application/json accept=*/* " + ourClient + " | ",
+			"GET /q?z=1 | content-type=application/json user-agent=demo/1 " + gwClient + " " + gwHeaders + " x-custom=1 accept=*/* | ",
 			[]string{
-				`client-headers: header user-agent: ours [], Higress ["demo/1"]`,
-				`original-request-headers: header x-envoy-original-host: ours [], Higress ["gw.example.com"]`,
-				`original-request-headers: header x-envoy-original-method: ours [], Higress ["POST"]`,
-				`original-request-headers: header x-envoy-original-path: ours [], Higress ["/mcp"]`,
+				`client-credentials: header cookie: ours [], Higress ["sid=gw-demo"]`,
+				`client-credentials: header proxy-authorization: ours [], Higress ["Basic Z3c6ZGVtbw=="]`,
+				`client-headers: header x-session-id: ours [], Higress ["s-1"]`,
 			}},
 		{"path-escaping", "path", `{"id":"a/b c"}`,
-			"GET /items/a%2Fb%20c | content-type=application/json accept=*/* | ",
-			"GET /items/a/b%20c | content-type=application/json user-agent=demo/1 " + gwHeaders + " accept=*/* | ",
+			"GET /items/a%2Fb%20c | content-type=application/json accept=*/* " + ourClient + " | ",
+			"GET /items/a/b%20c | content-type=application/json user-agent=demo/1 " + gwClient + " " + gwHeaders + " accept=*/* | ",
 			[]string{`path-escaping: path: ours "/items/a%2Fb%20c", Higress "/items/a/b%20c"`}},
 		{"unfilled-placeholder", "path", `{}`,
 			`error: invalid arguments: missing "id" for the URL placeholder {id}`,
-			"GET /items/%7Bid%7D | content-type=application/json user-agent=demo/1 " + gwHeaders + " accept=*/* | ",
+			"GET /items/%7Bid%7D | content-type=application/json user-agent=demo/1 " + gwClient + " " + gwHeaders + " accept=*/* | ",
 			[]string{`unfilled-placeholder: we refuse (invalid arguments: missing "id" for the URL placeholder {id}), Higress sends /items/%7Bid%7D`}},
 		{"query-order", "query", `{"z":"1","a":"2"}`,
-			"GET /q?z=1&a=2 | x-custom=1 content-type=application/json accept=*/* | ",
-			"GET /q?a=2&z=1 | content-type=application/json user-agent=demo/1 " + gwHeaders + " x-custom=1 accept=*/* | ",
+			"GET /q?z=1&a=2 | x-custom=1 content-type=application/json accept=*/* " + ourClient + " | ",
+			"GET /q?a=2&z=1 | content-type=application/json user-agent=demo/1 " + gwClient + " " + gwHeaders + " x-custom=1 accept=*/* | ",
 			nil},
 		{"json-body-order", "jsonbody", `{"z":1,"a":2}`,
-			`POST /b | content-type=application/json; charset=utf-8 accept=*/* | {"z":1,"a":2}`,
-			`POST /b | content-type=application/json; charset=utf-8 user-agent=demo/1 ` + gwHeaders + ` accept=*/* | {"a":2,"z":1}`,
+			`POST /b | content-type=application/json; charset=utf-8 accept=*/* ` + ourClient + ` | {"z":1,"a":2}`,
+			`POST /b | content-type=application/json; charset=utf-8 user-agent=demo/1 ` + gwClient + ` ` + gwHeaders + ` accept=*/* | {"a":2,"z":1}`,
 			nil},
 		{"form-encoding", "form", `{"q":"a b:c"}`,
-			`POST /f | content-type=application/x-www-form-urlencoded accept=*/* | q=a+b%3Ac`,
-			`POST /f | content-type=application/x-www-form-urlencoded user-agent=demo/1 ` + gwHeaders + ` accept=*/* | q=a b:c`,
+			`POST /f | content-type=application/x-www-form-urlencoded accept=*/* ` + ourClient + ` | q=a+b%3Ac`,
+			`POST /f | content-type=application/x-www-form-urlencoded user-agent=demo/1 ` + gwClient + ` ` + gwHeaders + ` accept=*/* | q=a b:c`,
 			nil},
 		{"scheme-from-url", "http", `{}`,
-			"GET /h | content-type=application/json accept=*/* | ",
-			"GET /h | content-type=application/json user-agent=demo/1 " + gwHeaders + " accept=*/* | ",
+			"GET /h | content-type=application/json accept=*/* " + ourClient + " | ",
+			"GET /h | content-type=application/json user-agent=demo/1 " + gwClient + " " + gwHeaders + " accept=*/* | ",
 			[]string{`scheme-from-url: :scheme: ours ["http"], Higress ["https"]`}},
 		{"json-value-position", "order", `{"qty":"1, \"role\": \"admin\""}`,
 			`error: invalid arguments: a value placed outside a JSON string in the request body must be exactly one JSON value ` +
 				`(a number, true, false, null, a quoted string, an object or an array) (argument "qty")`,
-			`POST /o | content-type=application/json user-agent=demo/1 ` + gwHeaders + ` accept=*/* | {"qty": 1, "role": "admin", "role": "member"}`,
+			`POST /o | content-type=application/json user-agent=demo/1 ` + gwClient + ` ` + gwHeaders + ` accept=*/* | {"qty": 1, "role": "admin", "role": "member"}`,
 			[]string{`json-value-position: we refuse (invalid arguments: a value placed outside a JSON string in the request body must be exactly one JSON value ` +
 				`(a number, true, false, null, a quoted string, an object or an array) (argument "qty")), Higress sends /o`}},
 		{"json-string-escaping", "template", `{"q":"say \"hi\""}`,
-			`POST /t | content-type=application/json accept=*/* | {"q": "say \"hi\""}`,
-			`POST /t | content-type=application/json user-agent=demo/1 ` + gwHeaders + ` accept=*/* | {"q": "say "hi""}`,
+			`POST /t | content-type=application/json accept=*/* ` + ourClient + ` | {"q": "say \"hi\""}`,
+			`POST /t | content-type=application/json user-agent=demo/1 ` + gwClient + ` ` + gwHeaders + ` accept=*/* | {"q": "say "hi""}`,
 			[]string{
 				`json-string-escaping: body: ours "{\"q\": \"say \\\"hi\\\"\"}", Higress "{\"q\": \"say \"hi\"\"}"`,
 			}},
@@ -118,7 +122,7 @@ func TestHigressDeliberateDifferences(t *testing.T) {
 			var diffs []string
 			counts := maps.Clone(normalised)
 			for _, d := range callDifferences(ours, oerr, theirs, nil, demoClient) {
-				if (d.class == "client-headers" || d.class == "original-request-headers") && !strings.Contains(tc.id, d.class) {
+				if (d.class == "client-headers" || d.class == "client-credentials") && !strings.Contains(tc.id, d.class) {
 					continue
 				}
 				diffs = append(diffs, d.class+": "+d.what)
@@ -239,7 +243,7 @@ func TestHigressClientAddress(t *testing.T) {
 				t.Errorf("ours: real socket = %q, want %q", got, tc.realIP+" "+tc.socketIP)
 			}
 			for _, d := range diffWire(ours, theirs, client) {
-				if d.class != "client-headers" && d.class != "original-request-headers" {
+				if d.class != "client-headers" && d.class != "client-credentials" {
 					t.Errorf("%s: %s", d.class, d.what)
 				}
 			}

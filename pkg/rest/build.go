@@ -14,10 +14,10 @@ import (
 const SourceAddressHeader = ":source-address"
 
 // Build fills dst from the tool's request template and the call's arguments. clientHeaders is
-// read only for the tracing headers (traceparent, tracestate, x-request-id, x-b3-*, b3), the
-// client's content-type when the tool sets none (see copyContentType) and, for
-// getRealIP/getSocketIP, x-forwarded-for and SourceAddressHeader; nothing else from the client
-// is copied. Errors are *CallError.
+// read only for the forwarded headers (isForwardedHeader: tracing and the client's context,
+// such as user-agent and x-forwarded-for), the client's content-type when the tool sets none
+// (see copyContentType) and, for getRealIP/getSocketIP, x-forwarded-for and
+// SourceAddressHeader; nothing else from the client is copied. Errors are *CallError.
 func (call *Call) Build(clientHeaders [][2]string, dst *Request) error {
 	t := call.tool
 	if t == nil {
@@ -49,7 +49,7 @@ func (call *Call) Build(clientHeaders [][2]string, dst *Request) error {
 	}
 	copyContentType(dst, clientHeaders)
 	dst.addDefaultHeader("accept", "*/*")
-	copyTracing(dst, clientHeaders)
+	copyForwarded(dst, clientHeaders)
 	return nil
 }
 
@@ -140,30 +140,38 @@ func (r *Request) appendCookie(name, value string) {
 	r.Headers = append(r.Headers, [2]string{"cookie", name + "=" + value})
 }
 
-func copyTracing(r *Request, client [][2]string) {
+// copyForwarded copies the client headers that Higress forwards (its RouteCall rewrites the
+// client's request in place) and that cannot carry a credential or a session: tracing, and
+// what tells the backend who the caller is and how it came (user-agent, accept-language,
+// x-forwarded-*, forwarded, x-real-ip). Everything else the client sent (authorization,
+// cookies, session ids, custom headers) was addressed to the gateway and is not copied: the
+// plugin cannot tell a custom header from a credential.
+func copyForwarded(r *Request, client [][2]string) {
 	for _, kv := range client {
-		if !isTracingHeader(kv[0]) || httpsyntax.HasControl(kv[1]) {
+		if !isForwardedHeader(kv[0]) || httpsyntax.HasControl(kv[1]) {
 			continue
 		}
 		r.addDefaultHeader(httpsyntax.Lower(kv[0]), kv[1])
 	}
 }
 
-// isTracingHeader reports whether name is one of the only client headers
-// Call.Build copies upstream. Hosts deliver lower-case names, so the common
-// case costs a first-byte test and one switch, with no allocation.
-func isTracingHeader(name string) bool {
-	if len(name) < 2 || len(name) > 17 {
+// isForwardedHeader reports whether name is one of the only client headers Build copies
+// upstream. Hosts deliver lower-case names, so the common case costs a length test, a
+// first-byte test and one switch, with no allocation.
+func isForwardedHeader(name string) bool {
+	if len(name) < 2 || len(name) > 24 {
 		return false
 	}
 	switch name[0] | 0x20 {
-	case 't', 'x', 'b':
+	case 't', 'x', 'b', 'u', 'a', 'f':
 	default:
 		return false
 	}
 	switch httpsyntax.Lower(name) {
 	case "traceparent", "tracestate", "x-request-id", "x-b3-traceid", "x-b3-spanid",
-		"x-b3-parentspanid", "x-b3-sampled", "x-b3-flags", "b3":
+		"x-b3-parentspanid", "x-b3-sampled", "x-b3-flags", "b3",
+		"user-agent", "accept-language", "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host",
+		"x-forwarded-port", "forwarded", "x-real-ip", "x-envoy-external-address":
 		return true
 	}
 	return false

@@ -24,10 +24,13 @@ var clientHeaders = [][2]string{
 	{"x-b3-bad", "ignored"}, {"b3", "bad\nvalue"},
 }
 
-var tracing = [][2]string{{"traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"},
-	{"x-request-id", "rid-1"}, {"x-b3-sampled", "1"}}
+// forwarded is what Build copies from clientHeaders: tracing and the client's context, never
+// its authorization, cookie or unknown headers, nor a value with a control character.
+var forwarded = [][2]string{{"traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"},
+	{"x-request-id", "rid-1"}, {"x-b3-sampled", "1"}, {"x-forwarded-for", "203.0.113.9:5555, 10.0.0.1"},
+	{"user-agent", "mcp-client"}}
 
-func hdrs(h ...[2]string) [][2]string { return append(h, tracing...) }
+func hdrs(h ...[2]string) [][2]string { return append(h, forwarded...) }
 
 var acceptAny = [2]string{"accept", "*/*"}
 

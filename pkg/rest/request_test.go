@@ -61,15 +61,20 @@ func TestURI(t *testing.T) {
 	assert.Equal(t, "/x", (&Request{Path: "/x"}).URI())
 }
 
-func TestIsTracingHeader(t *testing.T) {
+func TestIsForwardedHeader(t *testing.T) {
 	for name, want := range map[string]bool{
 		"traceparent": true, "TraceParent": true, "tracestate": true, "x-request-id": true, "X-B3-Flags": true,
 		"x-b3-parentspanid": true, "b3": true, "B3": true,
-		"x-b3": false, "b3x": false, "authorization": false, "x-api-key": false, "cookie": false, "t": false,
-		"x-b3-parentspanidx": false, "": false,
+		"user-agent": true, "User-Agent": true, "accept-language": true, "x-forwarded-for": true,
+		"X-Forwarded-Proto": true, "x-forwarded-host": true, "x-forwarded-port": true, "forwarded": true,
+		"x-real-ip": true, "x-envoy-external-address": true,
+		"x-b3": false, "b3x": false, "authorization": false, "proxy-authorization": false, "x-api-key": false,
+		"cookie": false, "t": false, "x-b3-parentspanidx": false, "": false, "accept": false,
+		"accept-encoding": false, "x-forwarded-client-cert": false, "x-envoy-external-addressx": false,
+		"mcp-session-id": false, "x-mse-consumer": false, "x-custom": false, "origin": false,
 	} {
-		if got := isTracingHeader(name); got != want {
-			t.Errorf("isTracingHeader(%q) = %v, want %v", name, got, want)
+		if got := isForwardedHeader(name); got != want {
+			t.Errorf("isForwardedHeader(%q) = %v, want %v", name, got, want)
 		}
 	}
 }
