@@ -42,7 +42,9 @@ func (e *InvalidTokenError) Error() string { return "clientauth: " + string(e.Wh
 // Reason returns the stable reason.
 func (e *InvalidTokenError) Reason() Reason { return e.Why }
 
-func invalid(why Reason, msg string) *InvalidTokenError { return &InvalidTokenError{Why: why, Msg: msg} }
+func invalid(why Reason, msg string) *InvalidTokenError {
+	return &InvalidTokenError{Why: why, Msg: msg}
+}
 
 // ForbiddenError: the caller is authenticated but the tool's allow rule refuses it. Answer:
 // 403; MissingScopes (when not empty) become error="insufficient_scope" and scope="...".

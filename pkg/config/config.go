@@ -4,6 +4,7 @@
 package config
 
 import (
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/clientauth"
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/configerr"
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/mcp"
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/oauth2"
@@ -47,7 +48,9 @@ type Config struct {
 	// CredentialQueryParams are the query parameter names of every apiKey
 	// scheme in: query (client or backend), sorted.
 	CredentialQueryParams []string
-	Warnings              []configerr.Warning
+	// ClientAuth is bridge.clientAuth: how the MCP client is authenticated; nil when absent.
+	ClientAuth *ClientAuth
+	Warnings   []configerr.Warning
 
 	grants  map[string]*oauth2.Grant // oauth2 schemes by id, while parsing
 	entries [][]byte
@@ -74,6 +77,9 @@ type Tool struct {
 	// Grant is the tool's oauth2 upstream scheme (Policy.OAuth2Scheme), else nil: the plugin
 	// obtains a token from it per call.
 	Grant *oauth2.Grant
+	// Allow is tools[].allow: who may list and call the tool; nil: any caller that passed
+	// client authentication (and anonymous ones when it is not required).
+	Allow *clientauth.Allow
 }
 
 // Bridge is this plugin's own extension block (top-level key "bridge").

@@ -147,6 +147,7 @@ func toolField() field {
 		str("errorResponseTemplate"),
 		field{key: "outputSchema", kind: kMap},
 		requirement("security", boolean("passthrough")),
+		object("allow", arrayOf("scopes", field{kind: kString}), arrayOf("consumers", field{kind: kString})),
 	)
 }
 
@@ -162,6 +163,7 @@ func bridgeField() field {
 		str("serverVersion"),
 		object("tokenCache", object("redis",
 			reqStr("serviceName"), n("servicePort"), str("username"), str("password"), n("timeout"), n("database"))),
+		clientAuthField(),
 	)
 }
 
@@ -189,4 +191,17 @@ func lookup(fs []field, key string) *field {
 		}
 	}
 	return nil
+}
+
+// clientAuthField is bridge.clientAuth (pkg/clientauth).
+func clientAuthField() field {
+	strs := func(key string) field { return arrayOf(key, field{kind: kString}) }
+	return object("clientAuth",
+		boolean("required"),
+		arrayOf("apiKeys", object("", reqStr("consumer"), reqStr("key"))),
+		object("jwt", reqStr("issuer"), strs("audiences"), str("jwks"), str("consumerClaim"), str("scopesClaim")),
+		str("trustedConsumerHeader"),
+		object("resourceMetadata", reqStr("resource"), strs("authorizationServers"), strs("scopesSupported")),
+		boolean("allowVerifiedTokenPassthrough"),
+	)
 }

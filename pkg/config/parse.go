@@ -31,6 +31,9 @@ func Parse(data []byte, env security.Env) (*Config, error) {
 	if c.Bridge, bridgeVersion, err = parseBridge(root.Get("bridge")); err != nil {
 		return nil, err
 	}
+	if c.ClientAuth, err = parseClientAuth(root.Get("bridge.clientAuth"), env); err != nil {
+		return nil, err
+	}
 	srv := root.Get("server")
 	if c.Server.Version, err = serverVersion(srv.Get("version"), bridgeVersion); err != nil {
 		return nil, err
@@ -163,11 +166,18 @@ func (c *Config) compileTool(path string, tj, srv gjson.Result, schemes map[stri
 	if err := checkCarriers(path, tj, spec, rt, pol); err != nil {
 		return nil, err
 	}
+	if err := checkVerifiedPassthrough(path, tj, pol, c.ClientAuth); err != nil {
+		return nil, err
+	}
+	allow, err := parseAllow(join(path, "allow"), tj.Get("allow"), c.ClientAuth)
+	if err != nil {
+		return nil, err
+	}
 	if p := pol.IgnoredCredentialPath(); p != "" {
 		c.Warnings = append(c.Warnings, configerr.Warning{Path: p,
 			Msg: "credential is ignored: passthrough is on, so the client's credential is used"})
 	}
-	return &Tool{Rest: rt, Policy: pol, LegacyOnly: tj.Get("legacyOnly").Bool(), Grant: c.grants[pol.OAuth2Scheme()]}, nil
+	return &Tool{Rest: rt, Policy: pol, LegacyOnly: tj.Get("legacyOnly").Bool(), Grant: c.grants[pol.OAuth2Scheme()], Allow: allow}, nil
 }
 
 func parseAllowTools(r gjson.Result, tools []*Tool) (map[string]bool, error) {

@@ -88,3 +88,18 @@ func schemeLabel(s *Scheme) string {
 	}
 	return strconv.Quote(s.id) + "(" + s.desc + ")"
 }
+
+// PassedThroughHeader returns the lowercase client request header whose credential Apply
+// copies upstream (passthrough with a header carrier, or passthroughAuthHeader), else "".
+// basicOnly is true when only an HTTP Basic credential is copied from it (an http basic
+// scheme), so a bearer token in that header never goes upstream. Token exchange is not
+// passthrough: the client's token only goes to the token endpoint.
+func (p *Policy) PassedThroughHeader() (name string, basicOnly bool) {
+	switch {
+	case p.mode == modeAuthHeader:
+		return "authorization", false
+	case p.mode == modePassthrough && p.client.in == inHeader:
+		return p.client.key, p.client.kind == kindBasic
+	}
+	return "", false
+}
