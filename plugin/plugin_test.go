@@ -39,5 +39,11 @@ func TestPlugin(t *testing.T) {
 		t.Run("Redaction", groupRedaction)
 		t.Run("RedactionOAuth2", groupRedactionOAuth2)
 		t.Run("Metrics", groupMetrics)
+		t.Run("ClientAuthenticate", groupClientAuthenticate)
+		t.Run("ClientAuthorize", groupClientAuthorize)
+		t.Run("ClientAuthOptional", groupClientAuthOptional)
+		t.Run("ClientAuthTrustedHeader", groupClientAuthTrustedHeader)
+		t.Run("ResourceMetadata", groupResourceMetadata)
+		t.Run("ClientAuthConfig", groupClientAuthConfig)
 	})
 }

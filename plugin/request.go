@@ -9,6 +9,7 @@ import (
 	"github.com/higress-group/wasm-go/pkg/wrapper"
 
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/accesslog"
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/clientauth"
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/config"
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/mcp"
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/metrics"
@@ -37,6 +38,8 @@ type requestState struct {
 	// answered is set once the plugin sent a local reply: in Envoy that reply
 	// passes through this filter's response hooks, which must let it out.
 	answered bool
+	// identity is the caller authenticated by bridge.clientAuth (anonymous without it).
+	identity clientauth.Identity
 }
 
 func stateOf(ctx wrapper.HttpContext) *requestState {
@@ -60,6 +63,11 @@ func onRequestHeaders(ctx wrapper.HttpContext, pc pluginConfig) types.Action {
 	}
 	if ctx.Method() != "POST" {
 		ctx.DontReadRequestBody()
+		if ctx.Method() == "GET" {
+			if action, ok := serveMetadata(ctx, st, cfg.ClientAuth); ok {
+				return action
+			}
+		}
 		pc.metrics.Request("", metrics.RequestRefused)
 		st.answered = true
 		return reply(405, reasonMethodNotAllowed, [][2]string{{"allow", "POST"}}, nil)
@@ -100,6 +108,11 @@ func onRequestHeaders(ctx wrapper.HttpContext, pc pluginConfig) types.Action {
 	}
 	if origin != "" {
 		st.cors = corsHeaders(origin)
+	}
+	if action, ok := authenticate(cfg.ClientAuth, st, headers); !ok {
+		ctx.DontReadRequestBody()
+		st.metrics.Request("", metrics.RequestRefused)
+		return action
 	}
 	if !isJSONContentType(contentType) {
 		ctx.DontReadRequestBody()
@@ -164,8 +177,13 @@ func onRequestBody(ctx wrapper.HttpContext, pc pluginConfig, body []byte) types.
 		st.metrics.Request("", metrics.RequestRefused)
 		return replyError(st, 413, reasonBodyTooLarge, mcp.CodeInvalidRequest, tooLargeMessage(cfg.Bridge.MaxRequestBytes))
 	}
-	allowed := allowFunc(cfg, st.allowHeaders)
+	var refused error
+	allowed := callerAllowed(cfg, st, allowFunc(cfg, st.allowHeaders), &refused)
 	out := pc.server.Handle(allowed, &st.mcpHeaders, body)
+	if refused != nil && out.Kind == mcp.Reply && out.Method == mcp.MethodToolsCall {
+		st.metrics.Request(mcp.MethodToolsCall, metrics.RequestRefused)
+		return challenge(cfg.ClientAuth, st, refused)
+	}
 	switch out.Kind {
 	case mcp.Accepted:
 		countReply(st.metrics, out)
