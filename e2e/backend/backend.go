@@ -13,6 +13,10 @@
 //	GET  /v1/oauth/orders         OAuth2 Bearer   orders of the token's subject; the token is
 //	                                              checked by RFC 7662 introspection at the
 //	                                              authorization server (Credentials.OAuth)
+//	ANY  /v1/debug/echo           none            what it received (method, URL, headers, body)
+//	                                              as JSON, or text with ?format=text, with the
+//	                                              status ?status=N: an echoing backend, for the
+//	                                              plugin's response redaction
 //	GET  /_debug/requests         (debug)         the recorded requests, JSON; DELETE clears them
 //
 // Every request (except /_debug/) is recorded with its method, path, query, headers and body.
@@ -123,6 +127,7 @@ func (b *Backend) routes() {
 	b.mux.HandleFunc("GET /v1/search", b.queryKey(b.search))
 	b.mux.HandleFunc("GET /v1/admin/stats", b.basic(b.stats))
 	b.mux.HandleFunc("GET /v1/oauth/orders", b.introspected(b.oauthOrders))
+	b.mux.HandleFunc("/v1/debug/echo", b.echo)
 	b.mux.HandleFunc("GET /_debug/requests", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]any{"requests": b.Requests()})
 	})
