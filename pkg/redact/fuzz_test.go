@@ -10,6 +10,8 @@ import (
 	"testing"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/security"
 )
 
 // forms enumerates the encodings of v that a backend's echo may use (see doc.go). The fuzz
@@ -156,4 +158,28 @@ func walk(v any, fn func(string)) {
 			walk(e, fn)
 		}
 	}
+}
+
+// FuzzScan: the 8-bytes-at-a-time scan finds exactly what a byte-by-byte table lookup finds.
+func FuzzScan(f *testing.F) {
+	f.Add([]byte(`{"a":"b\"c%41"}`), "bq", 0)
+	f.Add([]byte("0123456789abcdef\x00\xff\x80"), "\x00\xff", 3)
+	f.Add([]byte("the quick brown fox jumps over the lazy dog 0123456789"), "aeiouxyz", 1)
+	f.Fuzz(func(t *testing.T, b []byte, first string, from int) {
+		if first == "" || len(first) > 8 || from < 0 || from > len(b) {
+			return
+		}
+		var creds []security.Credential // one pattern per byte of first: up to 10 candidate bytes
+		for i := 0; i < len(first); i++ {
+			creds = append(creds, tok(first[i:i+1]+"-token"))
+		}
+		s := New(creds...)
+		want := from
+		for want < len(b) && !s.first[b[want]] {
+			want++
+		}
+		if got := s.scan(b, from, len(b)); got != want {
+			t.Fatalf("scan(%q, %d) = %d, want %d", b, from, got, want)
+		}
+	})
 }

@@ -2,6 +2,7 @@ package redact
 
 import (
 	"encoding/base64"
+	"encoding/json"
 
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/security"
 )
@@ -36,4 +37,12 @@ func b64(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) 
 func echoSet() *Set {
 	return New(tok(secHeaderKey), tok(secQueryKey), tok(secCookie), basic(secBasic)).
 		With(tok(secBearer)).With(basic(secUnicode))
+}
+
+func mustJSON(s string) []byte {
+	b, err := json.Marshal(s)
+	if err != nil {
+		panic(err)
+	}
+	return b
 }

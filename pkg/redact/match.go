@@ -15,12 +15,10 @@ type region struct {
 
 // next returns the first match at or after i in r as [start, end), or -1, -1.
 func (s *Set) next(b []byte, i int, r region) (int, int) {
-	if !r.inString { // the hot loop: one table lookup per byte
-		for ; i < r.hi; i++ {
-			if s.first[b[i]] {
-				if e := s.longestAt(b, i, r); e > i {
-					return i, s.extend(b, i, e, r)
-				}
+	if !r.inString { // the hot loop (see scan.go)
+		for i = s.scan(b, i, r.hi); i < r.hi; i = s.scan(b, i+1, r.hi) {
+			if e := s.longestAt(b, i, r); e > i {
+				return i, s.extend(b, i, e, r)
 			}
 		}
 		return -1, -1
@@ -62,12 +60,16 @@ func step(b []byte, i int, r region) int {
 
 // longestAt returns the end of the longest match of any pattern starting at b[i], or -1.
 func (s *Set) longestAt(b []byte, i int, r region) int {
-	c := b[i]
-	esc := c == '\\' || c == '%' || c == '+'
+	c, ok := s.startByte(b, i, r.hi)
+	if !ok {
+		return -1
+	}
+	// An escape byte that also starts a pattern may stand for itself or for another first byte.
+	either := c == b[i] && (c == '\\' || c == '%' || c == '+')
 	best := -1
 	for k := range s.pats {
 		p := &s.pats[k]
-		if p.b[0] != c && !esc {
+		if p.b[0] != c && !either {
 			continue
 		}
 		e := matchAt(b, i, r, p.b, false)

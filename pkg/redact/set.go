@@ -27,7 +27,10 @@ type pattern struct {
 // Set is an immutable set of secrets to redact. The zero value and nil redact nothing.
 type Set struct {
 	pats  []pattern // longest first
-	first [256]bool // bytes a match can start with
+	plain [256]bool // the patterns' first bytes
+	first [256]bool // bytes a match can start with: plain, and the escapes that can stand for one
+	masks []uint64  // each byte set in first, times 0x01..01, for scan
+	m4    [4]uint64 // masks padded to 4 (repeating the first) for scan's unrolled loop
 	creds []security.Credential
 }
 
@@ -46,16 +49,21 @@ func (s *Set) With(c security.Credential) *Set {
 	if c.Value.IsZero() {
 		return s
 	}
-	var creds []security.Credential
 	if s != nil {
 		for _, o := range s.creds {
 			if o.Form == c.Form && o.Value.Reveal() == c.Value.Reveal() {
 				return s
 			}
 		}
-		creds = s.creds
 	}
-	return New(append(append(make([]security.Credential, 0, len(creds)+1), creds...), c)...)
+	n := &Set{}
+	if s != nil { // the configured patterns are reused as they are: only c's are derived per call
+		n.pats = append(make([]pattern, 0, len(s.pats)+3), s.pats...)
+		n.creds = append(make([]security.Credential, 0, len(s.creds)+1), s.creds...)
+	}
+	n.add(c)
+	n.index()
+	return n
 }
 
 // Len reports how many patterns s looks for.
@@ -151,12 +159,24 @@ func (s *Set) addPattern(b string) {
 func (s *Set) index() {
 	sort.SliceStable(s.pats, func(i, j int) bool { return len(s.pats[i].b) > len(s.pats[j].b) })
 	for _, p := range s.pats {
-		s.first[p.b[0]] = true
+		s.plain[p.b[0]], s.first[p.b[0]] = true, true
 		if p.b[0] == ' ' {
 			s.first['+'] = true
 		}
 	}
 	if len(s.pats) > 0 {
 		s.first['\\'], s.first['%'] = true, true
+	}
+	for c := range s.first {
+		if s.first[c] {
+			s.masks = append(s.masks, lo8*uint64(c))
+		}
+	}
+	for k := range s.m4 {
+		if k < len(s.masks) {
+			s.m4[k] = s.masks[k]
+		} else if len(s.masks) > 0 {
+			s.m4[k] = s.masks[0]
+		}
 	}
 }
