@@ -29,7 +29,8 @@ type pluginConfig struct {
 	cfg    *config.Config
 	server *mcp.Server
 	// secrets[i] is the set of configured credentials cfg.Tools[i]'s responses are redacted of.
-	secrets []*redact.Set
+	secrets   []*redact.Set
+	finalPass []bool // finalPass[i]: cfg.Tools[i]'s final message gets a second redaction pass
 	// metrics are this configuration's counters, defined once at start.
 	metrics *metrics.Set
 	// decoderLimit and encoderLimit are the buffer limits as the host
@@ -84,7 +85,8 @@ func parseConfig(data []byte, pc *pluginConfig) error {
 		log.Criticalf("mcp-rest-bridge: invalid configuration: %v", err)
 		return err
 	}
-	pc.cfg, pc.server, pc.secrets = cfg, server, toolSecrets(cfg)
+	pc.secrets, pc.finalPass = toolSecrets(cfg)
+	pc.cfg, pc.server = cfg, server
 	pc.metrics = counters
 	tokens = cache
 	if usesOAuth2(cfg) {

@@ -11,27 +11,34 @@ import (
 )
 
 // toolSecrets compiles, once at start, each tool's configured credentials (defaults of its
-// client and upstream schemes, its override) into the set its responses are redacted of,
-// indexed like cfg.Tools.
-func toolSecrets(cfg *config.Config) []*redact.Set {
-	sets := make([]*redact.Set, len(cfg.Tools))
+// client and upstream schemes, its override) into the set its responses are redacted of, and
+// whether its results need the second pass over the final message (finalPass), indexed like
+// cfg.Tools.
+func toolSecrets(cfg *config.Config) (sets []*redact.Set, finalPass []bool) {
+	sets, finalPass = make([]*redact.Set, len(cfg.Tools)), make([]bool, len(cfg.Tools))
 	for i, tool := range cfg.Tools {
 		sets[i] = redact.New(tool.Policy.Credentials()...)
+		prepend, appendText, templated := tool.Rest.ResponseTexts()
+		finalPass[i] = templated || prepend != "" || appendText != ""
 		if n := sets[i].ShortSecrets(); n > 0 {
 			log.Warnf("mcp-rest-bridge: tool %s: %d credential form(s) shorter than %d bytes are redacted from responses only where they stand as a whole token",
 				tool.Rest.Name(), n, redact.MinLength)
 		}
 	}
-	return sets
+	return sets, finalPass
 }
 
 // withheldImage is the tool error for an image that holds a credential: its bytes cannot be
 // redacted without corrupting it, so it does not reach the client at all.
 const withheldImage = "the REST backend returned an image that contains a credential of this tool call; it was withheld"
 
-// convertRedacted converts the REST response with the call's credentials redacted twice
-// (pkg/redact's doc says why): from the backend body before conversion, in the form the
-// backend wrote them, and from the final JSON-RPC message, in the form the client would get.
+// convertRedacted converts the REST response with the call's credentials redacted from the
+// backend body before conversion, in the form the backend wrote them (pkg/redact's doc says
+// why there), and again from the final JSON-RPC message, in the form the client gets, when
+// that can find more: a template or prependBody/appendBody joins other text to the body, or a
+// secret holds bytes that escaping or JSON structure can split (redact.Set.PlainText). In
+// the common case (plain tokens, no template) the second pass could only find what the first
+// removed, and it would cost a scan of the whole message per call (make bench).
 func convertRedacted(pc pluginConfig, st *requestState, body []byte) []byte {
 	var result []byte
 	if isImage(st.resp.contentType) && st.secrets.Contains(body) {
@@ -40,7 +47,11 @@ func convertRedacted(pc pluginConfig, st *requestState, body []byte) []byte {
 		result = st.restCall.ConvertResponse(st.resp.status, st.resp.contentType, st.secrets.Body(body),
 			pc.cfg.Bridge.ErrorExcerptBytes)
 	}
-	return st.secrets.JSON(pc.server.WrapResult(st.call, result))
+	out := pc.server.WrapResult(st.call, result)
+	if pc.finalPass[st.call.ToolIndex] || !st.secrets.PlainText() {
+		out = st.secrets.JSON(out)
+	}
+	return out
 }
 
 func isImage(contentType string) bool {

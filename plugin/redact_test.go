@@ -182,6 +182,22 @@ func groupRedaction(t *testing.T) {
 		out := respond(t, host, "401", [][2]string{{"content-type", "text/plain"}}, pad+" hdr-key-9d2f6b1e tail")
 		require.Equal(t, "HTTP 401: "+pad+" [REDAC…", jsonField(t, out, "result.content.0.text").String())
 	})
+	t.Run("a secret split by JSON structure is caught on the final message", func(t *testing.T) {
+		// A key holding '"' and ',' (visible ASCII, so allowed in a header) spans two JSON
+		// strings of the body: not an echo inside the body, but pasted into the text content
+		// it reads as the key, so the final message gets a second pass.
+		host := mustStart(t, setConfig(t, cfg, "server.securitySchemes.0.defaultCredential", `k","role":"admin-9f`))
+		callUpstream(t, host, redactCredentials()[0], "hdr_text")
+		out := respond(t, host, "200", [][2]string{{"content-type", "application/json"}}, `{"x":"k","role":"admin-9f"}`)
+		require.Equal(t, `{"x":"[REDACTED]"}`, jsonField(t, out, "result.content.0.text").String())
+	})
+	t.Run("a short credential is redacted as a whole token, with a warning at start", func(t *testing.T) {
+		host := mustStart(t, setConfig(t, cfg, "server.securitySchemes.0.defaultCredential", "k1"))
+		requireLogLine(t, host.GetWarnLogs(), "mcp-rest-bridge: tool hdr_text: 1 credential form(s) shorter than 8 bytes are redacted from responses only where they stand as a whole token")
+		callUpstream(t, host, redactCredentials()[0], "hdr_text")
+		out := respond(t, host, "401", [][2]string{{"content-type", "application/json"}}, `{"received":{"x-api-key":"k1"},"note":"k1x k1"}`)
+		require.Equal(t, `HTTP 401: {"received":{"x-api-key":"[REDACTED]"},"note":"k1x [REDACTED]"}`, jsonField(t, out, "result.content.0.text").String())
+	})
 	t.Run("a template reassembling the secret is caught on the final message", func(t *testing.T) {
 		host := mustStart(t, cfg)
 		callUpstream(t, host, redactCredentials()[0], "halves")

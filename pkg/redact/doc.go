@@ -24,16 +24,20 @@
 //
 // # Where
 //
-// The plugin redacts twice, because escaping changes a secret's form between the two points:
+// The plugin redacts at two points, because escaping changes a secret's form between them:
 //  1. The backend body, before conversion (Set.Body). Here the secret is in the form the backend
 //     wrote, and redacting before the conversion also means the error excerpt is cut after
 //     redaction (a secret straddling the cut cannot leave a prefix behind), and the
 //     structuredContent and the response templates see redacted data. Once the body is pasted
 //     into a text content it is JSON-escaped once more (a backend's "tok\/en" becomes
 //     "tok\\/en"), a form only this first pass sees decoded.
-//  2. The final JSON-RPC body (Set.JSON), as a backstop: what templates assembled from parts
-//     (printf, b64dec), what our own escaping produced from characters of a secret, and any error
-//     text we built around backend data, in the exact bytes the client gets.
+//  2. The final JSON-RPC body (Set.JSON), when it can find more than the first pass removed:
+//     a template assembles text from parts (printf, b64dec), prependBody/appendBody join the
+//     body, or a secret holds bytes that escaping or JSON structure can split (a '"' or ','
+//     key spanning two strings of the body reads as the key once the body is a text content).
+//     For plain tokens and no template (Set.PlainText) the second pass is skipped: it could
+//     find nothing (FuzzRedact checks that), and a scan of the whole message per call is the
+//     largest cost of redaction (make bench).
 //
 // An image body is not rewritten (changing its bytes would corrupt it): when it contains a
 // secret, the plugin withholds it (Set.Contains).
@@ -66,7 +70,8 @@
 // # Cost
 //
 // No allocation and one pass per body when nothing matches: the bytes that can start a match
-// (the patterns' first bytes and the escape introducers '\', '%' and '+') are looked up in a
-// 256-entry table, and a candidate is confirmed with a byte compare. Patterns are built once
-// per tool at start; a passthrough call adds its own (With).
+// (the patterns' first bytes and the escape introducers '\', '%' and '+') are searched for 8
+// bytes at a time (scan.go), an escape is read with a table lookup, and a candidate is
+// confirmed with a byte compare. Patterns are built once per tool at start; a passthrough
+// call adds its own (With).
 package redact

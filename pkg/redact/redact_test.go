@@ -153,3 +153,27 @@ func TestNoAllocationWithoutMatch(t *testing.T) {
 		t.Errorf("%.0f allocations without a match", a)
 	}
 }
+
+func TestPlainText(t *testing.T) {
+	cases := []struct {
+		set  *Set
+		want bool
+	}{
+		{nil, true},
+		{New(), true},
+		{New(tok(secHeaderKey), tok(secBearer), basic(secBasic)), true},
+		{New(tok(secHeaderKey)).With(basic(secUnicode)), false}, // non-ASCII, '<', '&', '"'
+		{New(tok(`key","role":"admin`)), false},
+		{New(tok("key with space")), false},
+		{New(tok(`back\slash-key`)), false},
+		{New(tok("a<b>c&d-key")), false},
+		{New(basic("user:pass-word")), true}, // ':' inside a pattern cannot match JSON's ':'
+		{New(tok(":12345678")), false},       // but first it can: "n":12345678
+		{New(tok("1,2,3,4,5")), false},
+	}
+	for i, c := range cases {
+		if got := c.set.PlainText(); got != c.want {
+			t.Errorf("case %d: PlainText = %v", i, got)
+		}
+	}
+}

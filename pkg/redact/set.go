@@ -31,7 +31,10 @@ type Set struct {
 	first [256]bool // bytes a match can start with: plain, and the escapes that can stand for one
 	masks []uint64  // each byte set in first, times 0x01..01, for scan
 	m4    [4]uint64 // masks padded to 4 (repeating the first) for scan's unrolled loop
-	creds []security.Credential
+	// plainText: every pattern byte is visible ASCII that is neither JSON structure (" , [ ] { },
+	// ':' but inside), nor a space, nor a byte JSON escaping changes (\, Go's < > &). See PlainText.
+	plainText bool
+	creds     []security.Credential
 }
 
 // New builds a Set from credentials; zero values are skipped.
@@ -167,6 +170,16 @@ func (s *Set) index() {
 	if len(s.pats) > 0 {
 		s.first['\\'], s.first['%'] = true, true
 	}
+	s.plainText = true
+	for _, p := range s.pats {
+		for i := 0; i < len(p.b); i++ {
+			// Outside a JSON string a ':' follows a key's closing quote, so a pattern without
+			// '"' can only match one there if the ':' is its first byte ("user:pass" is fine).
+			if !plainByte(p.b[i]) && !(p.b[i] == ':' && i > 0) {
+				s.plainText = false
+			}
+		}
+	}
 	for c := range s.first {
 		if s.first[c] {
 			s.masks = append(s.masks, lo8*uint64(c))
@@ -179,4 +192,19 @@ func (s *Set) index() {
 			s.m4[k] = s.masks[0]
 		}
 	}
+}
+
+// PlainText reports whether every secret of s is made of bytes that JSON escaping leaves as
+// they are and that cannot form JSON structure. Then a body redacted by Body contains no
+// secret in any form, even spanning structure, and pasting it into a JSON string (as our
+// conversion does) cannot make one: the final message needs no second pass unless other text
+// (a template, prependBody) joins the body. The zero and nil Set are PlainText.
+func (s *Set) PlainText() bool { return s == nil || len(s.pats) == 0 || s.plainText }
+
+func plainByte(c byte) bool {
+	switch c {
+	case '"', '\\', ',', ':', '[', ']', '{', '}', '<', '>', '&':
+		return false
+	}
+	return c > ' ' && c < 0x7f
 }

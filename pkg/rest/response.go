@@ -22,6 +22,13 @@ type responsePlan struct {
 	errBody         *template.Template // errorResponseTemplate, nil when unset
 }
 
+// ResponseTexts returns prependBody and appendBody, and whether a template (responseTemplate.body
+// or errorResponseTemplate) renders the tool's results: the plugin's response redaction needs a
+// second pass over the final message only when text it did not see can join the body.
+func (t *Tool) ResponseTexts() (prepend, appendText string, templated bool) {
+	return t.resp.prepend, t.resp.append, t.resp.body != nil || t.resp.errBody != nil
+}
+
 // ConvertResponse turns the REST response into a CallToolResult JSON object.
 //   - non-2xx: isError, text errorResponseTemplate (when set and not empty) or
 //     "HTTP <status>: <body excerpt of at most maxExcerpt bytes>";
