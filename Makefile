@@ -11,13 +11,18 @@ unexport WASM_FILE_PATH
 help: ## list the targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
 
-# TAGS=redis adds bridge.tokenCache.redis, through Higress's Redis ABI: such a module loads on
-# Higress only (upstream Envoy refuses a module importing functions it lacks).
+# Two modules, one per host. build/plugin.wasm imports upstream Envoy's host functions only and
+# loads on Envoy and Higress. build/plugin-higress.wasm (-tags redis) adds bridge.tokenCache.redis
+# through Higress's Redis ABI (proxy_redis_init/_call): it loads on Higress only, since upstream
+# Envoy refuses a module importing functions it lacks. Both are built so that a Higress user
+# needs no flag; TAGS=redis still makes build/plugin.wasm the Higress flavour (make v8 uses it).
 TAGS ?=
-build: ## build the plugin into build/plugin.wasm (TAGS=redis: with Redis support, Higress only)
+WASM_HIGRESS := build/plugin-higress.wasm
+build: ## build build/plugin.wasm (Envoy and Higress) and build/plugin-higress.wasm (Higress only: adds the Redis token cache)
 	@mkdir -p build
 	GOOS=wasip1 GOARCH=wasm $(GO) build -tags '$(TAGS)' -buildmode=c-shared -trimpath -o $(WASM) ./plugin
-	@ls -l $(WASM)
+	GOOS=wasip1 GOARCH=wasm $(GO) build -tags redis -buildmode=c-shared -trimpath -o $(WASM_HIGRESS) ./plugin
+	@ls -l $(WASM) $(WASM_HIGRESS)
 
 test: lint test-unit test-plugin e2e v8 ## everything CI runs: lint, unit, plugin (Go + real .wasm), e2e, V8
 
@@ -58,11 +63,9 @@ e2e/node_modules/.package-lock.json: e2e/package.json e2e/package-lock.json
 e2e-npm: ## install the pinned MCP Inspector (and Node 22 on linux-x64) into e2e/node_modules
 	@if [ "$${SKIP_NPM:-}" = 1 ]; then echo "SKIP_NPM=1: not installing the MCP Inspector"; else $(MAKE) --no-print-directory e2e/node_modules/.package-lock.json; fi
 
-# The e2e Redis tests (token cache across replicas) need the plugin built with -tags redis.
-WASM_REDIS := build/plugin-redis.wasm
+# The e2e Redis tests (token cache across replicas) run build/plugin-higress.wasm.
 e2e: build e2e-npm ## end to end: real .wasm in the local gateway, Go SDK + Inspector clients, deployment files
-	GOOS=wasip1 GOARCH=wasm $(GO) build -tags redis -buildmode=c-shared -trimpath -o $(WASM_REDIS) ./plugin
-	cd e2e && $(GO) vet ./... && E2E_PLUGIN_WASM=$(CURDIR)/$(WASM) E2E_PLUGIN_WASM_REDIS=$(CURDIR)/$(WASM_REDIS) $(GO) test -count=1 -timeout 10m ./... | { grep -v 'no test files' || true; }
+	cd e2e && $(GO) vet ./... && E2E_PLUGIN_WASM=$(CURDIR)/$(WASM) E2E_PLUGIN_WASM_REDIS=$(CURDIR)/$(WASM_HIGRESS) $(GO) test -count=1 -timeout 10m ./... | { grep -v 'no test files' || true; }
 
 # The V8 runner (e2e/v8) runs on `node` and, when `make e2e-npm` installed it, on the pinned Node 22.
 NODE ?= node
@@ -84,8 +87,10 @@ v8: build ## the bad-input suite through the real .wasm in V8 (Node's WebAssembl
 	else echo "v8: $(NODE22) is not installed (make e2e-npm): ran on $$($(NODE) --version) only"; fi
 
 IMAGE ?= mcp-rest-bridge:dev
-image: build ## package build/plugin.wasm as an OCI image for Higress (IMAGE=registry/name:tag)
-	docker build -f e2e/Dockerfile.plugin -t $(IMAGE) build
+# The image is for Higress, so it holds the Higress flavour (as plugin.wasm, where Higress looks).
+image: build ## package build/plugin-higress.wasm as an OCI image for Higress (IMAGE=registry/name:tag)
+	@mkdir -p build/image && cp $(WASM_HIGRESS) build/image/plugin.wasm
+	docker build -f e2e/Dockerfile.plugin -t $(IMAGE) build/image
 
 lint: ## go vet + gofmt check
 	$(GO) vet ./...

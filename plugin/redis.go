@@ -12,7 +12,7 @@ import (
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/oauth2"
 )
 
-// This file is built with -tags redis only (make build TAGS=redis): it imports Higress's
+// This file is built with -tags redis only (build/plugin-higress.wasm): it imports Higress's
 // Redis ABI (proxy_redis_init, proxy_redis_call), which upstream Envoy does not provide, and
 // Envoy refuses to load a module with an import it lacks.
 

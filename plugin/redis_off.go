@@ -13,5 +13,5 @@ import (
 // fails at start rather than silently running without it.
 func redisRemote(*config.Redis) (oauth2.Remote, error) {
 	return nil, configerr.At("bridge.tokenCache.redis",
-		"this build of the plugin has no Redis support (Higress only): build it with make build TAGS=redis")
+		"this build of the plugin has no Redis support: on Higress, load build/plugin-higress.wasm (make build writes it)")
 }

@@ -18,6 +18,6 @@ func groupOAuth2Redis(t *testing.T) {
 	host, status := startHost(t, cfg)
 	require.Equal(t, types.OnPluginStartStatusFailed, status)
 	require.Contains(t, strings.Join(host.GetCriticalLogs(), "\n"),
-		"bridge.tokenCache.redis: this build of the plugin has no Redis support (Higress only): build it with make build TAGS=redis")
+		"bridge.tokenCache.redis: this build of the plugin has no Redis support: on Higress, load build/plugin-higress.wasm (make build writes it)")
 	requireNoSecretInLogs(t, host, append(oauth2Secrets, "redis-pw-71c3")...)
 }
