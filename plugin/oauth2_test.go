@@ -326,6 +326,22 @@ func groupOAuth2Backend401(t *testing.T) {
 	requireNoOAuth2Leak(t, host, out)
 }
 
+// groupOAuth2StartWarnings: the start-up warnings of issue 10 item 6 reach the log (a plain
+// http token URL, a literal clientSecret), naming the JSON path and never the secret.
+func groupOAuth2StartWarnings(t *testing.T) {
+	cfg := setConfig(t, oauth2Cfg(t), "server.securitySchemes.0.flows.clientCredentials.tokenUrl", "http://auth.example.com/oauth2/token")
+	host := mustStart(t, cfg)
+	warn := host.GetWarnLogs()
+	requireLogLine(t, warn, "mcp-rest-bridge: config warning: server.securitySchemes[0].flows.clientCredentials.tokenUrl: "+
+		"token URL is plain http: the client secret and the tokens travel unencrypted")
+	for _, i := range []string{"0", "1", "2"} {
+		requireLogLine(t, warn, "mcp-rest-bridge: config warning: server.securitySchemes["+i+"].clientSecret: "+
+			`clientSecret is a literal: use "${ENV_NAME}" in production configs`)
+	}
+	require.Len(t, warn, 4, "warnings: %q", warn)
+	requireNoOAuth2Leak(t, host, nil)
+}
+
 func TestOAuth2(t *testing.T) {
 	test.RunTest(t, func(t *testing.T) {
 		t.Run("ClientCredentials", groupOAuth2ClientCredentials)
@@ -336,6 +352,7 @@ func TestOAuth2(t *testing.T) {
 		t.Run("Backend401", groupOAuth2Backend401)
 		t.Run("Redis", groupOAuth2Redis)
 		t.Run("OtherWorker", groupOAuth2OtherWorker)
+		t.Run("StartWarnings", groupOAuth2StartWarnings)
 	})
 	// Go mode only: proxytest's wazero runs the .wasm with a frozen wall clock, so a token
 	// never ages there. The refresh and expiry rules are table-tested with an injected clock
