@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/base64"
+	"errors"
 	"strconv"
 	"strings"
 	"testing"
@@ -342,6 +343,40 @@ func groupOAuth2StartWarnings(t *testing.T) {
 	requireNoOAuth2Leak(t, host, nil)
 }
 
+// groupOAuth2SharedData: what a worker stores in shared data for the other workers is the
+// cache key (a digest), the two deadlines and the issued token, nothing more: no client
+// secret, no subject token, no scheme or client id in clear.
+func groupOAuth2SharedData(t *testing.T) {
+	cfg := oauth2Cfg(t)
+	host := mustStart(t, cfg)
+	parsed, err := config.Parse(cfg, nil)
+	require.NoError(t, err)
+	for _, tc := range []struct {
+		tool, subject, issued string
+		grant                 *oauth2.Grant
+	}{
+		{"list_orders", "", issuedCC, parsed.Tools[0].Grant},
+		{"my_orders", userToken, issuedXchg, parsed.Tools[2].Grant},
+	} {
+		require.Equal(t, types.ActionPause, post(host, userCall(), toolCall(tc.tool)))
+		answerToken(host, "200", tokenJSON(tc.issued, 600))
+		requireUpstreamToken(t, host, tc.issued)
+		host.CompleteHttp()
+		v, _, err := proxywasm.GetSharedData(oauth2.SharedKey(tc.grant, tc.subject))
+		require.NoError(t, err, tc.tool)
+		f := strings.Split(string(v), "|")
+		require.Len(t, f, 5, "%s: shared value %q", tc.tool, v)
+		require.Equal(t, []string{"t", oauth2.Key(tc.grant, tc.subject), tc.issued}, []string{f[0], f[1], f[4]}, tc.tool)
+		refresh, err1 := strconv.ParseInt(f[2], 10, 64)
+		until, err2 := strconv.ParseInt(f[3], 10, 64)
+		require.NoError(t, errors.Join(err1, err2), tc.tool)
+		require.Less(t, refresh, until, "%s: refresh before the token becomes unusable", tc.tool)
+		for _, s := range []string{ccSecret, xchgSecret, userToken, "orders-client", "gw-client", "orders-cc", "orders-xchg"} {
+			require.NotContains(t, string(v), s, tc.tool)
+		}
+	}
+}
+
 func TestOAuth2(t *testing.T) {
 	test.RunTest(t, func(t *testing.T) {
 		t.Run("ClientCredentials", groupOAuth2ClientCredentials)
@@ -353,6 +388,7 @@ func TestOAuth2(t *testing.T) {
 		t.Run("Redis", groupOAuth2Redis)
 		t.Run("OtherWorker", groupOAuth2OtherWorker)
 		t.Run("StartWarnings", groupOAuth2StartWarnings)
+		t.Run("SharedData", groupOAuth2SharedData)
 	})
 	// Go mode only: proxytest's wazero runs the .wasm with a frozen wall clock, so a token
 	// never ages there. The refresh and expiry rules are table-tested with an injected clock
