@@ -154,7 +154,7 @@ func (c *Config) compileTool(path string, tj, srv gjson.Result, schemes map[stri
 		return nil, err
 	}
 	c.Warnings = append(c.Warnings, warns...)
-	rt, rw, err := rest.CompileTool(path, spec, c.Server.Config)
+	rt, rw, err := rest.CompileTool(path, spec, c.Server.Config, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -21,7 +21,7 @@ func benchTool(b *testing.B) *Tool {
 			Headers: []HeaderSpec{{Key: "X-Tenant", Value: "{{.config.tenant}}"}},
 		},
 	}
-	tool, _, err := CompileTool("tools[0]", spec, []byte(`{"tenant":"acme"}`))
+	tool, _, err := CompileTool("tools[0]", spec, []byte(`{"tenant":"acme"}`), nil)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -80,7 +80,7 @@ func BenchmarkConvertResponse(b *testing.B) {
 func BenchmarkConvertResponseTemplate(b *testing.B) {
 	spec := ToolSpec{Name: "t", Request: &RequestTemplateSpec{URL: "https://x.example/a", Method: "GET"},
 		Response: ResponseTemplateSpec{Body: "{{range .items}}{{.name}}: {{range .tags}}{{.}} {{end}}{{.price}}\n{{end}}"}}
-	tool, _, err := CompileTool("tools[0]", spec, nil)
+	tool, _, err := CompileTool("tools[0]", spec, nil, nil)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -35,7 +35,6 @@ func hdrs(h ...[2]string) [][2]string { return append(h, forwarded...) }
 var acceptAny = [2]string{"accept", "*/*"}
 
 func TestBuildRequest(t *testing.T) {
-	fixedRand(t)
 	f := loadFixture(t)
 	cases := []struct {
 		name, tool, args string
@@ -168,7 +167,7 @@ func TestBuildRequestTemplateFailure(t *testing.T) {
 	spec := ToolSpec{Name: "t", Args: []ArgSpec{{Name: "n", Type: "array"}},
 		Request: &RequestTemplateSpec{URL: "https://x.example/a", Method: "POST",
 			Body: `{"first": "{{ (index .args.n 5) }}"}`}}
-	tool, _, err := CompileTool("tools[0]", spec, nil)
+	tool, _, err := CompileTool("tools[0]", spec, nil, nil)
 	require.NoError(t, err)
 	var r Request
 	err = build(tool, gjson.Parse(`{"n":["secret-value"]}`), nil, &r)
@@ -193,11 +192,11 @@ func TestBuildRequestOptionalArgs(t *testing.T) {
 	spec := ToolSpec{Name: "opt", Args: []ArgSpec{{Name: "id", Position: "path"}, {Name: "tenant"},
 		{Name: "name", Position: "body"}, {Name: "verbose", Type: "boolean", Position: "query"}},
 		Request: &RequestTemplateSpec{URL: "https://{{.args.tenant}}.api.example.com/things/{id}", Method: "POST"}}
-	tool, _, err := CompileTool("tools[0]", spec, nil)
+	tool, _, err := CompileTool("tools[0]", spec, nil, nil)
 	require.NoError(t, err)
 	engine := ToolSpec{Name: "eng", Args: []ArgSpec{{Name: "id", Position: "path"}, {Name: "v"}},
 		Request: &RequestTemplateSpec{URL: `https://api.example.com/{{if .args.v}}v2{{else}}v1{{end}}/things/{id}`, Method: "GET"}}
-	engTool, _, err := CompileTool("tools[1]", engine, nil)
+	engTool, _, err := CompileTool("tools[1]", engine, nil, nil)
 	require.NoError(t, err)
 	for args, want := range map[string]string{
 		`{"v":true}`:            `invalid arguments: missing "id" for the URL placeholder {id}`,
@@ -237,7 +236,7 @@ func TestBuildRequestJSONBody(t *testing.T) {
 	spec := ToolSpec{Name: "member", Args: []ArgSpec{{Name: "name"}, {Name: "qty", Type: "number"}, {Name: "tags", Type: "array"}, {Name: "note"}},
 		Request: &RequestTemplateSpec{URL: "https://api.example.com/members", Method: "POST",
 			Body: `{{- if .args.name -}}{"name":"{{ .args.name }}","role":"member"}{{- end -}}`}}
-	member, _, err := CompileTool("tools[0]", spec, nil)
+	member, _, err := CompileTool("tools[0]", spec, nil, nil)
 	require.NoError(t, err)
 	var r Request
 	require.NoError(t, build(member, gjson.Parse(`{"name":"x\",\"role\":\"admin\",\"z\":\""}`), nil, &r))
@@ -245,7 +244,7 @@ func TestBuildRequestJSONBody(t *testing.T) {
 	assert.Equal(t, "member", gjson.GetBytes(r.Body, "role").Str)
 
 	spec.Request.Body = `{"qty": {{.args.qty}}, "tags": {{.args.tags}}, "note": {{.args.note}}}`
-	order, _, err := CompileTool("tools[0]", spec, nil)
+	order, _, err := CompileTool("tools[0]", spec, nil, nil)
 	require.NoError(t, err)
 	for args, want := range map[string]string{
 		`{"qty":3,"tags":["a"],"note":"\"hi\""}`:   `{"qty": 3, "tags": ["a"], "note": "hi"}`,

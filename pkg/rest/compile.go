@@ -1,22 +1,18 @@
 package rest
 
 import (
-	"crypto/rand"
-
 	"github.com/tidwall/gjson"
 
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/internal/jsonenc"
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/configerr"
 )
 
-// randRead is the randomness of {{uuidv4}} given to every compiled template; tests replace it.
-var randRead = rand.Read
-
 // compiler carries CompileTool's state.
 type compiler struct {
 	path   string
 	tool   *Tool
 	config gjson.Result
+	rand   func([]byte) (int, error)
 	warns  []configerr.Warning
 	// argPaths[i] is the JSON path of argument i in the configuration.
 	argPaths []string
@@ -33,9 +29,11 @@ func (c *compiler) warn(path, msg string) {
 
 // CompileTool validates spec and compiles its templates. path is the tool's JSON path
 // ("tools[3]"); errors and warnings name the full path of the field at fault.
-// serverConfig is the raw JSON of server.config ("{}" or nil when absent).
-func CompileTool(path string, spec ToolSpec, serverConfig []byte) (*Tool, []configerr.Warning, error) {
-	c := &compiler{path: path, tool: &Tool{name: spec.Name}}
+// serverConfig is the raw JSON of server.config ("{}" or nil when absent). rnd is the randomness
+// of {{uuidv4}} on the template fast path (template.Scope.Rand); nil means crypto/rand. The
+// engine's sprig uuidv4 (inside a larger action) draws its own.
+func CompileTool(path string, spec ToolSpec, serverConfig []byte, rnd func([]byte) (int, error)) (*Tool, []configerr.Warning, error) {
+	c := &compiler{path: path, tool: &Tool{name: spec.Name}, rand: rnd}
 	if err := c.setConfig(serverConfig); err != nil {
 		return nil, nil, err
 	}

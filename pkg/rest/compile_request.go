@@ -102,7 +102,7 @@ func (c *compiler) template(path, name, src string, overBody bool) (*template.Te
 		Args:     c.tool.argNames(),
 		OverBody: overBody,
 		Warn:     func(msg string) { c.warn(path, msg) },
-		Rand:     func(b []byte) (int, error) { return randRead(b) },
+		Rand:     c.rand,
 	})
 	if err != nil {
 		return nil, configerr.At(path, configerr.Masked(err.Error()))

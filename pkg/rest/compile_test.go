@@ -114,7 +114,7 @@ func TestCompileErrors(t *testing.T) {
 			if c.cfg != "" {
 				cfg = []byte(c.cfg)
 			}
-			_, _, err := CompileTool("tools[3]", c.spec, cfg)
+			_, _, err := CompileTool("tools[3]", c.spec, cfg, nil)
 			require.Error(t, err)
 			assert.Equal(t, c.want, err.Error())
 		})
@@ -130,7 +130,7 @@ func TestCompileWarnings(t *testing.T) {
 		Headers: []HeaderSpec{{Key: "", Value: "x"}}, Body: "{}", ArgsToJSONBody: true},
 		Response:     ResponseTemplateSpec{PrependBody: "p"},
 		OutputSchema: []byte(`{"type":"object"}`)}
-	_, warns, err := CompileTool("tools[1]", spec, nil)
+	_, warns, err := CompileTool("tools[1]", spec, nil, nil)
 	require.NoError(t, err)
 	assert.Equal(t, []configerr.Warning{
 		{Path: "tools[1].args[0].type", Msg: `type "bool" is not a JSON Schema type; listed as "boolean"`},

@@ -190,7 +190,7 @@ func FuzzCompileURL(f *testing.F) {
 	f.Fuzz(func(t *testing.T, tmpl, id, qv string) {
 		spec := ToolSpec{Name: "f", Args: []ArgSpec{{Name: "id", Position: "path"}, {Name: "q", Position: "query"}},
 			Request: &RequestTemplateSpec{URL: tmpl, Method: "GET"}}
-		tool, _, err := CompileTool("tools[0]", spec, []byte(`{"base":"https://b.example"}`))
+		tool, _, err := CompileTool("tools[0]", spec, []byte(`{"base":"https://b.example"}`), nil)
 		if err != nil {
 			return
 		}

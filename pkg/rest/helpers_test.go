@@ -104,7 +104,7 @@ func loadFixture(t testing.TB) *fixture {
 	cfg := loadYAML(t, filepath.Join("testdata", "tools.yaml"))
 	f := &fixture{tools: map[string]*Tool{}}
 	for i, spec := range specsFromConfig(cfg) {
-		tool, warns, err := CompileTool("tools["+strconv.Itoa(i)+"]", spec, []byte(cfg.Get("server.config").Raw))
+		tool, warns, err := CompileTool("tools["+strconv.Itoa(i)+"]", spec, []byte(cfg.Get("server.config").Raw), fixedRand)
 		if err != nil {
 			t.Fatalf("compile %s: %v", spec.Name, err)
 		}
@@ -123,17 +123,13 @@ func (f *fixture) tool(t testing.TB, name string) *Tool {
 	return tool
 }
 
-// fixedRand makes {{uuidv4}} deterministic for a test.
-func fixedRand(t testing.TB) {
-	t.Helper()
-	old := randRead
-	randRead = func(b []byte) (int, error) {
-		for i := range b {
-			b[i] = byte(i * 17)
-		}
-		return len(b), nil
+// fixedRand is the randomness the fixture's tools are compiled with: {{uuidv4}} renders the same
+// UUID on every call, so a test can state it.
+func fixedRand(b []byte) (int, error) {
+	for i := range b {
+		b[i] = byte(i * 17)
 	}
-	t.Cleanup(func() { randRead = old })
+	return len(b), nil
 }
 
 // higressConfigs lists the real Higress configs of the corpus (skipped without it, see

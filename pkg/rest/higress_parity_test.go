@@ -38,7 +38,7 @@ func TestHigressParity(t *testing.T) {
 			serverCfg := []byte(cfg.Get("server.config").Raw)
 			for i, spec := range specsFromConfig(cfg) {
 				tj := cfg.Get(fmt.Sprintf("tools.%d", i))
-				tool, _, err := CompileTool(fmt.Sprintf("tools[%d]", i), spec, serverCfg)
+				tool, _, err := CompileTool(fmt.Sprintf("tools[%d]", i), spec, serverCfg, nil)
 				require.NoError(t, err, spec.Name)
 				var ht hs.RestTool
 				require.NoError(t, json.Unmarshal([]byte(tj.Raw), &ht))

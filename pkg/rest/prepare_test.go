@@ -81,10 +81,8 @@ func TestReusedCallBuildsAsFresh(t *testing.T) {
 			tool := f.tools[name]
 			args := gjson.Parse(a)
 			msg := name + " " + a
-			fixedRand(t)
 			var fresh Request
 			wantErr := build(tool, args, clientHeaders, &fresh)
-			fixedRand(t)
 			err := tool.Prepare(args, &call)
 			if err == nil {
 				err = call.Build(clientHeaders, &reused)

@@ -21,7 +21,7 @@ func realTool(t *testing.T, config, name string) *Tool {
 	cfg := loadYAML(t, testutil.HigressConfig(t, config))
 	for i, spec := range specsFromConfig(cfg) {
 		if spec.Name == name {
-			tool, _, err := CompileTool("tools["+strconv.Itoa(i)+"]", spec, []byte(cfg.Get("server.config").Raw))
+			tool, _, err := CompileTool("tools["+strconv.Itoa(i)+"]", spec, []byte(cfg.Get("server.config").Raw), nil)
 			require.NoError(t, err)
 			return tool
 		}

@@ -74,7 +74,7 @@ func TestConvertResponse(t *testing.T) {
 func TestConvertResponseTemplateFailure(t *testing.T) {
 	spec := ToolSpec{Name: "t", Request: &RequestTemplateSpec{URL: "https://x.example/a", Method: "GET"},
 		Response: ResponseTemplateSpec{Body: "{{ (index .weather 0).description }}"}}
-	tool, _, err := CompileTool("tools[0]", spec, nil)
+	tool, _, err := CompileTool("tools[0]", spec, nil, nil)
 	require.NoError(t, err)
 	got := convert(tool, 200, "application/json", []byte(`{"weather":"secret-token"}`), gjson.Result{}, 512)
 	assert.Equal(t, `{"content":[{"type":"text","text":"responseTemplate could not be rendered: `+
@@ -100,7 +100,7 @@ func TestLocalResult(t *testing.T) {
 func TestLocalResultSprig(t *testing.T) {
 	spec := ToolSpec{Name: "time", Args: []ArgSpec{{Name: "timeZone", Type: "string", Default: []byte(`"Asia/Shanghai"`)}},
 		Response: ResponseTemplateSpec{Body: `{{ dateInZone "2006-01-02 15h" 0 .args.timeZone }} {{ .args.timeZone | b64enc }}`}}
-	tool, _, err := CompileTool("tools[0]", spec, nil)
+	tool, _, err := CompileTool("tools[0]", spec, nil, nil)
 	require.NoError(t, err)
 	assert.Equal(t, `{"content":[{"type":"text","text":"1970-01-01 08h QXNpYS9TaGFuZ2hhaQ=="}],"isError":false}`,
 		string(localResult(tool, gjson.Parse(`{}`))))
@@ -135,7 +135,7 @@ func TestErrorResponseTemplateFailure(t *testing.T) {
 	spec := ToolSpec{Name: "t", Args: []ArgSpec{{Name: "id"}},
 		Request:               &RequestTemplateSpec{URL: "https://x.example/a", Method: "GET"},
 		ErrorResponseTemplate: `failed: {{index .errors 3}}`}
-	tool, _, err := CompileTool("tools[0]", spec, nil)
+	tool, _, err := CompileTool("tools[0]", spec, nil, nil)
 	require.NoError(t, err)
 	cases := []struct{ body, want string }{
 		{`{"errors":["quota"]}`, `HTTP 429: errorResponseTemplate could not be rendered: errorResponseTemplate:1:24: ` +

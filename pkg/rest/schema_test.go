@@ -46,7 +46,7 @@ func TestInputSchemaLikeHigress(t *testing.T) {
 		{Name: "e", Type: "string", Enum: []byte(`[]`), Default: []byte(`null`)},
 		{Name: "f", Type: "number", Extra: [][2]string{{"minimum", "0"}, {"format", `"double"`}, {"x-mcp-header", `"X-F"`}}},
 	}, Response: ResponseTemplateSpec{Body: "ok"}, OutputSchema: []byte(`{"type":"object"}`)}
-	tool, warns, err := CompileTool("tools[4]", spec, nil)
+	tool, warns, err := CompileTool("tools[4]", spec, nil, nil)
 	require.NoError(t, err)
 	assert.Equal(t, []configerr.Warning{{Path: "tools[4].args[1].type", Msg: `type "int" is not a JSON Schema type; listed as "integer"`}}, warns)
 	assert.Equal(t, `{"name":"s","description":"d \"q\"","inputSchema":{"type":"object","properties":{`+
@@ -61,7 +61,7 @@ func TestInputSchemaLikeHigress(t *testing.T) {
 
 func TestListEntryNoArgs(t *testing.T) {
 	tool, _, err := CompileTool("tools[0]", ToolSpec{Name: "x", Response: ResponseTemplateSpec{Body: "ok"},
-		OutputSchema: []byte(`{}`)}, nil)
+		OutputSchema: []byte(`{}`)}, nil, nil)
 	require.NoError(t, err)
 	assert.Equal(t, `{"name":"x","description":"","inputSchema":{"type":"object","properties":{}}}`, string(tool.ListEntry()))
 }

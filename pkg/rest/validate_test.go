@@ -22,7 +22,7 @@ func validateTool(t *testing.T) *Tool {
 		{Name: "level", Type: "integer", Enum: []byte(`[1,2,3]`)},
 		{Name: "anything"},
 	}, Response: ResponseTemplateSpec{Body: "ok"}}
-	tool, _, err := CompileTool("tools[0]", spec, nil)
+	tool, _, err := CompileTool("tools[0]", spec, nil, nil)
 	require.NoError(t, err)
 	return tool
 }
@@ -64,7 +64,7 @@ func TestPrepareManyArgs(t *testing.T) {
 	for _, n := range []string{"a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n", "o", "p", "q", "r"} {
 		specs = append(specs, ArgSpec{Name: n, Type: "integer", Required: true})
 	}
-	tool, _, err := CompileTool("tools[0]", ToolSpec{Name: "many", Args: specs, Response: ResponseTemplateSpec{Body: "ok"}}, nil)
+	tool, _, err := CompileTool("tools[0]", ToolSpec{Name: "many", Args: specs, Response: ResponseTemplateSpec{Body: "ok"}}, nil, nil)
 	require.NoError(t, err)
 	err = validate(tool, gjson.Parse(`{"a":1,"b":2,"c":3,"d":4,"e":5,"f":6,"g":7,"h":8,"i":9,"j":10,"k":11,"l":12,"m":13,"n":14,"o":15,"p":16,"q":"x"}`))
 	assert.EqualError(t, err, `invalid arguments: "q" must be an integer; missing required "r"`)
