@@ -26,13 +26,10 @@ func allowFunc(cfg *config.Config, headers []string) func(string) bool {
 		}
 	}
 	if len(lists) == 0 {
-		if cfg.AllowTools == nil {
-			return allowAll
-		}
-		return func(name string) bool { return cfg.AllowTools[name] }
+		return cfg.Allowed
 	}
 	return func(name string) bool {
-		if cfg.AllowTools != nil && !cfg.AllowTools[name] {
+		if !cfg.Allowed(name) {
 			return false
 		}
 		for _, l := range lists {
@@ -43,8 +40,6 @@ func allowFunc(cfg *config.Config, headers []string) func(string) bool {
 		return true
 	}
 }
-
-func allowAll(string) bool { return true }
 
 func listContains(list, name string) bool {
 	for len(list) > 0 {

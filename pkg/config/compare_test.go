@@ -15,7 +15,6 @@ import (
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/accesslog"
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/rest"
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/security"
-	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/template"
 )
 
 // difference is one way our upstream request differs from Higress's for the same call.
@@ -63,7 +62,7 @@ func callDifferences(ours *wireRequest, oerr error, theirs *wireRequest, herr er
 		switch {
 		case unfilledPlaceholder(path) && strings.Contains(oerr.Error(), "for the URL placeholder {"):
 			class = "unfilled-placeholder"
-		case strings.HasPrefix(oerr.Error(), template.NotOneJSONValue):
+		case strings.HasPrefix(oerr.Error(), "invalid arguments: a value placed outside a JSON string in the request body"):
 			class = "json-value-position" // Higress pastes the value raw
 		}
 		return []difference{{class, fmt.Sprintf("we refuse (%v), Higress sends %s", oerr, path)}}

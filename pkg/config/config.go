@@ -12,12 +12,6 @@ import (
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/security"
 )
 
-// Plugin runtime properties, also declared in spec.yaml (a test keeps them equal).
-const (
-	Phase    = "UNSPECIFIED_PHASE"
-	Priority = 30
-)
-
 // Defaults of the bridge block (spec.yaml documents them).
 const (
 	DefaultMaxRequestBodyBytes  = 1 << 20

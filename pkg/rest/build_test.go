@@ -7,8 +7,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/tidwall/gjson"
-
-	tpl "github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/template"
 )
 
 type wantReq struct {
@@ -261,7 +259,8 @@ func TestBuildRequestJSONBody(t *testing.T) {
 		`{"qty":1,"note":"1"}`:   "tags",
 	} {
 		err := build(order, gjson.Parse(args), nil, &r)
-		assert.Equal(t, &CallError{Msg: tpl.NotOneJSONValue + ` (argument "` + arg + `")`}, err, args)
+		assert.Equal(t, &CallError{Msg: `invalid arguments: a value placed outside a JSON string in the request body must be exactly one JSON value ` +
+			`(a number, true, false, null, a quoted string, an object or an array) (argument "` + arg + `")`}, err, args)
 	}
 }
 

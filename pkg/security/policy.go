@@ -140,7 +140,7 @@ func (p *Policy) compilePassthrough(spec PolicySpec) error {
 	if dest == nil {
 		dest = c
 	}
-	if !Compatible(c, dest) {
+	if !compatible(c, dest) {
 		return configerr.At(at(spec.UpstreamPath, spec.ToolName), "cannot pass the client's "+c.desc+" credential (scheme "+
 			strconv.Quote(c.id)+") through as "+dest.desc+" (scheme "+strconv.Quote(dest.id)+
 			"): an HTTP Basic credential only passes to another http:basic scheme")
@@ -153,10 +153,10 @@ func (p *Policy) compilePassthrough(spec PolicySpec) error {
 	return nil
 }
 
-// Compatible reports whether a client credential extracted per c may be passed through and
+// compatible reports whether a client credential extracted per c may be passed through and
 // applied per u. Bearer tokens and API keys are opaque tokens and pass between http:bearer and
 // apiKey (any carrier); an HTTP Basic credential (base64 of user:pass) only passes to http:basic.
-func Compatible(c, u *Scheme) bool {
+func compatible(c, u *Scheme) bool {
 	return (c.kind == kindBasic) == (u.kind == kindBasic)
 }
 

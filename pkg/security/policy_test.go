@@ -70,7 +70,7 @@ func TestCompatibilityMatrix(t *testing.T) {
 			spec := PolicySpec{ToolName: "t", ClientID: c, ClientPath: cPath, Passthrough: true, UpstreamID: u, UpstreamPath: uPath}
 			p, err := CompilePolicy(spec, schemes, testEnv)
 			want := ok[c+">"+u] || u == ""
-			if (err == nil) != want || Compatible(schemes[c], schemes[orSelf(u, c)]) != want {
+			if (err == nil) != want || compatible(schemes[c], schemes[orSelf(u, c)]) != want {
 				t.Errorf("%s -> %q: err=%v, want ok=%v", c, u, err, want)
 				continue
 			}

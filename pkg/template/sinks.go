@@ -87,7 +87,7 @@ func (b *BodySink) Value(s string, arg int) {
 		// A complete JSON value leaves the string-literal state as it found it, so it is not
 		// scanned.
 		if !gjson.Valid(s) {
-			b.err = &ValueError{Msg: NotOneJSONValue, Arg: arg}
+			b.err = &ValueError{Msg: notOneJSONValue, Arg: arg}
 			return
 		}
 		b.buf = append(b.buf, s...)
@@ -96,9 +96,9 @@ func (b *BodySink) Value(s string, arg int) {
 	}
 }
 
-// NotOneJSONValue is the refusal of a value placed outside a string literal of a JSON body that
+// notOneJSONValue is the refusal of a value placed outside a string literal of a JSON body that
 // is not exactly one JSON value.
-const NotOneJSONValue = "invalid arguments: a value placed outside a JSON string in the request body " +
+const notOneJSONValue = "invalid arguments: a value placed outside a JSON string in the request body " +
 	"must be exactly one JSON value (a number, true, false, null, a quoted string, an object or an array)"
 
 // scan tracks whether the JSON written so far ends inside a string literal.

@@ -115,7 +115,7 @@ func TestBodySinkJSONValuePosition(t *testing.T) {
 			if !(tp.eng == nil) {
 				wantArg = -1
 			}
-			assert.Equal(t, ValueError{Msg: NotOneJSONValue, Arg: wantArg}, *ve, "%s %q", src, bad)
+			assert.Equal(t, ValueError{Msg: notOneJSONValue, Arg: wantArg}, *ve, "%s %q", src, bad)
 		}
 	}
 }
