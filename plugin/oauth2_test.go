@@ -377,6 +377,34 @@ func groupOAuth2SharedData(t *testing.T) {
 	}
 }
 
+// groupOAuth2AsClientScheme: an oauth2 scheme used as the client scheme C is read as an HTTP
+// bearer token (issue 10 item 6): passed through as "Bearer <token>", no token request; a
+// client sending Basic instead gets -31001 and nothing goes upstream.
+func groupOAuth2AsClientScheme(t *testing.T) {
+	cfg := setConfig(t, oauth2Cfg(t), "tools.-1", map[string]any{"name": "echo_client_token",
+		"security":        map[string]any{"id": "orders-cc", "passthrough": true},
+		"requestTemplate": map[string]any{"url": "https://orders.example.com/v1/echo", "method": "GET"}})
+	host := mustStart(t, cfg)
+	require.Equal(t, types.ActionContinue, post(host, userCall(), toolCall("echo_client_token")))
+	require.Empty(t, host.GetHttpCalloutAttributes(), "C is only read: no token request")
+	var auth []string
+	for _, h := range host.GetRequestHeaders() {
+		require.NotEqual(t, "x-api-key", h[0])
+		if h[0] == "authorization" {
+			auth = append(auth, h[1])
+		}
+	}
+	require.Equal(t, []string{"Bearer " + userToken}, auth)
+	requireLogLine(t, host.GetDebugLogs(), "mcp-rest-bridge: tools/call echo_client_token: credential source passthrough:header:authorization")
+	host.CompleteHttp()
+
+	post(host, legacyHeaders([2]string{"authorization", "Basic dXNlcjpwYXNz"}), toolCall("echo_client_token"))
+	lr := localResponse(t, host)
+	require.Equal(t, int64(-31001), jsonField(t, lr.Data, "error.code").Int())
+	require.Empty(t, host.GetHttpCalloutAttributes())
+	requireNoSecretInLogs(t, host, ccSecret, userToken, "dXNlcjpwYXNz")
+}
+
 func TestOAuth2(t *testing.T) {
 	test.RunTest(t, func(t *testing.T) {
 		t.Run("ClientCredentials", groupOAuth2ClientCredentials)
@@ -389,6 +417,7 @@ func TestOAuth2(t *testing.T) {
 		t.Run("OtherWorker", groupOAuth2OtherWorker)
 		t.Run("StartWarnings", groupOAuth2StartWarnings)
 		t.Run("SharedData", groupOAuth2SharedData)
+		t.Run("AsClientScheme", groupOAuth2AsClientScheme)
 	})
 	// Go mode only: proxytest's wazero runs the .wasm with a frozen wall clock, so a token
 	// never ages there. The refresh and expiry rules are table-tested with an injected clock
