@@ -84,34 +84,3 @@ const (
 	CacheScopePrivate  = "private"
 	ContentTypeJSON    = "application/json"
 )
-
-// Era is the protocol generation a request is served under.
-type Era uint8
-
-const (
-	Legacy Era = iota + 1 // 2025-11-25 and earlier: initialize handshake
-	Modern                // 2026-07-28: per-request _meta, mirrored headers
-)
-
-func (e Era) String() string {
-	switch e {
-	case Legacy:
-		return "legacy"
-	case Modern:
-		return "modern"
-	}
-	return "unknown"
-}
-
-// versionEra reports the era of a supported version, 0 if unsupported.
-func versionEra(v string) Era {
-	for i, s := range supportedVersions {
-		if s == v {
-			if i < modernCount {
-				return Modern
-			}
-			return Legacy
-		}
-	}
-	return 0
-}
