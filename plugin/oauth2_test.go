@@ -405,6 +405,23 @@ func groupOAuth2AsClientScheme(t *testing.T) {
 	requireNoSecretInLogs(t, host, ccSecret, userToken, "dXNlcjpwYXNz")
 }
 
+// groupOAuth2BackendEchoesTokens: a backend that echoes the issued token and the client's
+// subject token (in a 200 result and in a 401 error) reaches the MCP client with neither.
+func groupOAuth2BackendEchoesTokens(t *testing.T) {
+	for _, status := range []string{"200", "401"} {
+		t.Run(status, func(t *testing.T) {
+			host := mustStart(t, oauth2Cfg(t))
+			require.Equal(t, types.ActionPause, post(host, userCall(), toolCall("my_orders")))
+			answerToken(host, "200", tokenJSON(issuedXchg, 600))
+			requireUpstreamToken(t, host, issuedXchg)
+			out := respond(t, host, status, [][2]string{{"content-type", "application/json"}},
+				`{"seen":"Bearer `+issuedXchg+`","subject":"`+userToken+`"}`)
+			require.Contains(t, string(out), `"seen`, "the body reached the client")
+			requireNoOAuth2Leak(t, host, out)
+		})
+	}
+}
+
 func TestOAuth2(t *testing.T) {
 	test.RunTest(t, func(t *testing.T) {
 		t.Run("ClientCredentials", groupOAuth2ClientCredentials)
@@ -418,6 +435,7 @@ func TestOAuth2(t *testing.T) {
 		t.Run("StartWarnings", groupOAuth2StartWarnings)
 		t.Run("SharedData", groupOAuth2SharedData)
 		t.Run("AsClientScheme", groupOAuth2AsClientScheme)
+		t.Run("BackendEchoesTokens", groupOAuth2BackendEchoesTokens)
 	})
 	// Go mode only: proxytest's wazero runs the .wasm with a frozen wall clock, so a token
 	// never ages there. The refresh and expiry rules are table-tested with an injected clock
