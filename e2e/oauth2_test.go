@@ -229,6 +229,7 @@ func TestOAuth2Backend401AcrossWorkers(t *testing.T) {
 	if n := w.as.HitsBy(ccClient); n != 2 {
 		t.Errorf("hits = %d, want 2", n)
 	}
+	w.assertNothingLeaked(t)
 }
 
 func TestOAuth2TokenEndpointFailuresFailClosed(t *testing.T) {
