@@ -50,6 +50,12 @@ func TestParseResponse(t *testing.T) {
 		{name: "negative expires_in", status: 200, body: `{"access_token":"a","token_type":"Bearer","expires_in":-5}`, kind: KindExpiry},
 		{name: "fractional expires_in", status: 200, body: `{"access_token":"a","token_type":"Bearer","expires_in":1.5}`, kind: KindExpiry},
 		{name: "bool expires_in", status: 200, body: `{"access_token":"a","token_type":"Bearer","expires_in":true}`, kind: KindExpiry},
+		{name: "access_token of MaxTokenBytes", status: 200, body: `{"access_token":"` + strings.Repeat("t", MaxTokenBytes) + `","token_type":"Bearer","expires_in":60}`,
+			token: strings.Repeat("t", MaxTokenBytes), life: time.Minute},
+		{name: "access_token one byte longer", status: 200, body: `{"access_token":"` + strings.Repeat("t", MaxTokenBytes+1) + `","token_type":"Bearer","expires_in":60}`,
+			kind: KindBadAccessToken},
+		{name: "access_token with DEL", status: 200, body: `{"access_token":"a\u007fb","token_type":"Bearer"}`, kind: KindBadAccessToken},
+		{name: "access_token with non-ASCII", status: 200, body: `{"access_token":"aé","token_type":"Bearer"}`, kind: KindBadAccessToken},
 		{name: "huge expires_in", status: 200, body: `{"access_token":"a","token_type":"Bearer","expires_in":99999999999999999999}`, kind: KindExpiry},
 	}
 	for _, tt := range tests {
