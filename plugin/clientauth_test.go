@@ -194,6 +194,12 @@ func groupClientAuthorize(t *testing.T) {
 			require.Equal(t, c.want, listedTools(t, host))
 		})
 	}
+	t.Run("modern tools/list per caller", func(t *testing.T) {
+		host := mustStart(t, cfg)
+		post(host, modernHeaders("tools/list", "", [2]string{"x-api-key", daveGWKey}),
+			`{"jsonrpc":"2.0","id":2,"method":"tools/list","params":{"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}}}`)
+		require.Equal(t, []string{"public_status"}, listedTools(t, host))
+	})
 	t.Run("scope missing", func(t *testing.T) {
 		host := mustStart(t, cfg)
 		post(host, legacyHeaders(bearer(carolGWKey)), toolCall("list_orders"))
@@ -317,4 +323,55 @@ func groupClientAuthConfig(t *testing.T) {
 	}
 	require.True(t, found, "critical logs: %v", host.GetCriticalLogs())
 	requireNoSecretInLogs(t, host, carolGWKey)
+}
+
+// groupClientAuthSecrets sends every kind of gateway credential, good and bad, and scans
+// everything the plugin produced (logs of every level, local answers with their headers, the
+// upstream request) for each planted key and token.
+func groupClientAuthSecrets(t *testing.T) {
+	cfg := setConfig(t, caCfg(t), "bridge.clientAuth.trustedConsumerHeader", "x-mse-consumer")
+	good := aliceJWT(t, nil)
+	expired := aliceJWT(t, map[string]any{"exp": pluginNow(t).Add(-time.Hour).Unix()})
+	forged := jwttest.Sign("RS256", "rsa-1", "attacker", map[string]any{"iss": "https://idp.example.com", "sub": "alice"})
+	huge := strings.Repeat("A", 20000) + "." + strings.Repeat("B", 100) + ".sig-tail-7c1e"
+	secrets := []string{carolGWKey, daveGWKey, good, expired, forged, "sig-tail-7c1e",
+		good[strings.LastIndexByte(good, '.')+1:], expired[strings.LastIndexByte(expired, '.')+1:]}
+	requests := [][][2]string{
+		legacyHeaders(bearer(carolGWKey)),
+		legacyHeaders([2]string{"x-api-key", daveGWKey}),
+		legacyHeaders([2]string{"x-api-key", carolGWKey + "-wrong"}),
+		legacyHeaders(bearer(good)),
+		legacyHeaders(bearer(expired)),
+		legacyHeaders(bearer(forged)),
+		legacyHeaders(bearer(huge)),
+		legacyHeaders(bearer(carolGWKey), [2]string{"x-api-key", daveGWKey}),
+		legacyHeaders([2]string{"x-mse-consumer", "carol"}, bearer(good)),
+		legacyHeaders([2]string{"x-mse-consumer", carolGWKey}, [2]string{"x-mse-consumer", daveGWKey}),
+		legacyHeaders([2]string{"authorization", "Bearer\x00" + carolGWKey}),
+	}
+	for i, h := range requests {
+		for _, tool := range []string{"public_status", "list_orders", "admin_reset"} {
+			t.Run(tool+"/"+string(rune('a'+i)), func(t *testing.T) {
+				host := mustStart(t, cfg)
+				post(host, h, toolCall(tool))
+				var seen []string
+				if lr := host.GetLocalResponse(); lr != nil {
+					seen = append(seen, string(lr.Data))
+					for _, kv := range lr.Headers {
+						seen = append(seen, kv[0]+": "+kv[1])
+					}
+				} else {
+					for _, kv := range host.GetRequestHeaders() {
+						seen = append(seen, kv[0]+": "+kv[1])
+					}
+				}
+				seen = append(seen, allLogs(host)...)
+				for _, line := range seen {
+					for _, s := range secrets {
+						require.NotContains(t, line, s)
+					}
+				}
+			})
+		}
+	}
 }

@@ -45,5 +45,6 @@ func TestPlugin(t *testing.T) {
 		t.Run("ClientAuthTrustedHeader", groupClientAuthTrustedHeader)
 		t.Run("ResourceMetadata", groupResourceMetadata)
 		t.Run("ClientAuthConfig", groupClientAuthConfig)
+		t.Run("ClientAuthSecrets", groupClientAuthSecrets)
 	})
 }
