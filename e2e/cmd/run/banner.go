@@ -30,8 +30,9 @@ Call tools:
 Open the Inspector UI (then Connect; add the Authorization header for the passthrough tools):
   npx %[4]s --web --transport http --server-url %[1]s
 
-The Inspector needs Node >= 22.19; 'make e2e-npm' installs it with a Node 22 into
-e2e/node_modules (then: PATH="$PWD/e2e/node_modules/.bin:$PATH" inspector --cli ...).
+The Inspector declares Node >= 22.19 (its --cli mode also runs on Node 20); 'make e2e-npm'
+installs it with a Node 22 into e2e/node_modules (then:
+PATH="$PWD/e2e/node_modules/.bin:$PATH" inspector --cli ...).
 The README has the same calls with curl.
 
 Press Ctrl-C to stop.
