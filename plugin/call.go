@@ -37,12 +37,15 @@ func startToolCall(ctx wrapper.HttpContext, pc pluginConfig, st *requestState, c
 	// applies upstream (added below, or by the oauth2 path once it has the token).
 	st.secrets = pc.secrets[call.ToolIndex]
 	if tool.Grant != nil {
+		st.credSource = tool.Grant.Source()
 		return startOAuth2Call(ctx, st, call, tool)
 	}
+	st.credSource = tool.Policy.Source()
 	applied, err := tool.Policy.Apply(security.Inbound{Headers: st.clientHeaders, RawQuery: st.rawQuery}, req)
 	if err != nil {
 		return refuseCredential(st, call, err)
 	}
+	st.credSource = applied.Source
 	log.Debugf("mcp-rest-bridge: tools/call %s: credential source %s", tool.Rest.Name(), applied.Source)
 	st.secrets = st.secrets.With(applied.Credential)
 	return forward(st, call, tool)

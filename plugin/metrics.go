@@ -33,6 +33,9 @@ func endToolCall(st *requestState, call *mcp.Call, o metrics.ToolOutcome, rpcErr
 	} else {
 		st.metrics.Request(mcp.MethodToolsCall, metrics.RequestOK)
 	}
+	if st.audit {
+		writeAudit(st, call, o)
+	}
 }
 
 // authReason maps a refused client credential to its bounded metric label.

@@ -46,5 +46,6 @@ func TestPlugin(t *testing.T) {
 		t.Run("ResourceMetadata", groupResourceMetadata)
 		t.Run("ClientAuthConfig", groupClientAuthConfig)
 		t.Run("ClientAuthSecrets", groupClientAuthSecrets)
+		t.Run("Audit", groupAudit)
 	})
 }

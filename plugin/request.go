@@ -3,6 +3,7 @@ package main
 import (
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/higress-group/proxy-wasm-go-sdk/proxywasm"
 	"github.com/higress-group/proxy-wasm-go-sdk/proxywasm/types"
@@ -19,6 +20,9 @@ import (
 
 const stateKey = "mcp-rest-bridge.state"
 
+// now is the plugin's clock (audit durations).
+var now = time.Now
+
 // requestState is everything one HTTP exchange carries between hooks.
 type requestState struct {
 	clientHeaders [][2]string
@@ -29,6 +33,9 @@ type requestState struct {
 	cors          [][2]string // CORS response headers for an allowed Origin, else nil
 	call          *mcp.Call
 	metrics       *metrics.Set // the configuration's counters
+	audit         bool         // bridge.audit: endToolCall writes an audit line
+	start         time.Time    // when the request's headers arrived (the audit line's duration)
+	credSource    string       // the call's upstream credential source, logged, never a value
 	tool          *config.Tool
 	restCall      rest.Call   // the tools/call's arguments, prepared for its tool
 	secrets       *redact.Set // the call's credentials: the tool's configured ones plus the applied one
@@ -54,7 +61,7 @@ func onRequestHeaders(ctx wrapper.HttpContext, pc pluginConfig) types.Action {
 	ctx.DisableReroute()
 	// The state exists from the first hook on, so that a later hook without
 	// it is an anomaly that fails closed.
-	st := &requestState{metrics: pc.metrics}
+	st := &requestState{metrics: pc.metrics, audit: cfg.Bridge.Audit, start: now()}
 	ctx.SetContext(stateKey, st)
 	if ctx.Method() == "OPTIONS" {
 		ctx.DontReadRequestBody()

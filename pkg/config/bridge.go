@@ -45,6 +45,7 @@ func parseBridge(b gjson.Result) (Bridge, string, error) {
 		}
 		version = v.Str
 	}
+	br.Audit = b.Get("audit").Type == gjson.True // the key walk has checked it is a boolean
 	origins, err := parseOrigins(b.Get("allowedOrigins"))
 	br.AllowedOrigins = origins
 	return br, version, err

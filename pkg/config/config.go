@@ -88,6 +88,8 @@ type Bridge struct {
 	// MaxJSONDepth limits the nesting of tool arguments and of REST
 	// response bodies (levels of objects and arrays).
 	MaxJSONDepth int
+	// Audit is bridge.audit: one audit line per tools/call (pkg/audit).
+	Audit bool
 }
 
 var _ mcp.Catalog = (*Config)(nil)

@@ -95,6 +95,7 @@ var errorCases = []struct {
 	{"bridge depth max", `{"server":{"name":"s"},"bridge":{"maxJsonDepth":513},"tools":[` + getTool("a") + `]}`, "bridge.maxJsonDepth: must be between 1 and 512"},
 	{"config too deep", `{"server":{"name":"s","config":` + strings.Repeat(`{"a":`, 300) + `1` + strings.Repeat(`}`, 300) + `},"tools":[` + getTool("a") + `]}`, "config: nested deeper than 256 levels"},
 	{"config deep and broken", strings.Repeat("[", 1000000), "config: nested deeper than 256 levels"},
+	{"bridge audit not a boolean", `{"server":{"name":"s"},"bridge":{"audit":"yes"},"tools":[` + getTool("a") + `]}`, "bridge.audit: "},
 	{"bridge version", `{"server":{"name":"s"},"bridge":{"serverVersion":"1 0"},"tools":[` + getTool("a") + `]}`, "bridge.serverVersion: must be printable ASCII without spaces"},
 	{"carrier: header arg", withSchemes(`"securitySchemes":[`+keyHeader+`],"defaultUpstreamSecurity":{"id":"key"}`,
 		`{"name":"a","args":[{"name":"q","position":"query"},{"name":"x-api-key","position":"header"}],"requestTemplate":{"url":"https://h/x","method":"GET"}}`),

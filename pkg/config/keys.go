@@ -161,6 +161,7 @@ func bridgeField() field {
 		n("toolsListTTLMs"),
 		n("maxJsonDepth"),
 		str("serverVersion"),
+		boolean("audit"),
 		object("tokenCache", object("redis",
 			reqStr("serviceName"), n("servicePort"), str("username"), str("password"), n("timeout"), n("database"))),
 		clientAuthField(),

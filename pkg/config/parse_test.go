@@ -262,6 +262,19 @@ func TestAllowedOrigins(t *testing.T) {
 	}
 }
 
+func TestBridgeAudit(t *testing.T) {
+	for data, want := range map[string]bool{
+		`{"server":{"name":"s"},"tools":[` + getTool("a") + `]}`:                              false,
+		`{"server":{"name":"s"},"bridge":{"audit":false},"tools":[` + getTool("a") + `]}`:     false,
+		`{"server":{"name":"s"},"bridge":{"audit":true},"tools":[` + getTool("a") + `]}`:      true,
+		`{"server":{"name":"s"},"bridge":{"maxJsonDepth":64},"tools":[` + getTool("a") + `]}`: false,
+	} {
+		if got := mustParse(t, data).Bridge.Audit; got != want {
+			t.Errorf("%s: Audit = %v, want %v", data, got, want)
+		}
+	}
+}
+
 func TestCredentialQueryParams(t *testing.T) {
 	schemes := `"securitySchemes":[` + keyQuery + `,` + keyHeader + `,` + bearerScheme + `,` +
 		`{"id":"q2","type":"apiKey","in":"query","name":"api_key","defaultCredential":"k2"},` +

@@ -1,0 +1,96 @@
+package main
+
+import (
+	"encoding/json"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/higress-group/wasm-go/pkg/test"
+	"github.com/stretchr/testify/require"
+
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/audit"
+)
+
+// durationMember is the one member of an audit line that depends on the clock.
+var durationMember = regexp.MustCompile(`"duration_ms":([0-9]+\.[0-9]{3}),`)
+
+// auditLines returns the audit lines among the info logs, each with its duration checked
+// (a number >= 0) and replaced by D. A log line starts with wasm-go's "[plugin] ..." prefix.
+func auditLines(t *testing.T, host test.TestHost) []string {
+	t.Helper()
+	var out []string
+	for _, l := range host.GetInfoLogs() {
+		i := strings.Index(l, audit.Prefix)
+		if i < 0 {
+			continue
+		}
+		line := l[i:]
+		m := durationMember.FindStringSubmatch(line)
+		require.NotNil(t, m, "duration in %s", line)
+		d, err := strconv.ParseFloat(m[1], 64)
+		require.NoError(t, err)
+		require.GreaterOrEqual(t, d, 0.0)
+		var obj map[string]any
+		require.NoError(t, json.Unmarshal([]byte(strings.TrimPrefix(line, audit.Prefix)), &obj), "JSON: %s", line)
+		out = append(out, durationMember.ReplaceAllString(line, `"duration_ms":D,`))
+	}
+	return out
+}
+
+// groupAudit: with bridge.audit, every tools/call of a configured tool ends in exactly one
+// audit line (forwarded, refused, invalid, local), and nothing else writes one; the lines
+// name credential sources, never a credential. Without bridge.audit there is none.
+func groupAudit(t *testing.T) {
+	t.Run("on", auditOn)
+	t.Run("off by default", func(t *testing.T) {
+		host := mustStart(t, loadYAMLConfig(t, testdataPath("bridge.yaml")))
+		post(host, legacyHeaders([2]string{"authorization", "Bearer " + clientBearer}), auditCall("get_pet", `{"petId":"p1"}`))
+		respond(t, host, "200", [][2]string{{"content-type", "application/json"}}, `{}`)
+		host.CompleteHttp()
+		require.Empty(t, auditLines(t, host))
+	})
+}
+
+func auditCall(tool, args string) string {
+	return `{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"` + tool + `","arguments":` + args + `}}`
+}
+
+func auditOn(t *testing.T) {
+	raw := setConfig(t, loadYAMLConfig(t, testdataPath("bridge.yaml")), "bridge.audit", true)
+	host := mustStart(t, raw)
+	bearer := [2]string{"authorization", "Bearer " + clientBearer}
+	call := auditCall
+	require.NoError(t, host.SetProperty(requestIDProperty, []byte("req-7f3e")))
+	post(host, legacyHeaders(bearer), call("get_pet", `{"petId":"p1"}`))
+	respond(t, host, "200", [][2]string{{"content-type", "application/json"}}, `{"id":"p1","key":"`+testAPIKey+`"}`)
+	host.CompleteHttp()
+	meta := `"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{},` +
+		`"io.modelcontextprotocol/clientInfo":{"name":"modern-client","version":"2.0"}}`
+	post(host, modernHeaders("tools/call", "my_profile", bearer),
+		`{"jsonrpc":"2.0","id":"c","method":"tools/call","params":{"name":"my_profile","arguments":{},`+meta+`}}`)
+	respond(t, host, "503", [][2]string{{"content-type", "text/plain"}}, "down")
+	host.CompleteHttp()
+	post(host, legacyHeaders(), call("my_profile", `{}`))
+	host.CompleteHttp()
+	post(host, legacyHeaders(bearer), call("get_pet", `{}`))
+	host.CompleteHttp()
+	post(host, legacyHeaders(), `{"jsonrpc":"2.0","id":1,"method":"tools/list"}`)
+	host.CompleteHttp()
+	post(host, legacyHeaders(), call("no_such_tool", `{}`))
+	host.CompleteHttp()
+
+	p := audit.Prefix
+	require.Equal(t, []string{
+		p + `{"tool":"get_pet","consumer":null,"outcome":"ok","upstream_status":200,"credential_source":"default:apiKey:header:x-api-key",` +
+			`"duration_ms":D,"era":"legacy","protocol_version":"2025-11-25","request_id":"req-7f3e"}`,
+		p + `{"tool":"my_profile","consumer":null,"outcome":"upstream_error","upstream_status":503,"credential_source":"passthrough:header:authorization",` +
+			`"duration_ms":D,"era":"modern","protocol_version":"2026-07-28","request_id":"req-7f3e"}`,
+		p + `{"tool":"my_profile","consumer":null,"outcome":"credential_refused","upstream_status":0,"credential_source":"passthrough:header:authorization",` +
+			`"duration_ms":D,"era":"legacy","protocol_version":"2025-11-25","request_id":"req-7f3e"}`,
+		p + `{"tool":"get_pet","consumer":null,"outcome":"invalid_arguments","upstream_status":0,"credential_source":"",` +
+			`"duration_ms":D,"era":"legacy","protocol_version":"2025-11-25","request_id":"req-7f3e"}`,
+	}, auditLines(t, host))
+	requireNoSecretInLogs(t, host, allSecrets...)
+}
