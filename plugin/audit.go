@@ -19,6 +19,7 @@ func writeAudit(st *requestState, call *mcp.Call, o metrics.ToolOutcome) {
 	requestID, _ := proxywasm.GetProperty(requestIDProperty)
 	log.Info(audit.Record{
 		Tool:             call.Tool,
+		Consumer:         st.identity.Consumer,
 		Outcome:          o.String(),
 		UpstreamStatus:   st.resp.status,
 		CredentialSource: st.credSource,

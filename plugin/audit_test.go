@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/higress-group/wasm-go/pkg/test"
 	"github.com/stretchr/testify/require"
@@ -93,4 +94,35 @@ func auditOn(t *testing.T) {
 			`"duration_ms":D,"era":"legacy","protocol_version":"2025-11-25","request_id":"req-7f3e"}`,
 	}, auditLines(t, host))
 	requireNoSecretInLogs(t, host, allSecrets...)
+}
+
+// groupClientAuthObservability: bridge.clientAuth refusals count by reason (a refused
+// tools/call is a refused request), and the audit line names the authenticated consumer.
+func groupClientAuthObservability(t *testing.T) {
+	host := mustStart(t, setConfig(t, caCfg(t), "bridge.audit", true))
+	post(host, legacyHeaders(bearer("carol-gw-key-5f1c9a0d27b5")), toolCall("public_status"))
+	host.CompleteHttp()
+	post(host, legacyHeaders(), toolCall("public_status"))
+	host.CompleteHttp()
+	post(host, legacyHeaders(bearer(aliceJWT(t, map[string]any{"exp": pluginNow(t).Add(-time.Minute).Unix()}))), toolCall("public_status"))
+	host.CompleteHttp()
+	post(host, legacyHeaders(bearer(carolGWKey)), toolCall("list_orders"))
+	host.CompleteHttp()
+	alice := aliceJWT(t, nil)
+	post(host, legacyHeaders(bearer(alice)), toolCall("list_orders"))
+	respond(t, host, "200", [][2]string{{"content-type", "application/json"}}, `[]`)
+	host.CompleteHttp()
+
+	for name, want := range map[string]uint64{
+		"reason.unknown_key.auth_failures": 1, "reason.missing.auth_failures": 1, "reason.expired.auth_failures": 1,
+		"reason.forbidden.auth_failures": 1, "reason.bad_signature.auth_failures": 0,
+		"method.other.outcome.refused.requests": 3, "method.tools_call.outcome.refused.requests": 1,
+		"method.tools_call.outcome.ok.requests": 1, "tool.list_orders.outcome.ok.tool_calls": 1,
+	} {
+		requireCounter(t, host, name, want)
+	}
+	require.Equal(t, []string{audit.Prefix + `{"tool":"list_orders","consumer":"alice","outcome":"ok","upstream_status":200,` +
+		`"credential_source":"default:apiKey:header:x-orders-key","duration_ms":D,"era":"legacy","protocol_version":"2025-11-25","request_id":"test-request-id-default"}`}, // the test host's x_request_id
+		auditLines(t, host))
+	requireNoSecretInLogs(t, host, alice, carolGWKey, ordersBackend)
 }

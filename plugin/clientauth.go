@@ -9,6 +9,7 @@ import (
 
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/clientauth"
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/config"
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/metrics"
 )
 
 // Client authentication (bridge.clientAuth, pkg/clientauth) runs in the request-headers step,
@@ -43,6 +44,9 @@ func authenticate(ca *config.ClientAuth, st *requestState, headers [][2]string) 
 func challenge(ca *config.ClientAuth, st *requestState, err error) types.Action {
 	a := clientauth.Challenge(ca.Metadata, err)
 	log.Debugf("mcp-rest-bridge: client refused: %s", a.Reason)
+	if r, ok := metrics.ClientAuthReason(string(a.Reason)); ok {
+		st.metrics.AuthFailure(r)
+	}
 	headers := make([][2]string, 0, 3+len(st.cors))
 	headers = append(headers, jsonHeaders...)
 	if a.WWWAuthenticate != "" {

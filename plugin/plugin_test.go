@@ -47,5 +47,6 @@ func TestPlugin(t *testing.T) {
 		t.Run("ClientAuthConfig", groupClientAuthConfig)
 		t.Run("ClientAuthSecrets", groupClientAuthSecrets)
 		t.Run("Audit", groupAudit)
+		t.Run("ClientAuthObservability", groupClientAuthObservability)
 	})
 }

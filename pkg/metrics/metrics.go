@@ -96,12 +96,41 @@ func (o ToolOutcome) String() string {
 type AuthReason uint8
 
 const (
-	AuthMissingCredential   AuthReason = iota // the configured carrier was absent
-	AuthMalformedCredential                   // present but not in the configured form
+	// A tool's passthrough credential (security.Error): the configured carrier was absent,
+	// or present but not in the configured form.
+	AuthMissingCredential AuthReason = iota
+	AuthMalformedCredential
+	// bridge.clientAuth (pkg/clientauth's closed set of reasons, same spelling).
+	AuthMissing
+	AuthMalformed
+	AuthUnknownKey
+	AuthAlgRefused
+	AuthUnknownKID
+	AuthBadSignature
+	AuthBadIssuer
+	AuthBadAudience
+	AuthExpired
+	AuthNotYetValid
+	AuthForbidden
 	numAuthReasons
 )
 
-var authReasons = [numAuthReasons]string{"missing_credential", "malformed_credential"}
+var authReasons = [numAuthReasons]string{
+	"missing_credential", "malformed_credential",
+	"missing", "malformed", "unknown_key", "alg_refused", "unknown_kid", "bad_signature", "bad_issuer",
+	"bad_audience", "expired", "not_yet_valid", "forbidden",
+}
+
+// ClientAuthReason returns the AuthReason spelled r (a pkg/clientauth reason); ok is false
+// for a spelling outside the list.
+func ClientAuthReason(r string) (AuthReason, bool) {
+	for i := AuthMissing; i < numAuthReasons; i++ {
+		if authReasons[i] == r {
+			return i, true
+		}
+	}
+	return 0, false
+}
 
 // FetchOutcome is how one token request to an OAuth2 token endpoint ended.
 type FetchOutcome uint8

@@ -42,7 +42,7 @@ func TestNamesDefinedOnce(t *testing.T) {
 	host := fakeHost{}
 	New(host.define, tools, schemes)
 	names := Names(tools, schemes)
-	require.Len(t, names, len(methods)*3+len(tools)*6+2+len(schemes)*5)
+	require.Len(t, names, len(methods)*3+len(tools)*6+13+len(schemes)*5)
 	require.Len(t, host, len(names), "each name is defined exactly once")
 	for _, n := range names {
 		require.Contains(t, host, n)
@@ -123,4 +123,17 @@ func TestLabel(t *testing.T) {
 func TestToolOutcomeString(t *testing.T) {
 	require.Equal(t, "backend_credential_failed", ToolBackendCredential.String())
 	require.Equal(t, "unknown", numToolOutcomes.String())
+}
+
+func TestClientAuthReason(t *testing.T) {
+	for in, want := range map[string]AuthReason{"missing": AuthMissing, "expired": AuthExpired, "forbidden": AuthForbidden,
+		"unknown_kid": AuthUnknownKID} {
+		got, ok := ClientAuthReason(in)
+		require.True(t, ok, in)
+		require.Equal(t, want, got, in)
+	}
+	for _, bad := range []string{"", "missing_credential", "Expired", "other"} {
+		_, ok := ClientAuthReason(bad)
+		require.False(t, ok, bad)
+	}
 }
