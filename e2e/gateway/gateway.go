@@ -32,6 +32,7 @@ type Gateway struct {
 	sink   *logSink
 	client *http.Client
 	shared *wasmvm.SharedData // one per gateway, like one Envoy process
+	stats  *wasmvm.Metrics    // the plugin's metrics, one store per gateway (Envoy's /stats)
 	redis  *redisPool
 
 	mu      sync.Mutex // guards workers and closed; calls into a VM also hold proxytest's lock
@@ -85,6 +86,7 @@ func New(cfg Config) (*Gateway, error) {
 		sink:     &logSink{logger: c.Logger, minLevel: logLevels[c.PluginLogLevel]},
 		client:   &http.Client{Transport: newTransport(), CheckRedirect: noRedirects},
 		shared:   wasmvm.NewSharedData(),
+		stats:    wasmvm.NewMetrics(),
 		stopTick: make(chan struct{}),
 		tickDone: make(chan struct{}),
 	}
@@ -125,25 +127,16 @@ func (g *Gateway) SharedDataValue(key string) ([]byte, bool) {
 }
 
 // Counter returns the plugin's counter name (as the plugin defined it, without Envoy's
-// "wasmcustom." prefix) summed over the worker VMs, and whether any VM defined it: Envoy keeps
-// one counter per process, which every worker's VM increments. A VM rebuilt after a trap starts
-// its share from 0.
+// "wasmcustom." prefix), and whether a VM defined it. Like Envoy, the gateway keeps one store
+// per process (wasmvm.Metrics), which every worker's VM increments; a VM rebuilt after a trap
+// counts on into the same counter.
 func (g *Gateway) Counter(name string) (uint64, bool) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	var sum uint64
-	found := false
-	for _, w := range g.workers {
-		if w.h == nil {
-			continue
+	for _, s := range g.stats.Snapshot() {
+		if s.Name == wasmvm.CustomPrefix+name {
+			return s.Value, true
 		}
-		g.do(w.h, func(emu proxytest.HostEmulator) {
-			if v, err := emu.GetCounterMetric(name); err == nil {
-				sum, found = sum+v, true
-			}
-		})
 	}
-	return sum, found
+	return 0, false
 }
 
 // Close stops the plugin (proxy_on_done in every worker) and releases the VMs.
@@ -250,7 +243,7 @@ func (g *Gateway) newVM(inits *redisInits, live map[uint32]bool) (*wasmvm.VM, er
 	sort.Strings(env)
 	vm, err := wasmvm.New(g.cfg.Wasm, wasmvm.Options{
 		Cache: cache, Env: env, RealClock: true, Rand: rand.Reader, CopyHostReads: true,
-		SharedData: g.shared, VMID: g.cfg.PluginName,
+		SharedData: g.shared, VMID: g.cfg.PluginName, Metrics: g.stats,
 		LiveContext: func(id uint32) bool { return live[id] },
 		RedisInit: func(cluster, user, pass string, timeout uint32) wasmvm.Status {
 			return inits.init(g.cfg.Clusters, cluster, user, pass, timeout)

@@ -109,6 +109,9 @@ func (o *Options) hostOverrides() map[string]any {
 			return uint32(sd.Set(vmID, string(key), value, cas))
 		}
 	}
+	if o.Metrics != nil {
+		o.Metrics.hostFunctions(m)
+	}
 	if init := o.RedisInit; init != nil {
 		m["proxy_redis_init"] = func(_ context.Context, mod api.Module, clusterData, clusterSize, userData, userSize, passData, passSize, timeout uint32) uint32 {
 			cluster, ok1 := mod.Memory().Read(clusterData, clusterSize)

@@ -64,6 +64,10 @@ type Options struct {
 	SharedData *SharedData
 	VMID       string // Envoy's vm_config.vm_id
 
+	// Metrics, when set, serves the metric host functions from this process-wide store,
+	// where VMs given the same store count into the same metrics (see Metrics).
+	Metrics *Metrics
+
 	// RedisInit, when set, serves Higress's proxy_redis_init (proxytest's accepts any cluster).
 	RedisInit func(cluster, username, password string, timeoutMillis uint32) Status
 

@@ -22,14 +22,15 @@ import (
 func main() {
 	path := flag.String("config", "examples/gateway.yaml", "gateway file")
 	listen := flag.String("listen", "", "override the file's listen address")
+	admin := flag.String("admin", "", "address of an admin listener serving GET /stats (the plugin's metrics, as Envoy's admin lists them); empty: none")
 	flag.Parse()
-	if err := run(*path, *listen); err != nil {
+	if err := run(*path, *listen, *admin); err != nil {
 		fmt.Fprintln(os.Stderr, err) // every error already starts with "gateway: "
 		os.Exit(1)
 	}
 }
 
-func run(path, listen string) error {
+func run(path, listen, admin string) error {
 	cfg, addr, err := gateway.LoadFile(path)
 	if err != nil {
 		return err
@@ -45,6 +46,16 @@ func run(path, listen string) error {
 	}
 	defer g.Close()
 	srv := &http.Server{Addr: addr, Handler: g, ReadHeaderTimeout: 10 * time.Second}
+	if admin != "" {
+		adminSrv := &http.Server{Addr: admin, Handler: g.StatsHandler(), ReadHeaderTimeout: 10 * time.Second}
+		defer adminSrv.Close()
+		go func() {
+			if err := adminSrv.ListenAndServe(); !errors.Is(err, http.ErrServerClosed) {
+				cfg.Logger.Error("admin listener failed", "addr", admin, "err", err)
+			}
+		}()
+		cfg.Logger.Info("admin listening", "addr", admin)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	go func() {
