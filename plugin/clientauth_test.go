@@ -375,3 +375,23 @@ func groupClientAuthSecrets(t *testing.T) {
 		}
 	}
 }
+
+// groupClientAuthBeforeOAuth2: allow is decided before the oauth2 token callout: a refused
+// caller causes no token request, an allowed one does.
+func groupClientAuthBeforeOAuth2(t *testing.T) {
+	cfg := setConfig(t, oauth2Cfg(t), "bridge.clientAuth", map[string]any{"apiKeys": []map[string]string{
+		{"consumer": "carol", "key": carolGWKey}, {"consumer": "dave", "key": daveGWKey}}})
+	cfg = setConfig(t, cfg, "tools.0.allow", map[string]any{"consumers": []string{"dave"}})
+	t.Run("refused: no token request", func(t *testing.T) {
+		host := mustStart(t, cfg)
+		post(host, legacyHeaders([2]string{"x-api-key", carolGWKey}), toolCall("list_orders"))
+		requireChallenge(t, host, 403, "", `{"error":"Forbidden","message":"tool list_orders is not allowed for this consumer"}`)
+	})
+	t.Run("allowed: the token request goes out", func(t *testing.T) {
+		host := mustStart(t, cfg)
+		post(host, legacyHeaders([2]string{"x-api-key", daveGWKey}), toolCall("list_orders"))
+		require.Nil(t, host.GetLocalResponse())
+		require.Equal(t, ccTokenURL, onlyCallout(t, host).Upstream)
+		requireNoSecretInLogs(t, host, daveGWKey, carolGWKey)
+	})
+}

@@ -46,6 +46,7 @@ func TestPlugin(t *testing.T) {
 		t.Run("ResourceMetadata", groupResourceMetadata)
 		t.Run("ClientAuthConfig", groupClientAuthConfig)
 		t.Run("ClientAuthSecrets", groupClientAuthSecrets)
+		t.Run("ClientAuthBeforeOAuth2", groupClientAuthBeforeOAuth2)
 		t.Run("Audit", groupAudit)
 		t.Run("ClientAuthObservability", groupClientAuthObservability)
 	})
