@@ -170,6 +170,7 @@ func TestPlainText(t *testing.T) {
 		{New(basic("user:pass-word")), true}, // ':' inside a pattern cannot match JSON's ':'
 		{New(tok(":12345678")), false},       // but first it can: "n":12345678
 		{New(tok("1,2,3,4,5")), false},
+		{New(tok(secHeaderKey), tok("0000")), false}, // short: a first-pass marker can make it a whole token
 	}
 	for i, c := range cases {
 		if got := c.set.PlainText(); got != c.want {
