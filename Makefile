@@ -6,7 +6,7 @@ WASM := build/plugin.wasm
 # A stale WASM_FILE_PATH would make the wasm-mode tests use an old binary.
 unexport WASM_FILE_PATH
 
-.PHONY: help build test test-unit test-plugin lint bench run e2e e2e-npm v8 image clean compat-corpus
+.PHONY: help build test test-unit test-plugin lint bench run e2e e2e-npm v8 image clean compat-corpus converter test-converter
 
 help: ## list the targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -24,11 +24,22 @@ build: ## build build/plugin.wasm (Envoy and Higress) and build/plugin-higress.w
 	GOOS=wasip1 GOARCH=wasm $(GO) build -tags redis -buildmode=c-shared -trimpath -o $(WASM_HIGRESS) ./plugin
 	@ls -l $(WASM) $(WASM_HIGRESS)
 
-test: lint test-unit test-plugin e2e v8 ## everything CI runs: lint, unit, plugin (Go + real .wasm), e2e, V8
+test: lint test-unit test-converter test-plugin e2e v8 ## everything CI runs: lint, unit, converter, plugin (Go + real .wasm), e2e, V8
 
 test-unit: ## plain Go tests of pkg/ (race detector on)
 	$(GO) test -race -count=1 ./pkg/... ./internal/... ./bench/... | { grep -v 'no test files' || true; }
 	@$(GO) run ./internal/corpus/corpusctl check
+
+# The OpenAPI converter is its own module (tools/openapi-to-mcp): libopenapi needs a newer Go
+# than the plugin's go.mod, and the plugin must not link it.
+CONVERTER := build/openapi-to-mcp
+converter: ## build the OpenAPI converter CLI into build/openapi-to-mcp (docs/openapi-to-mcp.md)
+	@mkdir -p build
+	cd tools/openapi-to-mcp && $(GO) build -trimpath -o ../../$(CONVERTER) ./cmd/openapi-to-mcp
+	@ls -l $(CONVERTER)
+
+test-converter: ## the converter's tests: goldens on real OpenAPI documents, each result checked by config.Parse
+	cd tools/openapi-to-mcp && $(GO) vet ./... && $(GO) test -count=1 ./... | { grep -v 'no test files' || true; }
 
 compat-corpus: ## fetch the 52 Higress configs of the compatibility tests (pinned commit, sha256-checked) into the user cache
 	$(GO) run ./internal/corpus/corpusctl fetch

@@ -1,0 +1,5 @@
+package convert
+
+import "fmt"
+
+func toString(v any) string { return fmt.Sprint(v) }
