@@ -93,6 +93,10 @@ func Start(opts Options) (*Demo, error) {
 		Routes: []gateway.Route{{
 			Name: "mcp", Prefix: "/mcp", Cluster: "petstore",
 			AuthorityClusters: map[string]string{"petstore.local": "petstore"},
+		}, {
+			// RFC 9728 metadata (bridge.clientAuth.resourceMetadata): the plugin answers it
+			// before the router, as envoy/envoy.yaml routes it.
+			Name: "oauth-protected-resource", Prefix: "/.well-known/oauth-protected-resource", Cluster: "petstore",
 		}},
 		PluginLogLevel: opts.PluginLogLevel, Logger: opts.Logger,
 		CompilationCacheDir: opts.CacheDir,
