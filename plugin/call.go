@@ -41,7 +41,7 @@ func startToolCall(ctx wrapper.HttpContext, pc pluginConfig, st *requestState, c
 		return startOAuth2Call(ctx, st, call, tool)
 	}
 	st.credSource = tool.Policy.Source()
-	applied, err := tool.Policy.Apply(security.Inbound{Headers: st.clientHeaders, RawQuery: st.rawQuery}, req)
+	applied, err := tool.Policy.Apply(security.Inbound{Headers: st.clientHeaders, RawQuery: st.rawQuery, Consumer: st.identity.Consumer}, req)
 	if err != nil {
 		return refuseCredential(st, call, err)
 	}

@@ -49,5 +49,8 @@ func TestPlugin(t *testing.T) {
 		t.Run("ClientAuthBeforeOAuth2", groupClientAuthBeforeOAuth2)
 		t.Run("Audit", groupAudit)
 		t.Run("ClientAuthObservability", groupClientAuthObservability)
+		t.Run("ConsumerCredentials", groupConsumerCredentials)
+		t.Run("ConsumerCredentialsRefused", groupConsumerCredentialsRefused)
+		t.Run("ConsumerCredentialsRedacted", groupConsumerCredentialsRedacted)
 	})
 }

@@ -107,7 +107,7 @@ func serverField() field {
 		{key: "config", kind: kMap},
 		arrayOf("securitySchemes", object("",
 			reqStr("id"), reqStr("type"), str("scheme"), str("in"), str("name"), str("defaultCredential"),
-			oauth2Flows(), str("clientId"), str("clientSecret"),
+			field{key: "consumerCredentials", kind: kMap}, oauth2Flows(), str("clientId"), str("clientSecret"),
 			field{key: "tokenEndpointAuthMethod", kind: kString, enum: []string{"client_secret_basic", "client_secret_post"}},
 			str("audience"), str("tokenCluster"))),
 		requirement("defaultDownstreamSecurity", boolean("passthrough")),

@@ -26,6 +26,10 @@ func (c *Config) compileSchemes(srv gjson.Result, env security.Env) (map[string]
 			return nil, err
 		}
 		def := s.Get("defaultCredential")
+		consumers, err := consumerCredentials(paths[i], s, flow)
+		if err != nil {
+			return nil, err
+		}
 		specs[i] = security.SchemeSpec{
 			ID:                s.Get("id").Str,
 			Type:              s.Get("type").Str,
@@ -35,6 +39,9 @@ func (c *Config) compileSchemes(srv gjson.Result, env security.Env) (map[string]
 			DefaultCredential: def.Str,
 			HasDefault:        def.Type == gjson.String,
 			OAuth2Flow:        flow,
+
+			ConsumerCredentials: consumers,
+			HasConsumers:        s.Get("consumerCredentials").Exists(),
 		}
 	}
 	schemes, err := security.CompileSchemes(specs, paths, env)
@@ -56,6 +63,32 @@ func (c *Config) compileSchemes(srv gjson.Result, env security.Env) (map[string]
 		c.Warnings = append(c.Warnings, warns...)
 	}
 	return schemes, nil
+}
+
+// consumerCredentials reads a scheme's consumerCredentials map in document order. Values are
+// strings in the scheme's credential form; an oauth2 scheme's per-consumer client is not
+// supported yet and is refused, so no consumer silently gets the gateway's own token.
+func consumerCredentials(path string, s gjson.Result, flow string) ([]security.ConsumerCredential, error) {
+	m := s.Get("consumerCredentials")
+	if !m.Exists() {
+		return nil, nil
+	}
+	at := join(path, "consumerCredentials")
+	if flow != "" {
+		return nil, configerr.At(at, "is not yet supported for type oauth2")
+	}
+	var out []security.ConsumerCredential
+	var err error
+	m.ForEach(func(k, v gjson.Result) bool {
+		p := join(at, shownKey(k.Str))
+		if v.Type != gjson.String {
+			err = configerr.At(p, `must be a string (the credential: "user:pass" for basic, the token or key otherwise)`)
+			return false
+		}
+		out = append(out, security.ConsumerCredential{Consumer: k.Str, Value: v.Str, Path: p})
+		return true
+	})
+	return out, err
 }
 
 // policySpec resolves a tool's client scheme C (tools[].security, else

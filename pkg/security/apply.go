@@ -6,6 +6,7 @@ import "strconv"
 type Inbound struct {
 	Headers  [][2]string // as received; names are matched case-insensitively
 	RawQuery string      // query of the client's :path, without '?'
+	Consumer string      // the consumer bridge.clientAuth authenticated ("" anonymous)
 }
 
 // Target is the upstream request being built (rest.Request implements it). Every method has
@@ -38,6 +39,8 @@ func (p *Policy) Apply(in Inbound, t Target) (Applied, error) {
 		return p.applyPassthrough(&in, t)
 	case modeAuthHeader:
 		return p.applyAuthHeader(&in, t)
+	case modeConsumer:
+		return p.applyConsumer(in.Consumer, t)
 	case modeOAuth2:
 		// The token is obtained per call: ApplyOAuth2 and PutToken. Strip, and send nothing.
 		p.strip(t)

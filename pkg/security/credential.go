@@ -55,6 +55,11 @@ func (p *Policy) computeCredentials() []Credential {
 	add(p.client, schemeDefault(p.client))
 	add(p.upstream, schemeDefault(p.upstream))
 	add(p.dest, p.static)
+	for _, s := range []*Scheme{p.client, p.upstream} {
+		for _, v := range consumerSecrets(s) {
+			add(s, v)
+		}
+	}
 	return out
 }
 

@@ -36,6 +36,7 @@ const (
 	modeAuthHeader              // Higress passthroughAuthHeader: client's Authorization copied as is
 	modeLocal                   // no upstream request; Apply does nothing
 	modeOAuth2                  // U is oauth2: ApplyOAuth2 strips (and reads the subject token)
+	modeConsumer                // U has consumerCredentials: chosen by Inbound.Consumer
 )
 
 // Policy is one tool's compiled, immutable credential policy.
@@ -76,6 +77,8 @@ func CompilePolicy(spec PolicySpec, schemes map[string]*Scheme, env Env) (*Polic
 		p.mode = modeLocal
 	case u != nil && u.oauth2 != "":
 		err = p.compileOAuth2(spec)
+	case u != nil && u.consumers != nil:
+		err = p.compileConsumer(spec)
 	case spec.Passthrough:
 		err = p.compilePassthrough(spec)
 	case u != nil:

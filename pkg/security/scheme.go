@@ -15,6 +15,9 @@ type SchemeSpec struct {
 	// OAuth2Flow is the flow of a type oauth2 scheme: "client_credentials" or
 	// "token_exchange" (pkg/config validates the flows block and sets it).
 	OAuth2Flow string
+	// ConsumerCredentials are the consumerCredentials entries; HasConsumers: the key is present.
+	ConsumerCredentials []ConsumerCredential
+	HasConsumers        bool
 }
 
 type kind uint8
@@ -48,6 +51,9 @@ type Scheme struct {
 	// As a client scheme it is read as a bearer token; as an upstream scheme its token is
 	// obtained per call (Policy.ApplyOAuth2).
 	oauth2 string
+	// consumers holds consumerCredentials in wire form (nil: none); consumerNames its keys, sorted.
+	consumers     map[string]Secret
+	consumerNames []string
 }
 
 // ID returns the scheme id.
@@ -118,6 +124,9 @@ func compileScheme(spec SchemeSpec, path string, env Env) (*Scheme, error) {
 		if err != nil {
 			return nil, err
 		}
+	}
+	if err = compileConsumers(s, spec, path, env); err != nil {
+		return nil, err
 	}
 	return s, nil
 }
