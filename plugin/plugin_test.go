@@ -38,6 +38,7 @@ func TestPlugin(t *testing.T) {
 		t.Run("TemplateHardening", groupTemplateHardening)
 		t.Run("Redaction", groupRedaction)
 		t.Run("RedactionOAuth2", groupRedactionOAuth2)
+		t.Run("RedactionOAuth2ClientSecret", groupRedactionOAuth2ClientSecret)
 		t.Run("Metrics", groupMetrics)
 		t.Run("ClientAuthenticate", groupClientAuthenticate)
 		t.Run("ClientAuthorize", groupClientAuthorize)

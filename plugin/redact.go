@@ -11,13 +11,17 @@ import (
 )
 
 // toolSecrets compiles, once at start, each tool's configured credentials (defaults of its
-// client and upstream schemes, its override) into the set its responses are redacted of, and
+// client and upstream schemes, its override, its oauth2 client secret) into the set its responses are redacted of, and
 // whether its results need the second pass over the final message (finalPass), indexed like
 // cfg.Tools.
 func toolSecrets(cfg *config.Config) (sets []*redact.Set, finalPass []bool) {
 	sets, finalPass = make([]*redact.Set, len(cfg.Tools)), make([]bool, len(cfg.Tools))
 	for i, tool := range cfg.Tools {
-		sets[i] = redact.New(tool.Policy.Credentials()...)
+		creds := tool.Policy.Credentials()
+		if tool.Grant != nil {
+			creds = append(creds, tool.Grant.Credentials()...)
+		}
+		sets[i] = redact.New(creds...)
 		prepend, appendText, templated := tool.Rest.ResponseTexts()
 		finalPass[i] = templated || prepend != "" || appendText != ""
 		if n := sets[i].ShortSecrets(); n > 0 {

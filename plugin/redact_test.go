@@ -234,6 +234,21 @@ func groupRedactionOAuth2(t *testing.T) {
 	}
 }
 
+// groupRedactionOAuth2ClientSecret: a backend that echoes the scheme's client secret, or the
+// Basic pair of the token request, has both redacted (they are configured credentials too).
+func groupRedactionOAuth2ClientSecret(t *testing.T) {
+	host := mustStart(t, oauth2Cfg(t))
+	post(host, userCall(), toolCall("list_orders"))
+	answerToken(host, "200", tokenJSON(issuedCC, 3600))
+	requireUpstreamToken(t, host, issuedCC)
+	pair := base64.StdEncoding.EncodeToString([]byte("orders-client:" + ccSecret))
+	out := respond(t, host, "500", [][2]string{{"content-type", "application/json"}},
+		`{"error":"misconfigured","secret":"`+ccSecret+`","basic":"Basic `+pair+`"}`)
+	text := jsonField(t, out, "result.content.0.text").String()
+	require.Equal(t, `HTTP 500: {"error":"misconfigured","secret":"[REDACTED]","basic":"Basic [REDACTED]"}`, text)
+	requireNoOAuth2Leak(t, host, out)
+}
+
 // callUpstream sends a tools/call for tool with c's client credential and returns the
 // upstream request headers the plugin produced.
 func callUpstream(t *testing.T, host test.TestHost, c redactCredential, tool string) [][2]string {

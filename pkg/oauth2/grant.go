@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/security"
 )
 
 // Flow is the OAuth2 grant a scheme uses.
@@ -65,6 +67,7 @@ type Grant struct {
 	basic     string // "Basic <b64>" for client_secret_basic, else ""
 	digest    string // hex digest of scheme, client id, secret, scopes and audience
 	sealKey   string // another digest of the same fields: the root of the Remote encryption keys
+	creds     []security.Credential
 }
 
 // NewGrant compiles spec. It checks the token URL and the cluster name; pkg/config checks
@@ -97,6 +100,7 @@ func NewGrant(spec GrantSpec) (*Grant, error) {
 		pair := url.QueryEscape(spec.ClientID) + ":" + url.QueryEscape(spec.ClientSecret)
 		g.basic = "Basic " + base64.StdEncoding.EncodeToString([]byte(pair))
 	}
+	g.creds = grantCredentials(spec, g.basic)
 	g.digest = keyDigest(spec.Scheme, spec.ClientID, spec.ClientSecret, strings.Join(scopes, " "), spec.Audience)
 	// Domain-separated from digest: the cache key, visible in Redis, reveals nothing of it.
 	g.sealKey = keyDigest("seal", spec.Scheme, spec.ClientID, spec.ClientSecret, strings.Join(scopes, " "), spec.Audience)
@@ -196,3 +200,22 @@ func (g *Grant) Cluster() string { return g.cluster }
 
 // PlainHTTP reports whether the token URL is http (a start-up warning).
 func (g *Grant) PlainHTTP() bool { return g.plainHTTP }
+
+// grantCredentials are the scheme's configured secrets in the forms a backend might echo: the
+// client secret, and the base64 "id:secret" pair of client_secret_basic.
+func grantCredentials(spec GrantSpec, basic string) []security.Credential {
+	var out []security.Credential
+	if spec.ClientSecret != "" {
+		out = append(out, security.Credential{Value: security.NewSecret(spec.ClientSecret), Form: security.FormToken})
+	}
+	if b64, ok := strings.CutPrefix(basic, "Basic "); ok && spec.ClientSecret != "" {
+		out = append(out, security.Credential{Value: security.NewSecret(b64), Form: security.FormBasic})
+	}
+	return out
+}
+
+// Credentials returns the scheme's configured secrets (client secret, Basic pair) so that a
+// tool's responses are redacted of them like of any configured credential. The slice is a copy.
+func (g *Grant) Credentials() []security.Credential {
+	return append([]security.Credential(nil), g.creds...)
+}
