@@ -157,7 +157,8 @@ func testNoToken(t *testing.T, d *demo.Demo) *wire {
 	return w
 }
 
-// testRefusedTokens: expired, wrong audience and bad signature are 401 invalid_token with
+// testRefusedTokens: expired, wrong audience, bad signature, not yet valid, wrong issuer,
+// unknown kid, alg none and HS256 signed with the public key are 401 invalid_token with
 // nothing upstream. Their tokens join secrets.
 func testRefusedTokens(t *testing.T, d *demo.Demo, secrets *[]string) []*wire {
 	now := time.Now().Unix()
@@ -169,6 +170,15 @@ func testRefusedTokens(t *testing.T, d *demo.Demo, secrets *[]string) []*wire {
 		{"bad signature", jwttest.Token(map[string]string{"alg": "RS256", "kid": "rsa-1", "typ": "JWT"},
 			map[string]any{"iss": "https://idp.example.com", "aud": "https://mcp.example.com/mcp", "sub": "mallory", "scope": "inventory.read", "exp": now + 600},
 			jwttest.Signer("RS256", "attacker")), "token signature does not verify"},
+		{"not yet valid", mint("RS256", "rsa-1", map[string]any{"sub": "alice", "nbf": now + 600}), "token is not valid yet (nbf is in the future)"},
+		{"wrong issuer", mint("EdDSA", "ed-1", map[string]any{"sub": "alice", "iss": "https://evil.example.com"}), "token iss is not the configured issuer"},
+		{"unknown kid", mint("RS256", "attacker", map[string]any{"sub": "mallory"}), "token kid names no key of the JWKS"},
+		{"alg none", jwttest.Token(map[string]string{"alg": "none", "typ": "JWT"},
+			map[string]any{"iss": "https://idp.example.com", "aud": "https://mcp.example.com/mcp", "sub": "mallory", "exp": now + 600},
+			jwttest.NoSignature), "token alg is refused (accepted: RS256/384/512, PS256/384/512, ES256, ES384, EdDSA)"},
+		{"HS256 with the public key", jwttest.Token(map[string]string{"alg": "HS256", "kid": "rsa-1", "typ": "JWT"},
+			map[string]any{"iss": "https://idp.example.com", "aud": "https://mcp.example.com/mcp", "sub": "mallory", "exp": now + 600},
+			jwttest.HS256(jwttest.PublicPEM("rsa-1"))), "token alg is refused (accepted: RS256/384/512, PS256/384/512, ES256, ES384, EdDSA)"},
 	}
 	var wires []*wire
 	for _, c := range cases {
@@ -214,9 +224,10 @@ func mustJSON(v any) string {
 func testAuthStats(t *testing.T, d *demo.Demo) {
 	body := stats(t, d, "auth_failures")
 	// Each refusal above once: alice's missing scope in both eras (forbidden), the connect
-	// without a token (missing; the metadata GETs are open), the three refused tokens. The
+	// without a token (missing; the metadata GETs are open), the refused tokens. The
 	// SDK gives up after the first refused request (MaxRetries -1), so nothing counts twice.
-	counts := map[string]int{"forbidden": 2, "missing": 1, "expired": 1, "bad_audience": 1, "bad_signature": 1}
+	counts := map[string]int{"forbidden": 2, "missing": 1, "expired": 1, "bad_audience": 1, "bad_signature": 1,
+		"not_yet_valid": 1, "bad_issuer": 1, "unknown_kid": 1, "alg_refused": 2}
 	for _, reason := range []string{"alg_refused", "bad_audience", "bad_issuer", "bad_signature", "expired",
 		"forbidden", "malformed", "missing", "not_yet_valid", "unknown_key", "unknown_kid"} {
 		want := fmt.Sprintf("wasmcustom.mcp_rest_bridge.reason.%s.auth_failures: %d\n", reason, counts[reason])
@@ -254,7 +265,7 @@ func assertNothingQuoted(t *testing.T, d *demo.Demo, wires []*wire, secrets []st
 	var all []string
 	for _, s := range secrets {
 		all = append(all, s)
-		if i := strings.LastIndexByte(s, '.'); i >= 0 {
+		if i := strings.LastIndexByte(s, '.'); i >= 0 && i < len(s)-1 { // alg none has no signature
 			all = append(all, s[i+1:])
 		}
 	}
