@@ -24,14 +24,25 @@ const carolKey = "carol-gw-key-e2e-93b1d07a5c"
 // startClientAuthDemo runs the pet store behind testdata/clientauth.yaml with the jwttest JWKS.
 func startClientAuthDemo(t *testing.T) *demo.Demo {
 	t.Helper()
+	return startDemo(t, demo.Options{ConfigYAML: clientAuthConfig(t), Env: clientAuthEnv()})
+}
+
+// clientAuthConfig is testdata/clientauth.yaml with jwttest.JWKS() inline.
+func clientAuthConfig(t *testing.T) []byte {
+	t.Helper()
 	cfg, err := os.ReadFile("testdata/clientauth.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg = bytes.Replace(cfg, []byte("'__JWKS__'"), append(append([]byte("'"), bytes.Join(bytes.Fields(jwttest.JWKS()), nil)...), '\''), 1)
+	inline := "'" + string(bytes.Join(bytes.Fields(jwttest.JWKS()), nil)) + "'"
+	return bytes.Replace(cfg, []byte("'__JWKS__'"), []byte(inline), 1)
+}
+
+// clientAuthEnv is the plugin's environment: the demo secrets and carol's gateway key.
+func clientAuthEnv() map[string]string {
 	env := examples.Secrets()
 	env["CAROL_GATEWAY_KEY"] = carolKey
-	return startDemo(t, demo.Options{ConfigYAML: cfg, Env: env})
+	return env
 }
 
 // mint signs claims for https://idp.example.com with fixture key name (kid = name), valid from
