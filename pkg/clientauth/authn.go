@@ -82,6 +82,15 @@ func NewAuthenticator(c Config) *Authenticator {
 	return a
 }
 
+// JWKSURI returns jwt.jwksUri and its cluster ("" when JWTs are not accepted or the JWKS is
+// inline).
+func (a *Authenticator) JWKSURI() (uri, cluster string) {
+	if a.jwt == nil {
+		return "", ""
+	}
+	return a.jwt.JWKSURI, a.jwt.JWKSCluster
+}
+
 // Required reports whether every request must authenticate.
 func (a *Authenticator) Required() bool { return a.required }
 
@@ -104,6 +113,16 @@ var errTwoCredentials = invalid(ReasonMalformed, "more than one gateway credenti
 // required, else a *MissingError. A presented credential that fails is an *InvalidTokenError
 // even when authentication is not required: a bad token never degrades to anonymous.
 func (a *Authenticator) Authenticate(headers [][2]string, now time.Time) (Identity, error) {
+	var keys *KeySet
+	if a.jwt != nil {
+		keys = a.jwt.Keys
+	}
+	return a.AuthenticateWith(headers, now, keys)
+}
+
+// AuthenticateWith is Authenticate with the JWT verified against keys (the JWKS fetched from
+// jwt.JWKSURI). With nil keys, a JWT that needs them is a *KeysNeededError.
+func (a *Authenticator) AuthenticateWith(headers [][2]string, now time.Time, keys *KeySet) (Identity, error) {
 	var bearer, apiKey, trusted []string
 	for _, h := range headers {
 		switch {
@@ -137,7 +156,7 @@ func (a *Authenticator) Authenticate(headers [][2]string, now time.Time) (Identi
 	case len(apiKey) == 1:
 		return a.apiKey(apiKey[0])
 	}
-	return a.bearer(bearer[0], now)
+	return a.bearer(bearer[0], now, keys)
 }
 
 // bearerToken returns the token of "Bearer <token>" (scheme case-insensitive, RFC 9110 §11.1).
@@ -160,7 +179,7 @@ func (a *Authenticator) apiKey(key string) (Identity, error) {
 }
 
 // bearer tries the API keys first (a key may be sent as a bearer token), then the JWT.
-func (a *Authenticator) bearer(tok string, now time.Time) (Identity, error) {
+func (a *Authenticator) bearer(tok string, now time.Time, keys *KeySet) (Identity, error) {
 	if len(a.keys) > 0 {
 		if c, ok := matchKey(a.keys, tok); ok {
 			return Identity{Consumer: c, Kind: KindAPIKey}, nil
@@ -172,7 +191,7 @@ func (a *Authenticator) bearer(tok string, now time.Time) (Identity, error) {
 	if len(a.keys) > 0 && strings.Count(tok, ".") != 2 {
 		return Identity{}, invalid(ReasonUnknownKey, "bearer token is neither a configured API key nor a JWT")
 	}
-	return a.jwt.VerifyJWT(tok, now)
+	return a.jwt.verifyWith(tok, now, keys)
 }
 
 // trustedIdentity reads the consumer set by an earlier filter. Its value is a consumer name

@@ -92,6 +92,10 @@ type Answer struct {
 // ReasonForbidden is the Answer reason of a *ForbiddenError.
 const ReasonForbidden Reason = "forbidden"
 
+// ReasonKeysUnavailable is the Answer reason of a *KeysNeededError that could not be
+// resolved: the gateway has no JWKS, which says nothing about the client's token.
+const ReasonKeysUnavailable Reason = "keys_unavailable"
+
 // Challenge turns an error of Authenticate or Check into its answer (RFC 6750 §3, RFC 9728
 // §5.1, MCP 2026-07-28 authorization "Error Handling"). m may be nil (no resourceMetadata).
 func Challenge(m *Metadata, err error) Answer {
@@ -99,8 +103,13 @@ func Challenge(m *Metadata, err error) Answer {
 		miss *MissingError
 		inv  *InvalidTokenError
 		forb *ForbiddenError
+		keys *KeysNeededError
 	)
 	switch {
+	case errors.As(err, &keys):
+		// 503, not 401: telling a client its token is bad would make it drop a good token.
+		return Answer{503, "", errorBody("Service Unavailable",
+			"the keys to verify tokens could not be obtained from the issuer; try again later"), ReasonKeysUnavailable}
 	case errors.As(err, &inv):
 		return Answer{401, bearer(m, `error="invalid_token"`), errorBody("Unauthorized", inv.Msg), inv.Why}
 	case errors.As(err, &forb) && len(forb.MissingScopes) > 0:

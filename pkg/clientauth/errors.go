@@ -59,3 +59,10 @@ func (e *ForbiddenError) Error() string {
 	}
 	return "clientauth: forbidden: tool " + e.Tool + " is not allowed for this consumer"
 }
+
+// KeysNeededError: a JWT reached key selection and no key set is held yet (jwksUri not
+// fetched). It is not the client's fault: the plugin fetches the keys and tries again, and
+// answers 503 when none can be obtained, never 401.
+type KeysNeededError struct{}
+
+func (*KeysNeededError) Error() string { return "clientauth: jwks: no key set has been obtained yet" }

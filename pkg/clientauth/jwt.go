@@ -21,9 +21,11 @@ const (
 type JWTConfig struct {
 	Issuer        string
 	Audiences     []string
-	Keys          *KeySet
-	ConsumerClaim string // default "sub"
-	ScopesClaim   string // default "scope"
+	Keys          *KeySet // nil when the keys come from JWKSURI (AuthenticateWith gives them)
+	JWKSURI       string  // jwksUri: fetched by the plugin (pkg/jwks); "" with inline keys
+	JWKSCluster   string  // the cluster JWKSURI is fetched through
+	ConsumerClaim string  // default "sub"
+	ScopesClaim   string  // default "scope"
 }
 
 // header is the JOSE header members this package reads. crit is read to refuse it: no
@@ -38,6 +40,12 @@ type header struct {
 // VerifyJWT verifies a compact JWS token against c at now and returns the caller it names.
 // The signature is checked before any claim is read.
 func (c *JWTConfig) VerifyJWT(token string, now time.Time) (Identity, error) {
+	return c.verifyWith(token, now, c.Keys)
+}
+
+// verifyWith verifies against keys; nil keys make a token that gets as far as key selection
+// a *KeysNeededError (the plugin fetches the JWKS and tries again).
+func (c *JWTConfig) verifyWith(token string, now time.Time, keys *KeySet) (Identity, error) {
 	if len(token) > MaxTokenBytes {
 		return Identity{}, invalid(ReasonMalformed, "token is too large")
 	}
@@ -50,7 +58,7 @@ func (c *JWTConfig) VerifyJWT(token string, now time.Time) (Identity, error) {
 	if err := decodePart(token[:p1], &h); err != nil {
 		return Identity{}, invalid(ReasonMalformed, "token header is not a base64url JSON object")
 	}
-	a, key, err := c.selectKey(&h)
+	a, key, err := selectKey(&h, keys)
 	if err != nil {
 		return Identity{}, err
 	}
@@ -85,7 +93,7 @@ var errNotObject = &json.UnsupportedValueError{Str: "not an object"}
 
 // selectKey refuses the algorithms this package never accepts, then finds the key: by kid,
 // or without a kid only when exactly one usable key exists.
-func (c *JWTConfig) selectKey(h *header) (alg, Key, error) {
+func selectKey(h *header, keys *KeySet) (alg, Key, error) {
 	if h.Crit != nil {
 		return alg{}, Key{}, invalid(ReasonMalformed, "token header has crit extensions, none is supported")
 	}
@@ -93,11 +101,14 @@ func (c *JWTConfig) selectKey(h *header) (alg, Key, error) {
 	if !ok {
 		return alg{}, Key{}, invalid(ReasonAlgRefused, "token alg is refused (accepted: RS256/384/512, PS256/384/512, ES256, ES384, EdDSA)")
 	}
+	if keys == nil {
+		return alg{}, Key{}, &KeysNeededError{}
+	}
 	var key Key
 	switch {
 	case h.Kid != nil:
 		found := false
-		for _, k := range c.Keys.keys {
+		for _, k := range keys.keys {
 			if k.ID == *h.Kid {
 				key, found = k, true
 				break
@@ -106,8 +117,8 @@ func (c *JWTConfig) selectKey(h *header) (alg, Key, error) {
 		if !found {
 			return alg{}, Key{}, invalid(ReasonUnknownKID, "token kid names no key of the JWKS")
 		}
-	case len(c.Keys.keys) == 1:
-		key = c.Keys.keys[0]
+	case len(keys.keys) == 1:
+		key = keys.keys[0]
 	default:
 		return alg{}, Key{}, invalid(ReasonUnknownKID, "token has no kid and the JWKS has more than one key")
 	}

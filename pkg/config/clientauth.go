@@ -30,36 +30,39 @@ const clientAuthPath = "bridge.clientAuth"
 
 // parseClientAuth reads bridge.clientAuth (nil when absent). required defaults to true:
 // configuring client authentication and forgetting "required" must not open the server.
-func parseClientAuth(r gjson.Result, env security.Env) (*ClientAuth, error) {
+func parseClientAuth(r gjson.Result, env security.Env) (*ClientAuth, []configerr.Warning, error) {
 	if !r.Exists() {
-		return nil, nil
+		return nil, nil, nil
 	}
 	cfg := clientauth.Config{Required: !r.Get("required").Exists() || r.Get("required").Bool()}
-	var err error
+	var (
+		err   error
+		warns []configerr.Warning
+	)
 	if cfg.APIKeys, err = parseAPIKeys(r.Get("apiKeys"), env); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if j := r.Get("jwt"); j.Exists() {
-		if cfg.JWT, err = parseJWT(j); err != nil {
-			return nil, err
+		if cfg.JWT, warns, err = parseJWT(j); err != nil {
+			return nil, nil, err
 		}
 	}
 	if h := r.Get("trustedConsumerHeader"); h.Exists() {
 		if cfg.TrustedConsumerHeader, err = trustedHeader(h.Str); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	if len(cfg.APIKeys) == 0 && cfg.JWT == nil && cfg.TrustedConsumerHeader == "" {
-		return nil, configerr.Atf(clientAuthPath, "configure at least one of apiKeys, jwt or trustedConsumerHeader")
+		return nil, nil, configerr.Atf(clientAuthPath, "configure at least one of apiKeys, jwt or trustedConsumerHeader")
 	}
 	ca := &ClientAuth{Auth: clientauth.NewAuthenticator(cfg),
 		AllowVerifiedTokenPassthrough: r.Get("allowVerifiedTokenPassthrough").Bool()}
 	if m := r.Get("resourceMetadata"); m.Exists() {
 		if ca.Metadata, err = parseResourceMetadata(m); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
-	return ca, nil
+	return ca, warns, nil
 }
 
 func parseAPIKeys(r gjson.Result, env security.Env) ([]clientauth.APIKey, error) {
@@ -93,18 +96,18 @@ func parseAPIKeys(r gjson.Result, env security.Env) ([]clientauth.APIKey, error)
 
 func isConsumerName(s string) bool { return s != "" && len(s) <= 256 && httpsyntax.IsToken(s) }
 
-func parseJWT(j gjson.Result) (*clientauth.JWTConfig, error) {
+func parseJWT(j gjson.Result) (*clientauth.JWTConfig, []configerr.Warning, error) {
 	path := clientAuthPath + ".jwt"
 	c := &clientauth.JWTConfig{Issuer: j.Get("issuer").Str, ConsumerClaim: "sub", ScopesClaim: "scope"}
 	for i, a := range j.Get("audiences").Array() {
 		if a.Str == "" {
-			return nil, configerr.Atf(index(path+".audiences", i), "must not be empty")
+			return nil, nil, configerr.Atf(index(path+".audiences", i), "must not be empty")
 		}
 		c.Audiences = append(c.Audiences, a.Str)
 	}
 	if len(c.Audiences) == 0 {
 		// MCP 2026-07-28 authorization "Token Handling": tokens must be issued for this server.
-		return nil, configerr.Atf(path+".audiences", "is required: at least one audience (this server's resource URL)")
+		return nil, nil, configerr.Atf(path+".audiences", "is required: at least one audience (this server's resource URL)")
 	}
 	for _, claim := range [...]struct {
 		key string
@@ -112,24 +115,32 @@ func parseJWT(j gjson.Result) (*clientauth.JWTConfig, error) {
 	}{{"consumerClaim", &c.ConsumerClaim}, {"scopesClaim", &c.ScopesClaim}} {
 		if v := j.Get(claim.key); v.Exists() {
 			if v.Str == "" {
-				return nil, configerr.Atf(join(path, claim.key), "must not be empty")
+				return nil, nil, configerr.Atf(join(path, claim.key), "must not be empty")
 			}
 			*claim.dst = v.Str
 		}
 	}
-	jwks := j.Get("jwks")
-	if !jwks.Exists() {
-		return nil, configerr.Atf(path+".jwks", "is required: the issuer's JWK Set as a JSON string")
+	jwks, uri := j.Get("jwks"), j.Get("jwksUri")
+	switch {
+	case jwks.Exists() && uri.Exists():
+		return nil, nil, configerr.Atf(path+".jwksUri", "set either jwks (inline) or jwksUri (fetched), not both")
+	case uri.Exists():
+		w, err := jwksURI(c, uri.Str, j.Get("jwksCluster"))
+		return c, w, err
+	case j.Get("jwksCluster").Exists():
+		return nil, nil, configerr.Atf(path+".jwksCluster", "needs jwksUri")
+	case !jwks.Exists():
+		return nil, nil, configerr.Atf(path+".jwks", "is required (or jwksUri): the issuer's JWK Set as a JSON string")
 	}
 	keys, err := clientauth.ParseJWKS([]byte(jwks.Str))
 	var je *clientauth.JWKSError
 	if errors.As(err, &je) {
-		return nil, configerr.Atf(path+".jwks", "%s", je.Msg)
+		return nil, nil, configerr.Atf(path+".jwks", "%s", je.Msg)
 	} else if err != nil {
-		return nil, configerr.Atf(path+".jwks", "cannot be parsed")
+		return nil, nil, configerr.Atf(path+".jwks", "cannot be parsed")
 	}
 	c.Keys = keys
-	return c, nil
+	return c, nil, nil
 }
 
 // trustedHeader checks trustedConsumerHeader: a header name that is not one of the carriers

@@ -200,7 +200,7 @@ func clientAuthField() field {
 	return object("clientAuth",
 		boolean("required"),
 		arrayOf("apiKeys", object("", reqStr("consumer"), reqStr("key"))),
-		object("jwt", reqStr("issuer"), field{key: "audiences", kind: kArray, required: true, elem: &field{kind: kString}}, str("jwks"), str("consumerClaim"), str("scopesClaim")),
+		object("jwt", reqStr("issuer"), field{key: "audiences", kind: kArray, required: true, elem: &field{kind: kString}}, str("jwks"), str("jwksUri"), str("jwksCluster"), str("consumerClaim"), str("scopesClaim")),
 		str("trustedConsumerHeader"),
 		object("resourceMetadata", reqStr("resource"), strs("authorizationServers"), strs("scopesSupported")),
 		boolean("allowVerifiedTokenPassthrough"),

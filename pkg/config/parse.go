@@ -31,9 +31,11 @@ func Parse(data []byte, env security.Env) (*Config, error) {
 	if c.Bridge, bridgeVersion, err = parseBridge(root.Get("bridge")); err != nil {
 		return nil, err
 	}
-	if c.ClientAuth, err = parseClientAuth(root.Get("bridge.clientAuth"), env); err != nil {
+	var caWarns []configerr.Warning
+	if c.ClientAuth, caWarns, err = parseClientAuth(root.Get("bridge.clientAuth"), env); err != nil {
 		return nil, err
 	}
+	c.Warnings = append(c.Warnings, caWarns...)
 	srv := root.Get("server")
 	if c.Server.Version, err = serverVersion(srv.Get("version"), bridgeVersion); err != nil {
 		return nil, err
