@@ -1,8 +1,6 @@
 package main
 
 import (
-	"time"
-
 	"github.com/higress-group/proxy-wasm-go-sdk/proxywasm/types"
 	"github.com/higress-group/wasm-go/pkg/log"
 	"github.com/higress-group/wasm-go/pkg/wrapper"
@@ -23,20 +21,6 @@ const reasonClientAuthPrefix = "mcp-rest.client-auth."
 
 // Reason of the metadata answer.
 const reasonResourceMetadata = "mcp-rest.resource-metadata"
-
-// authenticate finds the caller of a POST; it returns false after answering a refusal.
-func authenticate(ca *config.ClientAuth, st *requestState, headers [][2]string) (types.Action, bool) {
-	if ca == nil {
-		return 0, true
-	}
-	id, err := ca.Auth.Authenticate(headers, time.Now())
-	if err != nil {
-		return challenge(ca, st, err), false
-	}
-	st.identity = id
-	log.Debugf("mcp-rest-bridge: client authenticated by %s", id.Kind)
-	return 0, true
-}
 
 // challenge answers an authentication or authorization failure: 401 or 403 with
 // WWW-Authenticate and {"error","message"} (pkg/clientauth.Challenge), with the CORS grant of

@@ -13,6 +13,7 @@ import (
 
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/config"
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/jsonscan"
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/jwks"
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/mcp"
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/metrics"
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/redact"
@@ -36,6 +37,8 @@ type pluginConfig struct {
 	// decoderLimit and encoderLimit are the buffer limits as the host
 	// property wants them, formatted once.
 	decoderLimit, encoderLimit []byte
+	// jwks is the JWKS of bridge.clientAuth.jwt.jwksUri (nil without it), this worker's.
+	jwks *jwks.Cache
 }
 
 // errConfigNotJSON is returned before the wrapper sees a configuration that is
@@ -88,6 +91,7 @@ func parseConfig(data []byte, pc *pluginConfig) error {
 	pc.secrets, pc.finalPass = toolSecrets(cfg)
 	pc.cfg, pc.server = cfg, server
 	pc.metrics = counters
+	pc.jwks = newJWKSCache(cfg)
 	tokens = cache
 	if usesOAuth2(cfg) {
 		registerTokenTick() // no ticks for configurations without oauth2

@@ -53,5 +53,6 @@ func TestPlugin(t *testing.T) {
 		t.Run("ConsumerCredentials", groupConsumerCredentials)
 		t.Run("ConsumerCredentialsRefused", groupConsumerCredentialsRefused)
 		t.Run("ConsumerCredentialsRedacted", groupConsumerCredentialsRedacted)
+		t.Run("ClientAuthJWKSURI", groupClientAuthJWKSURI)
 	})
 }

@@ -47,6 +47,10 @@ type requestState struct {
 	answered bool
 	// identity is the caller authenticated by bridge.clientAuth (anonymous without it).
 	identity clientauth.Identity
+	// authWait: authentication waits for a JWKS fetch (plugin/jwks.go); the body, once
+	// read, waits in waitingBody.
+	authWait    bool
+	waitingBody []byte
 }
 
 func stateOf(ctx wrapper.HttpContext) *requestState {
@@ -116,7 +120,7 @@ func onRequestHeaders(ctx wrapper.HttpContext, pc pluginConfig) types.Action {
 	if origin != "" {
 		st.cors = corsHeaders(origin)
 	}
-	if action, ok := authenticate(cfg.ClientAuth, st, headers); !ok {
+	if action, ok := authenticate(ctx, pc, st, headers); !ok {
 		ctx.DontReadRequestBody()
 		st.metrics.Request("", metrics.RequestRefused)
 		return action
@@ -179,6 +183,9 @@ func onRequestBody(ctx wrapper.HttpContext, pc pluginConfig, body []byte) types.
 		return failClosed(nil, "request body")
 	case st.answered:
 		return types.ActionPause // answered already: nothing goes upstream
+	case st.authWait:
+		st.waitingBody = body // the caller is not known yet: jwksWait.done goes on
+		return types.ActionPause
 	}
 	if len(body) > cfg.Bridge.MaxRequestBytes {
 		st.metrics.Request("", metrics.RequestRefused)

@@ -113,16 +113,16 @@ var errTwoCredentials = invalid(ReasonMalformed, "more than one gateway credenti
 // required, else a *MissingError. A presented credential that fails is an *InvalidTokenError
 // even when authentication is not required: a bad token never degrades to anonymous.
 func (a *Authenticator) Authenticate(headers [][2]string, now time.Time) (Identity, error) {
-	var keys *KeySet
-	if a.jwt != nil {
-		keys = a.jwt.Keys
-	}
-	return a.AuthenticateWith(headers, now, keys)
+	return a.AuthenticateWith(headers, now, nil)
 }
 
 // AuthenticateWith is Authenticate with the JWT verified against keys (the JWKS fetched from
-// jwt.JWKSURI). With nil keys, a JWT that needs them is a *KeysNeededError.
+// jwt.JWKSURI); nil keys are the inline jwt.jwks. Without either, a JWT that needs keys is a
+// *KeysNeededError.
 func (a *Authenticator) AuthenticateWith(headers [][2]string, now time.Time, keys *KeySet) (Identity, error) {
+	if keys == nil && a.jwt != nil {
+		keys = a.jwt.Keys
+	}
 	var bearer, apiKey, trusted []string
 	for _, h := range headers {
 		switch {

@@ -31,6 +31,11 @@ func TestAuthenticateWithFetchedKeys(t *testing.T) {
 	if err != nil || id.Consumer != "alice" || id.Kind != KindJWT {
 		t.Fatalf("with keys: %+v %v", id, err)
 	}
+	// Inline keys are used when no fetched set is given.
+	inline := NewAuthenticator(Config{Required: true, JWT: testJWT(t)})
+	if id, err := inline.AuthenticateWith(bearer, testNow, nil); err != nil || id.Consumer != "alice" {
+		t.Fatalf("inline: %+v %v", id, err)
+	}
 	// What is refused before any key is needed never waits for a fetch.
 	for _, h := range [][][2]string{
 		{{"x-api-key", "carol-key-0123456789"}},

@@ -80,6 +80,17 @@ func New(o Options) *Cache {
 	return &Cache{o: o}
 }
 
+// Held returns the key set held (nil before the first successful fetch), starting a
+// background refresh when it is stale. It never starts a first fetch: a request that needs no
+// key (an API key caller) must not wait for one.
+func (c *Cache) Held() *clientauth.KeySet {
+	if c.keys != nil {
+		ks, _, _ := c.Keys(nil)
+		return ks
+	}
+	return nil
+}
+
 // Keys returns the key set when one is held (ready), starting a background refresh when it is
 // stale. Without one, it starts a fetch or joins the one under way and returns ready false:
 // done is called with the outcome. An error means no key set exists and none can be fetched

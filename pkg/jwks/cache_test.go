@@ -225,3 +225,17 @@ func TestUnknownKIDRateLimited(t *testing.T) {
 		t.Fatalf("failed refetch: %+v", f)
 	}
 }
+
+func TestHeld(t *testing.T) {
+	c, tr, ck := newTest()
+	if c.Held() != nil || tr.sent != 0 {
+		t.Fatalf("Held started a first fetch: sent %d", tr.sent)
+	}
+	c.Keys(func(*clientauth.KeySet, error) {})
+	tr.answer(t, ok(""))
+	ks := c.Held()
+	ck.add(DefaultRefresh)
+	if c.Held() != ks || tr.sent != 2 {
+		t.Fatalf("stale Held: sent %d, want a background refresh", tr.sent)
+	}
+}
