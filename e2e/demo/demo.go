@@ -35,6 +35,9 @@ type Options struct {
 	// BackendCredentials overrides what the backend accepts (default: the same secrets the
 	// plugin gets, and examples.UserTokens), e.g. to make the backend refuse the plugin's credential.
 	BackendCredentials *backend.Credentials
+	// Clusters are more upstreams the plugin's callouts may name (e.g. a JWKS endpoint), next
+	// to the pet store's "petstore".
+	Clusters map[string]gateway.Cluster
 }
 
 // Demo is a running backend + gateway.
@@ -89,7 +92,7 @@ func Start(opts Options) (*Demo, error) {
 	}
 	gw, err := gateway.New(gateway.Config{
 		Wasm: opts.Wasm, PluginConfig: pluginJSON, Env: env,
-		Clusters: map[string]gateway.Cluster{"petstore": {Address: upstream}},
+		Clusters: clusters(upstream, opts.Clusters),
 		Routes: []gateway.Route{{
 			Name: "mcp", Prefix: "/mcp", Cluster: "petstore",
 			AuthorityClusters: map[string]string{"petstore.local": "petstore"},
@@ -138,6 +141,14 @@ func backendCredentials(env map[string]string, override *backend.Credentials) ba
 		BearerTokens: examples.UserTokens, APIKey: env[examples.EnvAPIKey], QueryKey: env[examples.EnvSearchKey],
 		BasicUser: user, BasicPass: pass,
 	}
+}
+
+func clusters(upstream string, extra map[string]gateway.Cluster) map[string]gateway.Cluster {
+	out := map[string]gateway.Cluster{"petstore": {Address: upstream}}
+	for name, c := range extra {
+		out[name] = c
+	}
+	return out
 }
 
 func closeAll(ls ...net.Listener) {
