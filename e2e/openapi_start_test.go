@@ -3,6 +3,11 @@ package e2e_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -31,6 +36,7 @@ func TestOpenAPIConvertedConfigsStartInThePlugin(t *testing.T) {
 		{name: "security", golden: "security.yaml", tools: 8},
 		{name: "openapi31", golden: "openapi31.yaml", tools: 2},
 		{name: "swagger2", golden: "swagger2.yaml", tools: 2},
+		{name: "valuebodies", golden: "valuebodies.yaml", tools: 6},
 		{name: "asana", lib: "asana.yaml", args: []string{"--server-name", "asana"}, tools: 152},
 		{name: "stripe", lib: "stripe.yaml", args: []string{"--server-name", "stripe"}, tools: 494},
 	}
@@ -113,8 +119,64 @@ func converterEnv(t *testing.T, cfg []byte) map[string]string {
 			env[name] = "e2e:" + strings.ToLower(name)
 		}
 	}
-	if len(env) == 0 {
-		t.Fatal("the converted config asks for no environment variable")
-	}
 	return env
+}
+
+// TestOpenAPIConvertedValueBodiesReachTheBackend: a JSON request body that is not an object
+// (Petstore v2's createWithArray, and the array and integer bodies of the converter's
+// valuebodies document) goes through one "body" arg, and the real .wasm forwards exactly that
+// JSON value; a value of another type than the body's is refused and nothing goes upstream.
+func TestOpenAPIConvertedValueBodiesReachTheBackend(t *testing.T) {
+	users := []any{map[string]any{"id": 1, "username": "ada"}, map[string]any{"id": 2, "username": "bob \"b\""}}
+	cases := []struct {
+		golden, tool string
+		args         map[string]any
+		path, body   string // body "": the call is refused
+	}{
+		{"petstorev2.yaml", "create_users_with_array_input", map[string]any{"body": users},
+			"/v2/user/createWithArray", `[{"id":1,"username":"ada"},{"id":2,"username":"bob \"b\""}]`},
+		{"valuebodies.yaml", "set_labels", map[string]any{"id": 7, "body": []any{"bug", "p1"}}, "/v1/issues/7/labels", `["bug","p1"]`},
+		{"valuebodies.yaml", "set_priority", map[string]any{"id": 7, "body": 3}, "/v1/issues/7/priority", `3`},
+		{"valuebodies.yaml", "set_labels", map[string]any{"id": 7, "body": `"], "admin": true, "x": ["`}, "", ""},
+		{"valuebodies.yaml", "set_priority", map[string]any{"id": 7, "body": "3, \"admin\": true"}, "", ""},
+	}
+	for i, c := range cases {
+		t.Run(fmt.Sprintf("%d_%s", i, c.tool), func(t *testing.T) {
+			cfg, err := os.ReadFile(filepath.Join("..", "tools", "openapi-to-mcp", "convert", "testdata", "golden", c.golden))
+			if err != nil {
+				t.Fatal(err)
+			}
+			type got struct {
+				path, ctype string
+				body        []byte
+			}
+			reqs := make(chan got, 4)
+			up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				b, _ := io.ReadAll(r.Body)
+				reqs <- got{r.URL.Path, r.Header.Get("Content-Type"), b}
+				w.WriteHeader(http.StatusNoContent)
+			}))
+			defer up.Close()
+			env := map[string]string{"PETSTORE_API_KEY": "e2e-petstore-key"}
+			d := startDemo(t, demo.Options{ConfigYAML: cfg, Env: env, Upstream: strings.TrimPrefix(up.URL, "http://")})
+			cs, _ := connect(t, d.MCPURL, legacy, nil)
+			res, err := callTool(t, cs, c.tool, c.args)
+			if c.body == "" {
+				if err == nil && !res.IsError || len(reqs) != 0 {
+					t.Fatalf("a body of the wrong type was not refused: %v %+v, %d requests", err, res, len(reqs))
+				}
+				return
+			}
+			if err != nil || res.IsError {
+				t.Fatalf("call: %v %+v", err, res)
+			}
+			if len(reqs) != 1 {
+				t.Fatalf("the backend got %d requests, want 1", len(reqs))
+			}
+			r := <-reqs
+			if r.path != c.path || r.ctype != "application/json" || string(r.body) != c.body || !json.Valid(r.body) {
+				t.Fatalf("backend got %s %q %s, want %s %s", r.path, r.ctype, r.body, c.path, c.body)
+			}
+		})
+	}
 }

@@ -109,7 +109,11 @@ func (b *argBuilder) body(bd *body) {
 		return
 	}
 	if t := argType(bd.schema["type"]); t != "object" && (t != "" || props == nil) {
-		b.warn("request body %s is not an object with properties: the tool sends no body", bd.media)
+		if bd.kind != "json" || t == "" || t == "string" {
+			b.warn("request body %s is not an object with properties: the tool sends no body", bd.media)
+			return
+		}
+		b.valueBody(bd)
 		return
 	}
 	required := map[string]bool{}
@@ -135,6 +139,26 @@ func (b *argBuilder) body(bd *body) {
 	} else {
 		b.t.Request.ArgsToFormBody = true
 	}
+}
+
+// valueBody sends a JSON body that is an array, a number or a boolean as one "body" arg,
+// rendered as its JSON text by a template that is only {{.args.body}}. Such a template does not
+// start like a JSON document, so the plugin writes the value as rendered: this is exact because
+// the plugin checks an arg against its declared type before rendering. A string body is not
+// sent this way (it would go out unquoted and unescaped) and stays a warning. The arg is
+// required even if the body is optional, because an absent arg would not send "no body".
+func (b *argBuilder) valueBody(bd *body) {
+	if b.seen["body"] {
+		b.warn("request body %s dropped: another argument is named body", bd.media)
+		return
+	}
+	desc, _ := bd.schema["description"].(string)
+	if desc == "" {
+		desc = "the request body (" + bd.media + ")"
+	}
+	b.add("body", "", desc, true, bd.schema)
+	b.t.Request.Body = "{{.args.body}}"
+	b.t.Request.Headers = append(b.t.Request.Headers, [2]string{"Content-Type", bd.media})
 }
 
 // isToken reports whether s is an HTTP token (RFC 9110 §5.6.2).

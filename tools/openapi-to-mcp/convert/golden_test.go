@@ -38,6 +38,7 @@ var goldenCases = []goldenCase{
 	{name: "stripe", file: "lib:stripe.yaml", opt: Options{ServerName: "stripe"}, summary: true},
 	{name: "security", file: "security.yaml", opt: Options{ServerName: "orders"}},
 	{name: "openapi31", file: "openapi31.yaml", opt: Options{ServerName: "notes"}},
+	{name: "valuebodies", file: "valuebodies.yaml", opt: Options{ServerName: "labels"}},
 	{name: "swagger2", file: "swagger2.yaml", opt: Options{ServerName: "legacy", ToolPrefix: "legacy_"}},
 }
 
