@@ -36,8 +36,8 @@ func startToolCall(ctx wrapper.HttpContext, pc pluginConfig, st *requestState, c
 	// The response is redacted of the tool's configured credentials and of the one this call
 	// applies upstream (added below, or by the oauth2 path once it has the token).
 	st.secrets = pc.secrets[call.ToolIndex]
-	if tool.Grant != nil {
-		st.credSource = tool.Grant.Source()
+	if tool.UsesOAuth2() {
+		st.credSource = tool.Policy.Source()
 		return startOAuth2Call(ctx, st, call, tool)
 	}
 	st.credSource = tool.Policy.Source()

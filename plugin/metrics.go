@@ -52,9 +52,9 @@ func oauth2Schemes(cfg *config.Config) []string {
 	var out []string
 	seen := map[string]bool{}
 	for _, t := range cfg.Tools {
-		if t.Grant != nil && !seen[t.Grant.Scheme()] {
-			seen[t.Grant.Scheme()] = true
-			out = append(out, t.Grant.Scheme())
+		if s := t.Policy.OAuth2Scheme(); t.UsesOAuth2() && !seen[s] {
+			seen[s] = true
+			out = append(out, s)
 		}
 	}
 	return out

@@ -63,7 +63,7 @@ var tickRegistered bool
 
 func usesOAuth2(cfg *config.Config) bool {
 	for _, t := range cfg.Tools {
-		if t.Grant != nil {
+		if t.UsesOAuth2() {
 			return true
 		}
 	}
@@ -97,9 +97,17 @@ func startOAuth2Call(ctx wrapper.HttpContext, st *requestState, call *mcp.Call, 
 	if !ok {
 		return replyBackendCredential(st, call, tool, errors.New("no http context id"))
 	}
-	st.oauth2 = oauth2State{grant: tool.Grant, subject: subject}
+	// consumerCredentials: the consumer's own client; none for a consumer without an entry
+	// or an anonymous caller, who are refused like for the other scheme types.
+	grant := tool.GrantFor(st.identity.Consumer)
+	if grant == nil {
+		return refuseCredential(st, call, &security.Error{Reason: security.ReasonMissingCredential, Msg: "tool " +
+			strconv.Quote(tool.Rest.Name()) + ": no backend credential is configured for this consumer (security scheme " +
+			strconv.Quote(tool.Policy.OAuth2Scheme()) + ")"})
+	}
+	st.oauth2 = oauth2State{grant: grant, subject: subject}
 	st.secrets = st.secrets.With(security.Credential{Value: subject, Form: security.FormToken})
-	tok, ready, err := tokens.Token(tool.Grant, subject.Reveal(), func(tok string, err error) {
+	tok, ready, err := tokens.Token(grant, subject.Reveal(), func(tok string, err error) {
 		resumeWithToken(id, st, call, tool, tok, err)
 	})
 	switch {

@@ -54,5 +54,9 @@ func TestPlugin(t *testing.T) {
 		t.Run("ConsumerCredentialsRefused", groupConsumerCredentialsRefused)
 		t.Run("ConsumerCredentialsRedacted", groupConsumerCredentialsRedacted)
 		t.Run("ClientAuthJWKSURI", groupClientAuthJWKSURI)
+		t.Run("OAuth2ConsumerCredentials", groupOAuth2ConsumerCredentials)
+		t.Run("OAuth2ConsumerPost", groupOAuth2ConsumerPost)
+		t.Run("OAuth2ConsumerCredentialsRefused", groupOAuth2ConsumerCredentialsRefused)
+		t.Run("OAuth2ConsumerCredentialsRedacted", groupOAuth2ConsumerCredentialsRedacted)
 	})
 }

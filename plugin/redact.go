@@ -1,6 +1,8 @@
 package main
 
 import (
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/higress-group/wasm-go/pkg/log"
@@ -20,6 +22,9 @@ func toolSecrets(cfg *config.Config) (sets []*redact.Set, finalPass []bool) {
 		creds := tool.Policy.Credentials()
 		if tool.Grant != nil {
 			creds = append(creds, tool.Grant.Credentials()...)
+		}
+		for _, n := range slices.Sorted(maps.Keys(tool.ConsumerGrants)) {
+			creds = append(creds, tool.ConsumerGrants[n].Credentials()...)
 		}
 		sets[i] = redact.New(creds...)
 		prepend, appendText, templated := tool.Rest.ResponseTexts()

@@ -46,10 +46,12 @@ type Config struct {
 	ClientAuth *ClientAuth
 	Warnings   []configerr.Warning
 
-	grants  map[string]*oauth2.Grant // oauth2 schemes by id, while parsing
-	entries [][]byte
-	names   []string
-	byName  map[string]int
+	grants map[string]*oauth2.Grant // oauth2 schemes by id, while parsing
+	// consumerGrants: oauth2 schemes with consumerCredentials by id, then by consumer
+	consumerGrants map[string]map[string]*oauth2.Grant
+	entries        [][]byte
+	names          []string
+	byName         map[string]int
 }
 
 // Server is the server block.
@@ -71,6 +73,9 @@ type Tool struct {
 	// Grant is the tool's oauth2 upstream scheme (Policy.OAuth2Scheme), else nil: the plugin
 	// obtains a token from it per call.
 	Grant *oauth2.Grant
+	// ConsumerGrants is set instead of Grant when that scheme has consumerCredentials: each
+	// authenticated consumer's own client; a consumer without an entry gets no token.
+	ConsumerGrants map[string]*oauth2.Grant
 	// Allow is tools[].allow: who may list and call the tool; nil: any caller that passed
 	// client authentication (and anonymous ones when it is not required).
 	Allow *clientauth.Allow
@@ -90,6 +95,22 @@ type Bridge struct {
 	MaxJSONDepth int
 	// Audit is bridge.audit: one audit line per tools/call (pkg/audit).
 	Audit bool
+}
+
+// UsesOAuth2 reports whether the tool obtains its upstream token from an oauth2 scheme.
+func (t *Tool) UsesOAuth2() bool { return t.Grant != nil || t.ConsumerGrants != nil }
+
+// GrantFor returns the grant a call by consumer uses: the consumer's own when the scheme has
+// consumerCredentials (nil for a consumer without an entry and for anonymous callers, never
+// another consumer's), else Grant.
+func (t *Tool) GrantFor(consumer string) *oauth2.Grant {
+	if t.ConsumerGrants != nil {
+		if consumer == "" {
+			return nil
+		}
+		return t.ConsumerGrants[consumer]
+	}
+	return t.Grant
 }
 
 var _ mcp.Catalog = (*Config)(nil)

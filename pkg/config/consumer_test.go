@@ -53,9 +53,6 @@ func TestConsumerCredentialsErrors(t *testing.T) {
 		{"unset env", key(`{"alice":"${NOPE}"}`), "server.securitySchemes[0].consumerCredentials.alice: environment variable NOPE is not set"},
 		{"odd name not shown", key(`{"Bearer sk-live-123":""}`), "server.securitySchemes[0].consumerCredentials.(key not shown): must not be empty"},
 		{"bad value", key(`{"alice":"two words-4k"}`), "server.securitySchemes[0].consumerCredentials.alice: must be visible ASCII without spaces (header value)"},
-		{"oauth2", consumerConfig(`{"id":"orders-key","type":"oauth2","flows":{"clientCredentials":{"tokenUrl":"https://idp.example.com/token"}},` +
-			`"clientId":"gw","clientSecret":"gw-secret-1","tokenCluster":"outbound|443||idp.example.com","consumerCredentials":{"alice":{"clientId":"a","clientSecret":"s"}}}`),
-			"server.securitySchemes[0].consumerCredentials: is not yet supported for type oauth2"},
 		{"override", `{"server":{"name":"s","securitySchemes":[{"id":"orders-key","type":"http","scheme":"bearer","consumerCredentials":{"alice":"a-tok-1"}}]},` +
 			`"tools":[{"name":"t","requestTemplate":{"url":"https://x.example.com/","method":"GET","security":{"id":"orders-key","credential":"ovr-2"}}}]}`,
 			`tools[0].requestTemplate.security.credential: cannot override security scheme "orders-key": its consumerCredentials choose the credential per consumer`},

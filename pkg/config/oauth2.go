@@ -54,9 +54,21 @@ func oauth2Flow(path string, s gjson.Result) (string, error) {
 	return "", configerr.Atf(join(path, "flows"), "must hold clientCredentials or tokenExchange")
 }
 
+// grantClient is the client a grant authenticates as: the scheme's clientId/clientSecret, or
+// one consumer's (consumerCredentials), with the JSON paths errors and warnings name.
+type grantClient struct {
+	id, idPath, secret, secretPath string
+}
+
+// schemeClient is scheme s's own clientId/clientSecret.
+func schemeClient(path string, s gjson.Result) grantClient {
+	return grantClient{id: s.Get("clientId").Str, idPath: join(path, "clientId"),
+		secret: s.Get("clientSecret").Str, secretPath: join(path, "clientSecret")}
+}
+
 // compileGrant compiles the token endpoint settings of oauth2 scheme s (its flow already
-// checked by oauth2Flow) and returns start-up warnings.
-func compileGrant(path string, s gjson.Result, env security.Env) (*oauth2.Grant, []configerr.Warning, error) {
+// checked by oauth2Flow) for client cl and returns start-up warnings.
+func compileGrant(path string, s gjson.Result, env security.Env, cl grantClient) (*oauth2.Grant, []configerr.Warning, error) {
 	flowKey, flow := "clientCredentials", oauth2.ClientCredentials
 	if s.Get("flows.tokenExchange").Exists() {
 		flowKey, flow = "tokenExchange", oauth2.TokenExchange
@@ -64,8 +76,8 @@ func compileGrant(path string, s gjson.Result, env security.Env) (*oauth2.Grant,
 	fp := join(path, "flows."+flowKey)
 	f := s.Get("flows." + flowKey)
 	spec := oauth2.GrantSpec{Scheme: s.Get("id").Str, Flow: flow, TokenURL: f.Get("tokenUrl").Str,
-		ClientID: s.Get("clientId").Str, Audience: s.Get("audience").Str, Cluster: s.Get("tokenCluster").Str}
-	for _, req := range [...]struct{ path, v string }{{join(fp, "tokenUrl"), spec.TokenURL}, {join(path, "clientId"), spec.ClientID}} {
+		ClientID: cl.id, Audience: s.Get("audience").Str, Cluster: s.Get("tokenCluster").Str}
+	for _, req := range [...]struct{ path, v string }{{join(fp, "tokenUrl"), spec.TokenURL}, {cl.idPath, spec.ClientID}} {
 		if req.v == "" {
 			return nil, nil, configerr.Atf(req.path, "is required for type oauth2")
 		}
@@ -77,14 +89,13 @@ func compileGrant(path string, s gjson.Result, env security.Env) (*oauth2.Grant,
 		spec.Scopes = append(spec.Scopes, k.Str)
 		return true
 	})
-	if err := checkGrantText(path, fp, spec); err != nil {
+	if err := checkGrantText(path, fp, cl.idPath, spec); err != nil {
 		return nil, nil, err
 	}
-	raw := s.Get("clientSecret").Str
-	if raw == "" {
-		return nil, nil, configerr.Atf(join(path, "clientSecret"), "is required for type oauth2")
+	if cl.secret == "" {
+		return nil, nil, configerr.Atf(cl.secretPath, "is required for type oauth2")
 	}
-	secret, err := security.ResolveSecret(raw, join(path, "clientSecret"), env)
+	secret, err := security.ResolveSecret(cl.secret, cl.secretPath, env)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -100,19 +111,19 @@ func compileGrant(path string, s gjson.Result, env security.Env) (*oauth2.Grant,
 	} else if err != nil {
 		return nil, nil, err
 	}
-	return g, grantWarnings(path, fp, g, raw), nil
+	return g, grantWarnings(fp, cl, g), nil
 }
 
 // checkGrantText refuses control characters and spaces where they would corrupt the form
 // body or the cache key's meaning: scopes are space-separated, so a scope may not hold one.
-func checkGrantText(path, fp string, spec oauth2.GrantSpec) error {
+func checkGrantText(path, fp, idPath string, spec oauth2.GrantSpec) error {
 	for _, sc := range spec.Scopes {
 		if sc == "" || strings.ContainsAny(sc, " \t\r\n\"\\") || hasControl(sc) {
 			return configerr.Atf(join(fp, "scopes"), "scope names must be non-empty and without spaces, quotes, backslashes or control characters (RFC 6749 §3.3)")
 		}
 	}
 	if hasControl(spec.ClientID) {
-		return configerr.Atf(join(path, "clientId"), "must not contain control characters")
+		return configerr.Atf(idPath, "must not contain control characters")
 	}
 	if hasControl(spec.Audience) {
 		return configerr.Atf(join(path, "audience"), "must not contain control characters")
@@ -129,14 +140,14 @@ func hasControl(s string) bool {
 	return false
 }
 
-func grantWarnings(path, fp string, g *oauth2.Grant, rawSecret string) []configerr.Warning {
+func grantWarnings(fp string, cl grantClient, g *oauth2.Grant) []configerr.Warning {
 	var w []configerr.Warning
 	if g.PlainHTTP() {
 		w = append(w, configerr.Warning{Path: join(fp, "tokenUrl"),
 			Msg: "token URL is plain http: the client secret and the tokens travel unencrypted"})
 	}
-	if !security.IsEnvRef(rawSecret) {
-		w = append(w, configerr.Warning{Path: join(path, "clientSecret"),
+	if !security.IsEnvRef(cl.secret) {
+		w = append(w, configerr.Warning{Path: cl.secretPath,
 			Msg: `clientSecret is a literal: use "${ENV_NAME}" in production configs`})
 	}
 	return w

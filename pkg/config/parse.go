@@ -179,7 +179,8 @@ func (c *Config) compileTool(path string, tj, srv gjson.Result, schemes map[stri
 		c.Warnings = append(c.Warnings, configerr.Warning{Path: p,
 			Msg: "credential is ignored: passthrough is on, so the client's credential is used"})
 	}
-	return &Tool{Rest: rt, Policy: pol, LegacyOnly: tj.Get("legacyOnly").Bool(), Grant: c.grants[pol.OAuth2Scheme()], Allow: allow}, nil
+	return &Tool{Rest: rt, Policy: pol, LegacyOnly: tj.Get("legacyOnly").Bool(), Grant: c.grants[pol.OAuth2Scheme()],
+		ConsumerGrants: c.consumerGrants[pol.OAuth2Scheme()], Allow: allow}, nil
 }
 
 func parseAllowTools(r gjson.Result, tools []*Tool) (map[string]bool, error) {

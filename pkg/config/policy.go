@@ -41,7 +41,8 @@ func (c *Config) compileSchemes(srv gjson.Result, env security.Env) (map[string]
 			OAuth2Flow:        flow,
 
 			ConsumerCredentials: consumers,
-			HasConsumers:        s.Get("consumerCredentials").Exists(),
+			// an oauth2 scheme's per-consumer clients are grants (compileConsumerGrants)
+			HasConsumers: flow == "" && s.Get("consumerCredentials").Exists(),
 		}
 	}
 	schemes, err := security.CompileSchemes(specs, paths, env)
@@ -52,7 +53,19 @@ func (c *Config) compileSchemes(srv gjson.Result, env security.Env) (map[string]
 		if specs[i].OAuth2Flow == "" {
 			continue
 		}
-		g, warns, err := compileGrant(paths[i], s, env)
+		if s.Get("consumerCredentials").Exists() {
+			byConsumer, warns, err := compileConsumerGrants(paths[i], s, env)
+			if err != nil {
+				return nil, err
+			}
+			if c.consumerGrants == nil {
+				c.consumerGrants = map[string]map[string]*oauth2.Grant{}
+			}
+			c.consumerGrants[specs[i].ID] = byConsumer
+			c.Warnings = append(c.Warnings, warns...)
+			continue
+		}
+		g, warns, err := compileGrant(paths[i], s, env, schemeClient(paths[i], s))
 		if err != nil {
 			return nil, err
 		}
@@ -66,8 +79,8 @@ func (c *Config) compileSchemes(srv gjson.Result, env security.Env) (map[string]
 }
 
 // consumerCredentials reads a scheme's consumerCredentials map in document order. Values are
-// strings in the scheme's credential form; an oauth2 scheme's per-consumer client is not
-// supported yet and is refused, so no consumer silently gets the gateway's own token.
+// strings in the scheme's credential form. An oauth2 scheme's entries are per-consumer clients:
+// their shape is checked here, and they are compiled into grants, not scheme credentials.
 func consumerCredentials(path string, s gjson.Result, flow string) ([]security.ConsumerCredential, error) {
 	m := s.Get("consumerCredentials")
 	if !m.Exists() {
@@ -75,7 +88,7 @@ func consumerCredentials(path string, s gjson.Result, flow string) ([]security.C
 	}
 	at := join(path, "consumerCredentials")
 	if flow != "" {
-		return nil, configerr.At(at, "is not yet supported for type oauth2")
+		return nil, checkOAuth2Consumers(path, s, flow)
 	}
 	var out []security.ConsumerCredential
 	var err error

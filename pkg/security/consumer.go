@@ -25,7 +25,8 @@ func compileConsumers(s *Scheme, spec SchemeSpec, path string, env Env) error {
 		return nil
 	}
 	if s.oauth2 != "" {
-		return configerr.At(path+".consumerCredentials", "is not yet supported for type oauth2")
+		// pkg/config compiles an oauth2 scheme's per-consumer clients into oauth2 grants
+		return configerr.At(path+".consumerCredentials", "holds oauth2 clients for type oauth2, which are compiled as grants, not as scheme credentials")
 	}
 	if len(spec.ConsumerCredentials) == 0 {
 		return configerr.At(path+".consumerCredentials", "must name at least one consumer")

@@ -150,7 +150,7 @@ func TestConsumerCredentialsConfigErrors(t *testing.T) {
 			ConsumerCredentials: []ConsumerCredential{{"a", "nocolon-8Jj", "p.a"}}}, `p.a: must be "user:pass" (no ':' found)`},
 		{"oauth2", SchemeSpec{ID: "o", Type: "oauth2", OAuth2Flow: "client_credentials", HasConsumers: true,
 			ConsumerCredentials: []ConsumerCredential{{"a", "x", "p.a"}}},
-			"server.securitySchemes[0].consumerCredentials: is not yet supported for type oauth2"},
+			"server.securitySchemes[0].consumerCredentials: holds oauth2 clients for type oauth2, which are compiled as grants, not as scheme credentials"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
