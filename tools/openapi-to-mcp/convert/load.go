@@ -3,7 +3,6 @@ package convert
 import (
 	"errors"
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/pb33f/libopenapi"
@@ -159,11 +158,7 @@ func bodyV3(w *schemaWalker, rb *v3.RequestBody) *body {
 	if rb == nil || rb.Content == nil || rb.Content.Len() == 0 {
 		return nil
 	}
-	var media []string
-	for k := range rb.Content.KeysFromOldest() {
-		media = append(media, k)
-	}
-	mt := pickMedia(media)
+	mt := pickMedia(orderedKeys(rb.Content))
 	b := &body{media: mt, kind: mediaKind(mt), required: rb.Required != nil && *rb.Required,
 		description: strings.TrimSpace(rb.Description)}
 	if c := rb.Content.GetOrZero(mt); c != nil && c.Schema != nil {
@@ -199,12 +194,7 @@ func outputV3(w *schemaWalker, r *v3.Responses) map[string]any {
 	if r == nil || r.Codes == nil {
 		return nil
 	}
-	var codes []string
-	for c := range r.Codes.KeysFromOldest() {
-		codes = append(codes, c)
-	}
-	sort.Strings(codes)
-	for _, c := range codes {
+	for _, c := range sortedOrderedKeys(r.Codes) {
 		resp := r.Codes.GetOrZero(c)
 		if !strings.HasPrefix(c, "2") || resp == nil || resp.Content == nil {
 			continue

@@ -1,7 +1,6 @@
 package convert
 
 import (
-	"sort"
 	"strings"
 
 	v2 "github.com/pb33f/libopenapi/datamodel/high/v2"
@@ -206,12 +205,7 @@ func outputV2(w *schemaWalker, r *v2.Responses) map[string]any {
 	if r == nil || r.Codes == nil {
 		return nil
 	}
-	var codes []string
-	for c := range r.Codes.KeysFromOldest() {
-		codes = append(codes, c)
-	}
-	sort.Strings(codes)
-	for _, c := range codes {
+	for _, c := range sortedOrderedKeys(r.Codes) {
 		if resp := r.Codes.GetOrZero(c); strings.HasPrefix(c, "2") && resp != nil {
 			if resp.Schema == nil {
 				return nil
