@@ -8,6 +8,7 @@ import (
 	"github.com/higress-group/wasm-go/pkg/log"
 
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/config"
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/mcp"
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/redact"
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/rest"
 )
@@ -49,14 +50,17 @@ const withheldImage = "the REST backend returned an image that contains a creden
 // the common case (plain tokens, no template) the second pass could only find what the first
 // removed, and it would cost a scan of the whole message per call (make bench).
 func convertRedacted(pc pluginConfig, st *requestState, body []byte) []byte {
-	var result []byte
+	// One buffer holds the whole message: the envelope, then the result's members appended
+	// in place (the body escaped once), sized for a text result of body: its escapes may
+	// take a quarter more; a body that needs more (base64, a template) grows it once.
+	out := pc.server.AppendResultOpen(nil, st.call, 64+len(body)+len(body)/4)
 	if isImage(st.resp.contentType) && st.secrets.Contains(body) {
-		result = rest.ErrorResult(withheldImage)
+		out = rest.AppendErrorResult(out, withheldImage)
 	} else {
-		result = st.restCall.ConvertResponse(st.resp.status, st.resp.contentType, st.secrets.Body(body),
+		out = st.restCall.AppendResponse(out, st.resp.status, st.resp.contentType, st.secrets.Body(body),
 			pc.cfg.Bridge.ErrorExcerptBytes)
 	}
-	out := pc.server.WrapResult(st.call, result)
+	out = mcp.CloseResult(out)
 	if pc.finalPass[st.call.ToolIndex] || !st.secrets.PlainText() {
 		out = st.secrets.JSON(out)
 	}

@@ -1,6 +1,8 @@
 package mcp
 
 import (
+	"slices"
+
 	"github.com/tidwall/gjson"
 )
 
@@ -41,6 +43,28 @@ func (s *Server) WrapResult(call *Call, result []byte) []byte {
 	}
 	return append(buf, '}', '}')
 }
+
+// AppendResultOpen appends the JSON-RPC response to call up to its CallToolResult's own
+// members: {"jsonrpc":"2.0","id":<id>,"result":{ and, for a modern call, the members
+// WrapResult adds to a result that has neither resultType nor _meta, with their comma. The
+// caller appends the result's members (at least one, none of them resultType or _meta), then
+// CloseResult; room is how many bytes it expects to append, reserved with the envelope's in
+// one allocation when dst is short. The bytes are those WrapResult makes of the same result, without building the
+// result apart and copying it into the envelope: the plugin escapes the REST body straight
+// into the message it sends.
+func (s *Server) AppendResultOpen(dst []byte, call *Call, room int) []byte {
+	dst = slices.Grow(dst, 40+len(call.ID)+len(s.callPrefix)+max(room, 0))
+	dst = appendHead(dst, call.ID)
+	dst = append(dst, `"result":{`...)
+	if call.Era != Modern {
+		return dst
+	}
+	dst = append(dst, s.callPrefix...)
+	return append(dst, ',')
+}
+
+// CloseResult ends what AppendResultOpen began: the result object, then the message.
+func CloseResult(dst []byte) []byte { return append(dst, '}', '}') }
 
 // resultMembers reports whether obj has top-level resultType and _meta.
 func resultMembers(obj []byte) (hasType, hasMeta bool) {

@@ -41,6 +41,33 @@ func TestWrapResult(t *testing.T) {
 	}
 }
 
+// TestAppendResultOpen: the envelope written around a result's members is byte for byte
+// what WrapResult makes of the whole result, in both eras, for string and integer ids, into a
+// fresh buffer and into a reused one that holds an earlier message.
+func TestAppendResultOpen(t *testing.T) {
+	s := newTestServer(t)
+	calls := []*Call{
+		{ID: []byte(`"r-1"`), Era: Modern, Version: Version20260728},
+		{ID: []byte("12"), Era: Legacy, Version: Version20250618},
+		{ID: []byte("7"), Era: Modern, Version: Version20260728},
+	}
+	members := []string{
+		`"content":[{"type":"text","text":"ok"}],"isError":false`,
+		`"content":[{"type":"text","text":"{\"a\":1}"}],"structuredContent":{"a":1,"_meta":2},"isError":false`,
+		`"content":[{"type":"image","data":"iVBORw0KGgo=","mimeType":"image/png"}],"isError":true`,
+	}
+	reused := make([]byte, 0, 512)
+	for _, call := range calls {
+		for _, m := range members {
+			want := s.WrapResult(call, []byte("{"+m+"}"))
+			fresh := CloseResult(append(s.AppendResultOpen(nil, call, len(m)), m...))
+			assert.Equal(t, string(want), string(fresh), "era %v id %s", call.Era, call.ID)
+			reused = CloseResult(append(s.AppendResultOpen(reused[:0], call, 0), m...))
+			assert.Equal(t, string(want), string(reused), "reused buffer, era %v id %s", call.Era, call.ID)
+		}
+	}
+}
+
 func TestErrorResponse(t *testing.T) {
 	cases := []struct {
 		name string

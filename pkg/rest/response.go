@@ -3,6 +3,7 @@ package rest
 import (
 	"bytes"
 	"encoding/base64"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -38,51 +39,61 @@ func (t *Tool) ResponseTexts() (prepend, appendText string, templated bool) {
 //     template names them), or
 //     prependBody + body + appendBody; "success" when that is empty (as Higress).
 func (call *Call) ConvertResponse(status int, contentType string, body []byte, maxExcerpt int) []byte {
+	return closeResult(call.AppendResponse(openResult(1), status, contentType, body, maxExcerpt))
+}
+
+// AppendResponse appends the members of ConvertResponse's object (without its braces) to dst,
+// growing it once for the common case. The plugin appends them straight after the JSON-RPC
+// envelope (mcp.Server.AppendResultOpen), so the body is escaped once, into the message the
+// client gets, rather than into a result that is then copied into an envelope. The members
+// never include resultType or _meta.
+func (call *Call) AppendResponse(dst []byte, status int, contentType string, body []byte, maxExcerpt int) []byte {
 	t := call.tool
 	if t == nil {
-		return ErrorResult("rest: the call was not prepared")
+		return appendText(dst, "rest: the call was not prepared", true)
 	}
 	if status < 200 || status > 299 {
-		return call.errorResult(status, contentType, body, maxExcerpt)
+		return appendText(dst, call.errorText(status, contentType, body, maxExcerpt), true)
 	}
 	if mt := mediaType(contentType); strings.HasPrefix(mt, "image/") {
-		return imageResult(body, mt)
+		return appendImage(dst, body, mt)
 	}
 	if t.outSchema {
 		if obj := bytes.TrimSpace(body); len(obj) > 0 && obj[0] == '{' && gjson.ValidBytes(obj) {
-			return structuredResult(obj)
+			return appendStructured(dst, obj)
 		}
 	}
 	if t.resp.body == nil {
 		if len(t.resp.prepend)+len(body)+len(t.resp.append) == 0 {
-			return textResult("success", false)
+			return appendText(dst, "success", false)
 		}
-		b := make([]byte, 0, len(t.resp.prepend)+len(body)+len(body)/4+len(t.resp.append)+64)
-		b = append(b, `{"content":[{"type":"text","text":"`...)
+		b := slices.Grow(dst, len(t.resp.prepend)+len(body)+len(body)/4+len(t.resp.append)+64)
+		b = append(b, `"content":[{"type":"text","text":"`...)
 		b = jsonenc.AppendStringContent(b, t.resp.prepend)
 		b = jsonenc.AppendStringContent(b, unsafeString(body))
 		b = jsonenc.AppendStringContent(b, t.resp.append)
-		return append(b, `"}],"isError":false}`...)
+		return append(b, `"}],"isError":false`...)
 	}
 	data, ok := dataOverBody(body, call.argsFor(t.resp.body), "")
 	if !ok {
-		return ErrorResult("HTTP " + strconv.Itoa(status) + ": the response is not JSON, so responseTemplate " +
-			"cannot be applied: " + excerpt(body, maxExcerpt))
+		return appendText(dst, "HTTP "+strconv.Itoa(status)+": the response is not JSON, so responseTemplate "+
+			"cannot be applied: "+excerpt(body, maxExcerpt), true)
 	}
 	text, err := renderText(t.resp.body, data, nil)
 	if err != nil {
-		return ErrorResult(t.templateFailure("responseTemplate", err).Error())
+		return appendText(dst, t.templateFailure("responseTemplate", err).Error(), true)
 	}
 	if text == "" {
 		text = "success"
 	}
-	return textResult(text, false)
+	return appendText(dst, text, false)
 }
 
-// errorResult renders a non-2xx response. When errorResponseTemplate fails, the result says
-// so (naming the failing action, never the data) next to the status and the excerpt. errorResponseTemplate sees the JSON body (or {} when
-// the body is not JSON) plus "_headers" {":status", "content-type"} and, when it names them, "args".
-func (call *Call) errorResult(status int, contentType string, body []byte, maxExcerpt int) []byte {
+// errorText is the text of a non-2xx response's result. When errorResponseTemplate fails, it
+// says so (naming the failing action, never the data) next to the status and the excerpt.
+// errorResponseTemplate sees the JSON body (or {} when the body is not JSON) plus "_headers"
+// {":status", "content-type"} and, when it names them, "args".
+func (call *Call) errorText(status int, contentType string, body []byte, maxExcerpt int) string {
 	t := call.tool
 	st := strconv.Itoa(status)
 	if t.resp.errBody != nil {
@@ -102,17 +113,17 @@ func (call *Call) errorResult(status int, contentType string, body []byte, maxEx
 			if ex := excerpt(body, maxExcerpt); ex != "" {
 				msg += "; response: " + ex
 			}
-			return ErrorResult(msg)
+			return msg
 		}
 		if strings.TrimSpace(text) != "" {
-			return ErrorResult(text)
+			return text
 		}
 	}
 	msg := "HTTP " + st
 	if ex := excerpt(body, maxExcerpt); ex != "" {
 		msg += ": " + ex
 	}
-	return ErrorResult(msg)
+	return msg
 }
 
 // LocalResult answers a tool without upstream: its responseTemplate rendered over
@@ -132,7 +143,7 @@ func (call *Call) LocalResult() []byte {
 	}
 	if t.outSchema {
 		if obj := bytes.TrimSpace([]byte(text)); len(obj) > 0 && obj[0] == '{' && gjson.ValidBytes(obj) {
-			return structuredResult(obj)
+			return closeResult(appendStructured(openResult(2*len(obj)+len(obj)/4+96), obj))
 		}
 	}
 	return textResult(text, false)
@@ -141,32 +152,42 @@ func (call *Call) LocalResult() []byte {
 // ErrorResult returns {"content":[{"type":"text","text":msg}],"isError":true}.
 func ErrorResult(msg string) []byte { return textResult(msg, true) }
 
+// AppendErrorResult appends the members of ErrorResult(msg) (without its braces) to dst.
+func AppendErrorResult(dst []byte, msg string) []byte { return appendText(dst, msg, true) }
+
 func textResult(text string, isError bool) []byte {
-	b := make([]byte, 0, len(text)+len(text)/8+64)
-	b = append(b, `{"content":[{"type":"text","text":`...)
-	b = jsonenc.AppendString(b, text)
-	if isError {
-		return append(b, `}],"isError":true}`...)
-	}
-	return append(b, `}],"isError":false}`...)
+	return closeResult(appendText(openResult(len(text)+len(text)/8+64), text, isError))
 }
 
-func structuredResult(obj []byte) []byte {
-	b := make([]byte, 0, 2*len(obj)+len(obj)/4+96)
-	b = append(b, `{"content":[{"type":"text","text":`...)
+func openResult(size int) []byte  { return append(make([]byte, 0, size), '{') }
+func closeResult(b []byte) []byte { return append(b, '}') }
+
+func appendText(dst []byte, text string, isError bool) []byte {
+	b := slices.Grow(dst, len(text)+len(text)/8+64)
+	b = append(b, `"content":[{"type":"text","text":`...)
+	b = jsonenc.AppendString(b, text)
+	if isError {
+		return append(b, `}],"isError":true`...)
+	}
+	return append(b, `}],"isError":false`...)
+}
+
+func appendStructured(dst, obj []byte) []byte {
+	b := slices.Grow(dst, 2*len(obj)+len(obj)/4+96)
+	b = append(b, `"content":[{"type":"text","text":`...)
 	b = jsonenc.AppendString(b, unsafeString(obj))
 	b = append(b, `}],"structuredContent":`...)
 	b = append(b, obj...)
-	return append(b, `,"isError":false}`...)
+	return append(b, `,"isError":false`...)
 }
 
-func imageResult(body []byte, mimeType string) []byte {
-	b := make([]byte, 0, base64.StdEncoding.EncodedLen(len(body))+len(mimeType)+96)
-	b = append(b, `{"content":[{"type":"image","data":"`...)
+func appendImage(dst, body []byte, mimeType string) []byte {
+	b := slices.Grow(dst, base64.StdEncoding.EncodedLen(len(body))+len(mimeType)+96)
+	b = append(b, `"content":[{"type":"image","data":"`...)
 	b = base64.StdEncoding.AppendEncode(b, body)
 	b = append(b, `","mimeType":`...)
 	b = jsonenc.AppendString(b, mimeType)
-	return append(b, `}],"isError":false}`...)
+	return append(b, `}],"isError":false`...)
 }
 
 func mediaType(ct string) string {

@@ -67,6 +67,15 @@ func TestConvertResponse(t *testing.T) {
 			got := convert(f.tool(t, c.tool), c.status, c.contentType, []byte(c.body), gjson.Parse(c.args), c.maxExcerpt)
 			assert.Equal(t, c.want, string(got))
 			assert.True(t, gjson.ValidBytes(got), "result must be valid JSON")
+
+			// The plugin appends the members after the envelope, into a buffer that may hold
+			// an earlier, longer message: the same bytes follow the prefix.
+			var call Call
+			require.NoError(t, f.tool(t, c.tool).Prepare(gjson.Parse(c.args), &call))
+			const prefix = `{"jsonrpc":"2.0","id":1,"result":{`
+			dst := append(append(make([]byte, 0, 4096), prefix...), make([]byte, 2000)...)
+			dst = call.AppendResponse(dst[:len(prefix)], c.status, c.contentType, []byte(c.body), c.maxExcerpt)
+			assert.Equal(t, prefix+c.want[1:len(c.want)-1], string(dst))
 		})
 	}
 }
