@@ -39,32 +39,134 @@ func AppendString(dst []byte, s string) []byte {
 // AppendStringContent appends s JSON-escaped, without quotes: quotes, backslashes and
 // control characters are escaped, UTF-8 is kept, invalid UTF-8 becomes U+FFFD.
 //
-// It copies runs of plain bytes with one append each and finds the next byte
-// to look at eight bytes per step (nextSpecial): response bodies are mostly
-// JSON text, and a per-byte loop in Wasm costs far more than the copy.
+// Response bodies pass through here whole, so it is written for Go's Wasm code, where every
+// call, bounds check and append costs tens of instructions: it reads eight bytes at a time
+// (one i64.load), stores them to dst as they are (one i64.store) and only then looks for a
+// byte that needs escaping (specialBytes); the bytes after that one are rewritten by the next
+// step. dst is kept at least len(s)-i+escapeSlack bytes longer than what is written (plain
+// bytes are copied 1:1), which is checked only where an escape makes the output longer.
 func AppendStringContent(dst []byte, s string) []byte {
-	dst = slices.Grow(dst, len(s)+len(s)>>3+8)
-	start := 0
-	for i := nextSpecial(s, 0); i < len(s); i = nextSpecial(s, i) {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			dst = append(dst, s[start:i]...)
-			dst = appendEscapedASCII(dst, c)
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, `\ufffd`...)
-			i++
-			start = i
-			continue
-		}
-		i += size
+	n := len(s)
+	if n == 0 {
+		return dst
 	}
-	return append(dst, s[start:]...)
+	j := len(dst)
+	if cap(dst)-j < n+escapeSlack {
+		dst = slices.Grow(dst, n+n>>3+escapeSlack)
+	}
+	d := unsafe.Pointer(unsafe.SliceData(dst))
+	room := cap(dst) // d[:room] may be written
+	src := unsafe.Pointer(unsafe.StringData(s))
+	for i := 0; i < n; {
+		var c byte
+		if i+8 <= n {
+			x := *(*uint64)(unsafe.Add(src, i))
+			*(*uint64)(unsafe.Add(d, j)) = x
+			m := specialBytes(x)
+			if m == 0 {
+				i, j = i+8, j+8
+				continue
+			}
+			k := bits.TrailingZeros64(m) >> 3
+			i, j = i+k, j+k
+			c = byte(x >> (k << 3))
+		} else {
+			c = s[i]
+			if jsonClass[c] == 0 {
+				*(*byte)(unsafe.Add(d, j)) = c
+				i, j = i+1, j+1
+				continue
+			}
+		}
+		// s[i] = c needs a look. An escape writes up to 6 bytes for 1: keep the slack.
+		if room-j < n-i+escapeSlack {
+			dst = slices.Grow(dst[:j], n-i+(n-i)>>2+escapeSlack)
+			d, room = unsafe.Pointer(unsafe.SliceData(dst)), cap(dst)
+		}
+		if c < utf8.RuneSelf {
+			w := asciiEscapes[c] // the escape's bytes, its length in the top byte
+			*(*uint64)(unsafe.Add(d, j)) = w
+			i, j = i+1, j+int(w>>56)
+			continue
+		}
+		size := runeLen(s, i, c)
+		if size == 0 {
+			*(*uint64)(unsafe.Add(d, j)) = badByteEscape
+			i, j = i+1, j+6
+			continue
+		}
+		if i+8 <= n { // size <= 4 bytes of a word copy; the slack covers the whole word
+			*(*uint64)(unsafe.Add(d, j)) = *(*uint64)(unsafe.Add(src, i))
+		} else {
+			for t := 0; t < size; t++ {
+				*(*byte)(unsafe.Add(d, j+t)) = s[i+t]
+			}
+		}
+		i, j = i+size, j+size
+	}
+	return dst[:j]
+}
+
+// escapeSlack is the room AppendStringContent keeps past the bytes still to be copied: an
+// 8-byte store at the last plain byte, or a 6-byte escape written as one 8-byte store.
+const escapeSlack = 16
+
+// asciiEscapes[c] is the escape of an ASCII byte that needs one ('"', '\\', < 0x20) as the
+// little-endian bytes of a word, with its length (2 or 6) in the top byte.
+var asciiEscapes = func() (t [256]uint64) {
+	for c := 0; c < utf8.RuneSelf; c++ {
+		if jsonClass[c] == 1 {
+			e := appendEscapedASCII(nil, byte(c))
+			var w [8]byte
+			copy(w[:], e)
+			w[7] = byte(len(e))
+			t[c] = binary.LittleEndian.Uint64(w[:])
+		}
+	}
+	return t
+}()
+
+// badByteEscape is `\ufffd` as the little-endian bytes of a word: what an invalid UTF-8 byte becomes.
+var badByteEscape = binary.LittleEndian.Uint64([]byte("\\ufffd\x00\x00"))
+
+// runeLen returns the length of the valid UTF-8 sequence starting at s[i] = c (>= 0x80), or
+// 0 when it is not one: the rules of utf8.DecodeRuneInString (no overlong forms, no
+// surrogates, nothing above U+10FFFF), inline because a call per character costs more in
+// Wasm than the check.
+func runeLen(s string, i int, c byte) int {
+	switch {
+	case c < 0xC2: // a continuation byte, or the lead of an overlong 2-byte form
+		return 0
+	case c < 0xE0:
+		if i+1 < len(s) && s[i+1]&0xC0 == 0x80 {
+			return 2
+		}
+	case c < 0xF0:
+		if i+2 < len(s) {
+			lo, hi := byte(0x80), byte(0xBF)
+			if c == 0xE0 {
+				lo = 0xA0
+			} else if c == 0xED {
+				hi = 0x9F
+			}
+			if c1 := s[i+1]; lo <= c1 && c1 <= hi && s[i+2]&0xC0 == 0x80 {
+				return 3
+			}
+		}
+	case c < 0xF5:
+		if i+3 < len(s) {
+			lo, hi := byte(0x80), byte(0xBF)
+			if c == 0xF0 {
+				lo = 0x90
+			} else if c == 0xF4 {
+				hi = 0x8F
+			}
+			if c1 := s[i+1]; lo <= c1 && c1 <= hi && s[i+2]&0xC0 == 0x80 && s[i+3]&0xC0 == 0x80 {
+				return 4
+			}
+		}
+	}
+	return 0
 }
 
 // SWAR constants: a byte value repeated in each byte of a 64-bit word.
@@ -78,28 +180,24 @@ const (
 // NextSpecial returns the index of the first byte at or after i that is a
 // control character, '"', '\\' or non-ASCII, or len(s): the end of the run a
 // JSON string holds as it is (pkg/jsonscan skips string content with it).
-func NextSpecial(s string, i int) int { return nextSpecial(s, i) }
-
-// nextSpecial returns the index of the first byte at or after i that is a
-// control character, '"', '\\' or non-ASCII, or len(s).
-func nextSpecial(s string, i int) int {
-	b := unsafe.Slice(unsafe.StringData(s), len(s))
-	for ; i+8 <= len(b); i += 8 {
-		if m := specialBytes(binary.LittleEndian.Uint64(b[i : i+8])); m != 0 {
+func NextSpecial(s string, i int) int {
+	p := unsafe.Pointer(unsafe.StringData(s)) // not unsafe.Slice: it calls MulUintptr in Wasm
+	for ; i+8 <= len(s); i += 8 {
+		if m := specialBytes(*(*uint64)(unsafe.Add(p, i))); m != 0 {
 			return i + bits.TrailingZeros64(m)>>3
 		}
 	}
-	for ; i < len(b); i++ {
-		if jsonClass[b[i]] != 0 {
+	for ; i < len(s); i++ {
+		if jsonClass[s[i]] != 0 {
 			return i
 		}
 	}
-	return len(b)
+	return len(s)
 }
 
 // specialBytes sets the high bit of each byte of x that is < 0x20, '"', '\\'
 // or >= 0x80. Bits above the lowest flagged byte may be false positives
-// (borrows), the lowest one is exact, which is all nextSpecial uses.
+// (borrows), the lowest one is exact, which is all its callers use.
 func specialBytes(x uint64) uint64 {
 	q, bs := x^quotes, x^backslashes
 	return ((x-0x20*lsb)&^x | (q-lsb)&^q | (bs-lsb)&^bs | x) & msb

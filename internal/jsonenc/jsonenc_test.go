@@ -2,6 +2,7 @@ package jsonenc
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 	"unicode/utf8"
 
@@ -26,10 +27,16 @@ func TestJSONString(t *testing.T) {
 // byte-by-byte one writes, and the result is a valid JSON string.
 func FuzzJSONStringContent(f *testing.F) {
 	for _, s := range []string{"", "plain", `{"a":"b\\c"}`, "tab\tnl\n\x00\x1f\x7f", "é€𝄞", "bad\xff\xfe utf8"} {
-		f.Add(s)
+		f.Add(s, uint8(0))
 	}
-	f.Fuzz(func(t *testing.T, s string) {
-		got := AppendStringContent([]byte("prefix"), s)
+	for _, s := range escaperCases() {
+		f.Add(s, uint8(len(s)))
+	}
+	f.Fuzz(func(t *testing.T, s string, spare uint8) {
+		// dst with spare bytes of capacity: from none (grown at once) to enough for the
+		// plain bytes but not the escapes (grown in the middle of s).
+		dst := append(make([]byte, 0, len("prefix")+int(spare)), "prefix"...)
+		got := AppendStringContent(dst, s)
 		want := appendJSONStringBytewise([]byte("prefix"), s)
 		if string(got) != string(want) {
 			t.Fatalf("%q: fast %q, byte-by-byte %q", s, got, want)
@@ -42,6 +49,39 @@ func FuzzJSONStringContent(f *testing.F) {
 			t.Fatalf("%q: decodes to %q", s, back)
 		}
 	})
+}
+
+// escaperCases are inputs that reach each path of AppendStringContent: escapes and
+// non-ASCII at every offset of a word and in the tail, truncated and invalid sequences at the
+// end, and bodies whose escapes grow the output to several times its size.
+func escaperCases() []string {
+	cases := []string{
+		strings.Repeat("\x01", 300),                                                                    // every byte becomes 6
+		strings.Repeat(`"`, 257),                                                                       // every byte becomes 2
+		strings.Repeat("a", 64) + strings.Repeat("\x1f\\", 100),                                        // plain, then escapes only
+		strings.Repeat("日本語のテキスト", 40),                                                                 // 3-byte runes, none escaped
+		strings.Repeat("é😀\u2028\u2029\ufffd", 30),                                                     // 2-, 4- and 3-byte runes, U+FFFD as text
+		"\xed\xa0\x80\xed\xbf\xbf\xc0\xaf\xe0\x80\xaf\xf0\x80\x80\xaf\xf4\x90\x80\x80\xf5\x80\x80\x80", // surrogates, overlong, > U+10FFFF
+	}
+	for k := 0; k < 17; k++ { // each special at each offset, with a tail of each length
+		pad := strings.Repeat("x", k)
+		for _, sp := range []string{`"`, `\`, "\n", "\x00", "\x7f", "é", "€", "😀", "\xff", "\xe2\x82", "\xf0\x9f\x98", "\xc3"} {
+			cases = append(cases, pad+sp, pad+sp+pad, sp+pad+sp)
+		}
+	}
+	return cases
+}
+
+func TestAppendStringContentPaths(t *testing.T) {
+	for _, s := range escaperCases() {
+		want := string(appendJSONStringBytewise([]byte("pre"), s))
+		for _, spare := range []int{0, 1, len(s), len(s) + 15, len(s) + 16, 6*len(s) + 16} {
+			dst := append(make([]byte, 0, 3+spare), "pre"...)
+			if got := string(AppendStringContent(dst, s)); got != want {
+				t.Fatalf("%q (spare %d): got %q, want %q", s, spare, got, want)
+			}
+		}
+	}
 }
 
 // appendJSONStringBytewise is the reference escaper, one byte at a time: the
