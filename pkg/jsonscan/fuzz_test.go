@@ -139,3 +139,49 @@ func FuzzMessage(f *testing.F) {
 		}
 	})
 }
+
+// FuzzDeeper: the eight-bytes-per-step Deeper answers what a byte-by-byte bracket count
+// answers, on any bytes (hostile backends do not send valid JSON) and any limit.
+func FuzzDeeper(f *testing.F) {
+	seeds := []string{
+		`{"items":[{"id":"p-1","tags":["a","b"]},{"id":"p-2"}]}`,
+		`{"s":"[[[[[[[[[[[[{{{{{{{{"}`,                  // brackets inside a string
+		`{"s":"a\"[[[[[[[[[[[[[[[[\\"}[[[[[[[[[[[[[[[[`, // an escaped quote, then an escaped backslash
+		`["unterminated [[[[[[[[[[[[[[[[[[[[[[[[`,
+		`"\`, `[\"[[[[[[[[[[[[[[[[[`, "[[[\x80\xff[{[{[{[{[{[{]]]]]]]]", `]]]]]]]]]]]]}}}}}}}}[[[[[`,
+		nest("[", "]", 20, "1"), nest(`{"a":`, "}", 20, `"x"`),
+	}
+	for _, s := range seeds {
+		f.Add([]byte(s), uint8(3))
+	}
+	f.Fuzz(func(t *testing.T, body []byte, limit uint8) {
+		if got, want := Deeper(body, int(limit)), deeperBytewise(body, int(limit)); got != want {
+			t.Fatalf("Deeper(%q, %d) = %v, byte by byte %v", body, limit, got, want)
+		}
+	})
+}
+
+// deeperBytewise is the reference for Deeper: one byte per step.
+func deeperBytewise(b []byte, limit int) bool {
+	depth := 0
+	for i := 0; i < len(b); i++ {
+		switch b[i] {
+		case '{', '[':
+			depth++
+			if depth > limit {
+				return true
+			}
+		case '}', ']':
+			if depth > 0 {
+				depth--
+			}
+		case '"':
+			for i++; i < len(b) && b[i] != '"'; i++ {
+				if b[i] == '\\' {
+					i++
+				}
+			}
+		}
+	}
+	return false
+}
