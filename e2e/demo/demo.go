@@ -38,6 +38,8 @@ type Options struct {
 	// Clusters are more upstreams the plugin's callouts may name (e.g. a JWKS endpoint), next
 	// to the pet store's "petstore".
 	Clusters map[string]gateway.Cluster
+	// LogHistory is how many log lines the gateway keeps for Gateway.Logs (0: its default).
+	LogHistory int
 }
 
 // Demo is a running backend + gateway.
@@ -101,7 +103,7 @@ func Start(opts Options) (*Demo, error) {
 			// before the router, as envoy/envoy.yaml routes it.
 			Name: "oauth-protected-resource", Prefix: "/.well-known/oauth-protected-resource", Cluster: "petstore",
 		}},
-		PluginLogLevel: opts.PluginLogLevel, Logger: opts.Logger,
+		PluginLogLevel: opts.PluginLogLevel, Logger: opts.Logger, LogHistory: opts.LogHistory,
 		CompilationCacheDir: opts.CacheDir,
 		RequestChunkSize:    opts.ChunkSize, ResponseChunkSize: opts.ChunkSize,
 	})

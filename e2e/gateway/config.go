@@ -31,6 +31,9 @@ type Config struct {
 	// gateway logs method, path without query, status, cluster and timing, never headers,
 	// query strings, bodies or the configuration.
 	Logger *slog.Logger
+	// LogHistory is how many of the newest log lines (plugin, guest output, access log) the
+	// gateway keeps in memory for Logs; older ones are dropped. Default DefaultLogHistory.
+	LogHistory int
 
 	UpstreamTimeout      time.Duration // route timeout; default 15s (Envoy's default)
 	CalloutTimeout       time.Duration // used when the plugin's DispatchHttpCall timeout is unknown; default 5s
@@ -109,6 +112,9 @@ func (c *Config) withDefaults() (Config, error) {
 	}
 	if out.TickInterval <= 0 {
 		out.TickInterval = 50 * time.Millisecond
+	}
+	if out.LogHistory <= 0 {
+		out.LogHistory = DefaultLogHistory
 	}
 	if out.Logger == nil {
 		out.Logger = slog.New(slog.DiscardHandler)

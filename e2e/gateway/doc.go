@@ -23,7 +23,9 @@
 //  4. the response (upstream, local reply of the plugin or of the router) goes through the
 //     plugin's response-header and response-body hooks, as Envoy sends local replies through the
 //     encoder filter chain; a local reply sent from a response hook replaces the response as is;
-//  5. proxy_on_log and proxy_on_delete end the stream.
+//  5. proxy_on_log, proxy_on_done and proxy_on_delete end the stream, and the gateway drops what
+//     the emulator kept of it (internal/wasmvm.ReleaseStream), so memory does not grow with the
+//     number of requests served.
 //
 // Requests that match no route get a 404 without reaching the plugin; request bodies above
 // MaxRequestBodyBytes get a 413 before the plugin.
@@ -56,8 +58,8 @@
 //
 // Logs: the gateway writes its access log (method, path without query, status, cluster, time)
 // and the plugin's log lines to Config.Logger, never headers, query strings, bodies or the
-// configuration. Logs returns every captured line, at every level, so tests can assert that no
-// secret appears in them.
+// configuration. Logs returns the captured lines, at every level, so tests can assert that no
+// secret appears in them: the newest Config.LogHistory of them (a ring; 20,000 by default).
 //
 // As Envoy, proxy_set_effective_context refuses (BadArgument) a stream that has finished, so a
 // plugin resuming a call whose client went away sees the refusal, and the callouts of a stream
@@ -65,7 +67,6 @@
 //
 // Known gaps against Envoy: no TLS to upstreams, no HTTP/2, no trailers, no route-cache clearing
 // (the route is chosen once, on the request as received), properties limited to the ones the
-// Higress wrapper reads (plugin_name, route_name, cluster_name, x_request_id, request.*), no
-// shared queues across workers, and the emulator keeps every finished stream's state and every log line
-// in memory (fine for tests and demos, not for long-running production use).
+// Higress wrapper reads (plugin_name, route_name, cluster_name, x_request_id, request.*), and no
+// shared queues across workers.
 package gateway

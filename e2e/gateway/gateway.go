@@ -62,9 +62,12 @@ type host struct {
 	sink     *logSink
 	gen      uint64
 	lastTick time.Time
-	// timeouts of DispatchHttpCall by callout id (proxytest's ids count from 0 per emulator),
-	// parsed from proxytest's log lines (HttpCalloutAttribute does not carry them).
-	calloutTimeouts []uint32
+	// timeouts of DispatchHttpCall by callout id, parsed from proxytest's log lines
+	// (HttpCalloutAttribute does not carry them); proxytest's ids count from 0 per emulator, so
+	// the n-th line is callout n-1. An entry lives until its callout is picked up or its stream
+	// ends.
+	calloutTimeouts map[uint32]uint32
+	calloutsSeen    uint32
 	redis           *redisInits // what proxy_redis_init set up, per cluster
 	inflight        int         // batches of callouts being executed for this VM (under Gateway.mu)
 	// live is the root context and the streams not yet finished: proxy_set_effective_context
@@ -83,7 +86,7 @@ func New(cfg Config) (*Gateway, error) {
 	}
 	g := &Gateway{
 		cfg:      c,
-		sink:     &logSink{logger: c.Logger, minLevel: logLevels[c.PluginLogLevel]},
+		sink:     newLogSink(c.Logger, logLevels[c.PluginLogLevel], c.LogHistory),
 		client:   &http.Client{Transport: newTransport(), CheckRedirect: noRedirects},
 		shared:   wasmvm.NewSharedData(),
 		stats:    wasmvm.NewMetrics(),
@@ -115,8 +118,8 @@ func New(cfg Config) (*Gateway, error) {
 	return g, nil
 }
 
-// Logs returns every line captured so far (plugin logs at all levels, guest stdout/stderr,
-// the gateway's own lines), oldest first.
+// Logs returns the lines captured so far (plugin logs at all levels, guest stdout/stderr, the
+// gateway's own lines), oldest first: all of them, or the newest Config.LogHistory.
 func (g *Gateway) Logs() []LogEntry { return g.sink.snapshot() }
 
 // SharedDataValue returns what the plugin stored under key in the gateway's shared data (the
@@ -167,11 +170,14 @@ func (g *Gateway) Close() error {
 	return nil
 }
 
-// do runs fn in h's emulator, with the standard logger's plugin lines going to h.
+// do runs fn in h's emulator, with the standard logger's plugin lines going to h. Those lines
+// are the gateway's copy of the plugin's logs; the emulator's own list of them is dropped after
+// every call, or it would grow by every line the plugin ever logs.
 func (g *Gateway) do(h *host, fn func(emu proxytest.HostEmulator)) {
 	h.emu.Do(func(emu proxytest.HostEmulator) {
 		activeHost.Store(h)
 		defer activeHost.Store(nil)
+		defer func() { reportRelease(h.sink, wasmvm.DropLogs(emu)) }()
 		fn(emu)
 	})
 }
@@ -190,7 +196,7 @@ func (g *Gateway) startHostLocked(w *worker) (err error) {
 		WithProperty([]string{"plugin_root_id"}, name).
 		WithProperty([]string{"plugin_vm_id"}, name)
 	w.gen++
-	h := &host{vm: vm, sink: g.sink, gen: w.gen, lastTick: time.Now(), redis: inits, live: live}
+	h := &host{vm: vm, sink: g.sink, gen: w.gen, lastTick: time.Now(), redis: inits, live: live, calloutTimeouts: map[uint32]uint32{}}
 	activeHost.Store(h)
 	h.emu = wasmvm.NewHost(opt) // creates the root context (proxy_on_context_create)
 	activeHost.Store(nil)
@@ -228,7 +234,8 @@ func (g *Gateway) startHostLocked(w *worker) (err error) {
 
 // newVM compiles (once per process and cache directory) and instantiates the plugin as Envoy
 // runs it: with vm_config.environment_variables in its WASI environment (that is how "${ENV}"
-// secrets reach the plugin), a real clock (token expiry), real randomness, host functions that
+// secrets reach the plugin), a real clock (token expiry), real randomness, Envoy's stream end
+// (proxy_on_log, proxy_on_done, proxy_on_delete), host functions that
 // copy what they read from guest memory, the gateway's shared data (vm_id = plugin name),
 // Higress's proxy_redis_init, and Envoy's refusal to switch to a finished stream.
 func (g *Gateway) newVM(inits *redisInits, live map[uint32]bool) (*wasmvm.VM, error) {
@@ -242,7 +249,7 @@ func (g *Gateway) newVM(inits *redisInits, live map[uint32]bool) (*wasmvm.VM, er
 	}
 	sort.Strings(env)
 	vm, err := wasmvm.New(g.cfg.Wasm, wasmvm.Options{
-		Cache: cache, Env: env, RealClock: true, Rand: rand.Reader, CopyHostReads: true,
+		Cache: cache, Env: env, RealClock: true, Rand: rand.Reader, CopyHostReads: true, EnvoyStreamEnd: true,
 		SharedData: g.shared, VMID: g.cfg.PluginName, Metrics: g.stats,
 		LiveContext: func(id uint32) bool { return live[id] },
 		RedisInit: func(cluster, user, pass string, timeout uint32) wasmvm.Status {

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -322,6 +324,36 @@ func TestStripLogPrefix(t *testing.T) {
 	} {
 		if got := stripLogPrefix(in); got != want {
 			t.Errorf("stripLogPrefix(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestLogsKeepTheNewestLogHistory(t *testing.T) {
+	for _, tc := range []struct {
+		history, added int
+		first          int // the oldest line kept
+	}{
+		{3, 0, 0},
+		{3, 2, 0},
+		{3, 3, 0},
+		{3, 4, 1},
+		{3, 10, 7},
+		{1, 5, 4},
+	} {
+		s := newLogSink(slog.New(slog.DiscardHandler), 0, tc.history)
+		for i := range tc.added {
+			s.add(LogEntry{Source: "gateway", Level: "info", Msg: strconv.Itoa(i)})
+		}
+		var got []string
+		for _, e := range s.snapshot() {
+			got = append(got, e.Msg)
+		}
+		var want []string
+		for i := tc.first; i < tc.added; i++ {
+			want = append(want, strconv.Itoa(i))
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("history %d, %d lines: Logs = %v, want %v", tc.history, tc.added, got, want)
 		}
 	}
 }

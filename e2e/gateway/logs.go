@@ -18,13 +18,17 @@ type LogEntry struct {
 	Msg    string
 }
 
-// maxLogEntries bounds what a long-running gateway keeps in memory for Logs.
-const maxLogEntries = 20000
+// DefaultLogHistory is Config.LogHistory's default.
+const DefaultLogHistory = 20000
 
 type logSink struct {
-	mu       sync.Mutex
-	entries  []LogEntry
-	dropped  int
+	mu sync.Mutex
+	// ring holds the newest entries for Logs: next is where the next one goes, and the ring is
+	// full (oldest at next) once it has wrapped. A long-running gateway writes one access line
+	// per request, so keeping every entry grows without bound.
+	ring     []LogEntry
+	next     int
+	wrapped  bool
 	logger   *slog.Logger
 	minLevel uint32 // plugin logs below it are kept for Logs but not written to logger
 	// While holding (plugin start), entries are kept in held instead of being written: a failed
@@ -34,17 +38,19 @@ type logSink struct {
 	held    []LogEntry
 }
 
+func newLogSink(logger *slog.Logger, minLevel uint32, history int) *logSink {
+	return &logSink{logger: logger, minLevel: minLevel, ring: make([]LogEntry, history)}
+}
+
 func (s *logSink) add(e LogEntry) {
 	if e.Source == "plugin" {
 		e.Msg = stripLogPrefix(e.Msg)
 	}
 	s.mu.Lock()
-	if len(s.entries) >= maxLogEntries {
-		n := copy(s.entries, s.entries[len(s.entries)/2:])
-		s.dropped += len(s.entries) - n
-		s.entries = s.entries[:n]
+	s.ring[s.next] = e
+	if s.next++; s.next == len(s.ring) {
+		s.next, s.wrapped = 0, true
 	}
-	s.entries = append(s.entries, e)
 	if s.holding {
 		s.held = append(s.held, e)
 		s.mu.Unlock()
@@ -101,10 +107,14 @@ func stripLogPrefix(msg string) string {
 	return rest
 }
 
+// snapshot returns the entries in the ring, oldest first.
 func (s *logSink) snapshot() []LogEntry {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]LogEntry(nil), s.entries...)
+	if !s.wrapped {
+		return append([]LogEntry(nil), s.ring[:s.next]...)
+	}
+	return append(append(make([]LogEntry, 0, len(s.ring)), s.ring[s.next:]...), s.ring[:s.next]...)
 }
 
 func slogLevel(l string) slog.Level {
@@ -180,8 +190,9 @@ func (stdLogWriter) Write(p []byte) (int, error) {
 	case strings.HasPrefix(line, "[http callout to "):
 		if _, t, ok := strings.Cut(line, "] timeout: "); ok && h != nil {
 			if n, err := strconv.ParseUint(t, 10, 32); err == nil {
-				h.calloutTimeouts = append(h.calloutTimeouts, uint32(n)) // under proxytest's lock
+				h.calloutTimeouts[h.calloutsSeen] = uint32(n) // under proxytest's lock
 			}
+			h.calloutsSeen++
 		}
 		return len(p), nil // headers, body, trailers: never logged
 	case strings.HasPrefix(line, "[redis "), strings.HasPrefix(line, "[foreign call]"):

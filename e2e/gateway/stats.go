@@ -31,3 +31,18 @@ func (g *Gateway) StatsHandler() http.Handler {
 		_, _ = w.Write([]byte(b.String()))
 	})
 }
+
+// WasmMemory returns the size in bytes of each worker VM's linear memory, by worker (0 for a
+// worker whose VM a trap took down and no request has rebuilt yet). Wasm memory only grows: a
+// plugin that keeps something per request shows it here.
+func (g *Gateway) WasmMemory() []uint32 {
+	g.mu.Lock() // calls into the VMs hold it too
+	defer g.mu.Unlock()
+	out := make([]uint32, len(g.workers))
+	for i, w := range g.workers {
+		if w.h != nil {
+			out[i] = w.h.vm.Module().Memory().Size()
+		}
+	}
+	return out
+}

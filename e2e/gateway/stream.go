@@ -5,11 +5,24 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/higress-group/proxy-wasm-go-sdk/proxywasm/proxytest"
 	"github.com/higress-group/proxy-wasm-go-sdk/proxywasm/types"
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/internal/wasmvm"
 )
+
+// releaseFailure reports once per process that the emulator's state cannot be released: that
+// cannot happen with the SDK pinned in go.mod (internal/wasmvm's tests check the fields it
+// reaches); with a new SDK whose fields it does not know, the gateway keeps serving, growing.
+var releaseFailure sync.Once
+
+func reportRelease(sink *logSink, err error) {
+	if err != nil {
+		releaseFailure.Do(func() { sink.add(LogEntry{Source: "gateway", Level: "error", Msg: err.Error()}) })
+	}
+}
 
 // maxCalloutRounds bounds callouts that trigger further callouts.
 const maxCalloutRounds = 16
@@ -264,13 +277,18 @@ func (g *Gateway) drainCallouts(ctx context.Context, wi int, s *stream, ctxID ui
 	return fmt.Errorf("gateway: more than %d rounds of callouts", maxCalloutRounds)
 }
 
-// finish ends the stream: proxy_on_log, then proxy_on_delete.
+// finish ends the stream as Envoy does (proxy_on_log, proxy_on_done, proxy_on_delete: the VM's
+// EnvoyStreamEnd), then drops what the emulator kept of it (headers, bodies, local reply,
+// callout entries), so that a gateway serving requests for days does not grow with them.
 func (g *Gateway) finish(s *stream) {
 	if s.id != 0 {
 		_ = g.locked(s.worker, s, func(h *host, emu proxytest.HostEmulator) { // a trap is logged by locked; the response is decided
 			delete(h.live, s.id)
 			emu.CompleteHttpContext(s.id)
-			h.vm.DeleteContext(s.id)
+			for _, a := range emu.GetCalloutAttributesFromContext(s.id) {
+				delete(h.calloutTimeouts, a.CalloutID) // never picked up: the stream ended first
+			}
+			reportRelease(h.sink, wasmvm.ReleaseStream(emu, s.id))
 		})
 	}
 	g.setRunning(s.worker, -1)

@@ -141,8 +141,9 @@ func (h *host) pendingCallout(a proxytest.HttpCalloutAttribute) pendingCallout {
 	a.Headers = cloneHeaders(a.Headers)
 	a.Body = append([]byte(nil), a.Body...)
 	p := pendingCallout{HttpCalloutAttribute: a}
-	if int(a.CalloutID) < len(h.calloutTimeouts) {
-		p.timeoutMillis = h.calloutTimeouts[a.CalloutID]
+	if t, ok := h.calloutTimeouts[a.CalloutID]; ok {
+		p.timeoutMillis = t
+		delete(h.calloutTimeouts, a.CalloutID) // a callout is picked up once
 	}
 	return p
 }
