@@ -17,9 +17,13 @@
 //	                                              as JSON, or text with ?format=text, with the
 //	                                              status ?status=N: an echoing backend, for the
 //	                                              plugin's response redaction
-//	GET  /_debug/requests         (debug)         the recorded requests, JSON; DELETE clears them
+//	GET  /_debug/requests         (debug)         the recorded requests, JSON: the newest
+//	                                              MaxRecords and the total received since
+//	                                              the start or the last DELETE, which clears them
 //
-// Every request (except /_debug/) is recorded with its method, path, query, headers and body.
+// Every request (except /_debug/) is recorded with its method, path, query, headers and body;
+// the newest MaxRecords records are kept (a long-running demo must not grow with its traffic),
+// and Total counts them all.
 // Every response sets a cookie, and a wrong or missing credential gets 401 with
 // WWW-Authenticate: the plugin must pass neither to MCP clients.
 package backend
@@ -64,9 +68,15 @@ type Backend struct {
 	mux   *http.ServeMux
 
 	mu      sync.Mutex
-	records []Record
+	records []Record // a ring of the newest MaxRecords; the oldest is at total%MaxRecords once full
+	total   int      // every request recorded since New or Reset
 	store   *store
 }
+
+// MaxRecords is how many of the newest requests the backend keeps for Requests and
+// /_debug/requests. The e2e tests look at a handful per check; a demo left running under load
+// keeps about 1 MB of them.
+const MaxRecords = 1000
 
 // New returns a backend with demo data.
 func New(creds Credentials) *Backend {
@@ -75,22 +85,37 @@ func New(creds Credentials) *Backend {
 	return b
 }
 
-// Requests returns a copy of what the backend received, oldest first.
+// Requests returns a copy of the newest MaxRecords requests the backend received (all of them
+// until then), oldest first.
 func (b *Backend) Requests() []Record {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	out := make([]Record, len(b.records))
-	for i, r := range b.records {
-		r.Header = r.Header.Clone()
-		out[i] = r
+	out := make([]Record, 0, len(b.records))
+	oldest := 0
+	if len(b.records) == MaxRecords {
+		oldest = b.total % MaxRecords
+	}
+	for _, part := range [][]Record{b.records[oldest:], b.records[:oldest]} {
+		for _, r := range part {
+			r.Header = r.Header.Clone()
+			out = append(out, r)
+		}
 	}
 	return out
 }
 
-// Reset forgets the recorded requests (the pet data stays).
+// Total returns how many requests the backend recorded since New or the last Reset, including
+// those Requests no longer returns.
+func (b *Backend) Total() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.total
+}
+
+// Reset forgets the recorded requests and the total (the pet data stays).
 func (b *Backend) Reset() {
 	b.mu.Lock()
-	b.records = nil
+	b.records, b.total = nil, 0
 	b.mu.Unlock()
 }
 
@@ -105,11 +130,17 @@ func (b *Backend) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "cannot read body", http.StatusBadRequest)
 		return
 	}
-	b.mu.Lock()
-	b.records = append(b.records, Record{
+	rec := Record{
 		Time: time.Now().UTC(), Method: r.Method, Path: r.URL.Path, RawQuery: r.URL.RawQuery,
 		Query: r.URL.Query(), Host: r.Host, Header: r.Header.Clone(), Body: string(body),
-	})
+	}
+	b.mu.Lock()
+	if len(b.records) < MaxRecords {
+		b.records = append(b.records, rec)
+	} else {
+		b.records[b.total%MaxRecords] = rec
+	}
+	b.total++
 	b.mu.Unlock()
 	r.Body = io.NopCloser(strings.NewReader(string(body)))
 	// A session cookie on every response: MCP clients must never see it.
@@ -129,7 +160,10 @@ func (b *Backend) routes() {
 	b.mux.HandleFunc("GET /v1/oauth/orders", b.introspected(b.oauthOrders))
 	b.mux.HandleFunc("/v1/debug/echo", b.echo)
 	b.mux.HandleFunc("GET /_debug/requests", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusOK, map[string]any{"requests": b.Requests()})
+		b.mu.Lock()
+		total := b.total
+		b.mu.Unlock()
+		writeJSON(w, http.StatusOK, map[string]any{"requests": b.Requests(), "total": total})
 	})
 	b.mux.HandleFunc("DELETE /_debug/requests", func(w http.ResponseWriter, r *http.Request) {
 		b.Reset()

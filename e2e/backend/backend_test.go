@@ -2,9 +2,11 @@ package backend
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -106,5 +108,53 @@ func TestRecordsAndDebugEndpoint(t *testing.T) {
 	}
 	if n := len(b.Requests()); n != 0 {
 		t.Errorf("after reset: %d records", n)
+	}
+}
+
+func TestRecordsKeepTheNewest(t *testing.T) {
+	b := New(testCreds)
+	get := func(i int) {
+		rec := httptest.NewRecorder()
+		b.ServeHTTP(rec, httptest.NewRequest("GET", fmt.Sprintf("/v1/pets?n=%d", i), nil))
+		if rec.Code != http.StatusOK {
+			t.Fatalf("request %d: status %d", i, rec.Code)
+		}
+	}
+	for _, tc := range []struct {
+		sent        int // requests in total since the reset
+		first, last int // the n of the oldest and newest record kept
+	}{
+		{1, 1, 1},
+		{MaxRecords - 1, 1, MaxRecords - 1},
+		{MaxRecords, 1, MaxRecords},
+		{MaxRecords + 1, 2, MaxRecords + 1},
+		{2*MaxRecords + 7, MaxRecords + 8, 2*MaxRecords + 7},
+	} {
+		b.Reset()
+		for i := 1; i <= tc.sent; i++ {
+			get(i)
+		}
+		recs := b.Requests()
+		if want := tc.last - tc.first + 1; len(recs) != want || b.Total() != tc.sent {
+			t.Fatalf("after %d requests: %d records kept, total %d; want %d and %d", tc.sent, len(recs), b.Total(), want, tc.sent)
+		}
+		for i, r := range recs {
+			if want := strconv.Itoa(tc.first + i); r.Query.Get("n") != want {
+				t.Fatalf("after %d requests: record %d is n=%s, want n=%s (oldest first)", tc.sent, i, r.Query.Get("n"), want)
+			}
+		}
+		rec := httptest.NewRecorder()
+		b.ServeHTTP(rec, httptest.NewRequest("GET", "/_debug/requests", nil))
+		var dbg struct {
+			Requests []Record
+			Total    int
+		}
+		if err := json.Unmarshal(rec.Body.Bytes(), &dbg); err != nil {
+			t.Fatal(err)
+		}
+		if dbg.Total != tc.sent || len(dbg.Requests) != len(recs) || dbg.Requests[0].RawQuery != recs[0].RawQuery {
+			t.Errorf("after %d requests: /_debug/requests total %d with %d records (first %q), want %d with %d (first %q)",
+				tc.sent, dbg.Total, len(dbg.Requests), dbg.Requests[0].RawQuery, tc.sent, len(recs), recs[0].RawQuery)
+		}
 	}
 }
