@@ -6,7 +6,7 @@ WASM := build/plugin.wasm
 # A stale WASM_FILE_PATH would make the wasm-mode tests use an old binary.
 unexport WASM_FILE_PATH
 
-.PHONY: help build test test-unit test-plugin lint bench run e2e e2e-npm v8 image clean compat-corpus converter test-converter
+.PHONY: help build test test-unit test-plugin lint bench soak run e2e e2e-npm v8 image clean compat-corpus converter test-converter
 
 help: ## list the targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -73,6 +73,14 @@ e2e/node_modules/.package-lock.json: e2e/package.json e2e/package-lock.json
 
 e2e-npm: ## install the pinned MCP Inspector (and Node 22 on linux-x64) into e2e/node_modules
 	@if [ "$${SKIP_NPM:-}" = 1 ]; then echo "SKIP_NPM=1: not installing the MCP Inspector"; else $(MAKE) --no-print-directory e2e/node_modules/.package-lock.json; fi
+
+# The soak (e2e/soak_test.go): SOAK_REQUESTS tools/calls over loopback through the local gateway
+# and the demo pet store in one process; `make e2e` runs it with 10,000. It fails if the plugin's
+# wasm memory grows after its warm-up or the Go heap after GC grows by more than 1 MiB, and
+# reports the throughput as a ratio to calling the pet store directly in the same run.
+SOAK_REQUESTS ?= 100000
+soak: build ## 100k tools/calls through the local gateway: no wasm memory growth, flat Go heap, throughput vs the backend direct (SOAK_REQUESTS=N)
+	cd e2e && E2E_PLUGIN_WASM=$(CURDIR)/$(WASM) E2E_SOAK_REQUESTS=$(SOAK_REQUESTS) $(GO) test -count=1 -timeout 60m -run '^TestSoak$$' -v .
 
 # The e2e Redis tests (token cache across replicas) run build/plugin-higress.wasm.
 e2e: build e2e-npm ## end to end: real .wasm in the local gateway, Go SDK + Inspector clients, deployment files
