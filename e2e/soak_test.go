@@ -209,13 +209,13 @@ func TestSoak(t *testing.T) {
 	}
 }
 
-// guestGC is the gateway's log handler in the soak: it counts the plugin's GC cycles (the Go
-// runtime's gctrace lines start with a "gc " write on its stderr) and drops everything else.
+// guestGC is the gateway's log handler in the soak: it counts the plugin's GC cycles (one
+// gctrace line, "gc N @...", on its stderr per cycle) and drops everything else.
 type guestGC struct{ cycles atomic.Int64 }
 
 func (g *guestGC) Enabled(context.Context, slog.Level) bool { return true }
 func (g *guestGC) Handle(_ context.Context, r slog.Record) error {
-	if r.Message == "gc " {
+	if strings.HasPrefix(r.Message, "gc ") {
 		r.Attrs(func(a slog.Attr) bool {
 			if a.Key == "source" && a.Value.String() == "wasm-stderr" {
 				g.cycles.Add(1)

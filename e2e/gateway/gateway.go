@@ -255,7 +255,7 @@ func (g *Gateway) newVM(inits *redisInits, live map[uint32]bool) (*wasmvm.VM, er
 		RedisInit: func(cluster, user, pass string, timeout uint32) wasmvm.Status {
 			return inits.init(g.cfg.Clusters, cluster, user, pass, timeout)
 		},
-		Stdout: writerSink{g.sink, "wasm-stdout", "info"}, Stderr: writerSink{g.sink, "wasm-stderr", "error"},
+		Stdout: newWriterSink(g.sink, "wasm-stdout", "info"), Stderr: newWriterSink(g.sink, "wasm-stderr", "error"),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("gateway: %w", err)

@@ -357,3 +357,36 @@ func TestLogsKeepTheNewestLogHistory(t *testing.T) {
 		}
 	}
 }
+
+func TestGuestOutputIsLoggedByLine(t *testing.T) {
+	long := strings.Repeat("x", maxPartialLine+1)
+	for _, tc := range []struct {
+		name   string
+		writes []string
+		want   []string
+	}{
+		{"whole lines", []string{"a\nb\n"}, []string{"a", "b"}},
+		{"a line in pieces, as the Go runtime prints", []string{"gc ", "8", " @", "5.6s", " 3->3->0 MB\n"}, []string{"gc 8 @5.6s 3->3->0 MB"}},
+		{"empty lines dropped", []string{"\n\na\n\n"}, []string{"a"}},
+		{"an unfinished line waits", []string{"a\nb"}, []string{"a"}},
+		{"pieces across lines", []string{"a", "b\nc", "d\n"}, []string{"ab", "cd"}},
+		{"an overlong unfinished line is cut", []string{long[:10], long[10:]}, []string{long}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := newLogSink(slog.New(slog.DiscardHandler), 0, 100)
+			w := newWriterSink(s, "wasm-stderr", "error")
+			for _, p := range tc.writes {
+				if n, err := w.Write([]byte(p)); n != len(p) || err != nil {
+					t.Fatalf("Write(%q) = %d, %v", p, n, err)
+				}
+			}
+			var got []string
+			for _, e := range s.snapshot() {
+				got = append(got, e.Msg)
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("entries = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}

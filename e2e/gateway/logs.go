@@ -130,20 +130,50 @@ func slogLevel(l string) slog.Level {
 	}
 }
 
-// writerSink turns a guest's stdout or stderr into log entries, one per line.
+// writerSink turns a guest's stdout or stderr into log entries, one per line. The Go runtime
+// prints a line in pieces (a gctrace line or a panic's stack frame is a dozen writes), so the
+// start of a line waits for its end; an unfinished line longer than maxPartialLine is logged
+// as it is, so a guest that never writes a newline cannot grow the buffer.
 type writerSink struct {
 	sink   *logSink
 	source string
 	level  string
+
+	mu      sync.Mutex // a VM runs one call at a time; kept in case a host calls it otherwise
+	partial []byte
 }
 
-func (w writerSink) Write(p []byte) (int, error) {
-	for _, line := range strings.Split(strings.TrimRight(string(p), "\n"), "\n") {
-		if line != "" {
-			w.sink.add(LogEntry{Source: w.source, Level: w.level, Msg: line})
+const maxPartialLine = 16 << 10
+
+func newWriterSink(sink *logSink, source, level string) *writerSink {
+	return &writerSink{sink: sink, source: source, level: level}
+}
+
+func (w *writerSink) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.partial = append(w.partial, p...)
+	rest := w.partial
+	for {
+		line, after, ok := bytes.Cut(rest, []byte("\n"))
+		if !ok {
+			break
 		}
+		w.line(line)
+		rest = after
 	}
+	if len(rest) > maxPartialLine {
+		w.line(rest)
+		rest = nil
+	}
+	w.partial = w.partial[:copy(w.partial, rest)] // the unfinished line, moved to the front
 	return len(p), nil
+}
+
+func (w *writerSink) line(b []byte) {
+	if len(b) > 0 {
+		w.sink.add(LogEntry{Source: w.source, Level: w.level, Msg: string(b)})
+	}
 }
 
 // proxytest writes to the standard library logger: every proxy_log call ("proxy_info_log: ..."),
