@@ -39,6 +39,8 @@ type pluginConfig struct {
 	decoderLimit, encoderLimit []byte
 	// jwks is the JWKS of bridge.clientAuth.jwt.jwksUri (nil without it), this worker's.
 	jwks *jwks.Cache
+	// states is the free list of request states (plugin/pool.go), this worker's.
+	states *statePool
 }
 
 // errConfigNotJSON is returned before the wrapper sees a configuration that is
@@ -92,6 +94,7 @@ func parseConfig(data []byte, pc *pluginConfig) error {
 	pc.cfg, pc.server = cfg, server
 	pc.metrics = counters
 	pc.jwks = newJWKSCache(cfg)
+	pc.states = newStatePool()
 	tokens = cache
 	if usesOAuth2(cfg) {
 		registerTokenTick() // no ticks for configurations without oauth2

@@ -58,6 +58,7 @@ func authenticate(ctx wrapper.HttpContext, pc pluginConfig, st *requestState, he
 	if pc.jwks != nil {
 		if cid, ok := contextID(ctx); ok && waitForKeys(pc, st, err, jwksWait{ctx: ctx, id: cid, pc: pc, st: st, headers: headers}.done) {
 			st.authWait = true
+			st.pinned = true // the JWKS cache holds done until the fetch completes
 			return 0, true
 		}
 	}

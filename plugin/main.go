@@ -14,5 +14,6 @@ func init() {
 		wrapper.ProcessRequestBody(onRequestBody),
 		wrapper.ProcessResponseHeaders(onResponseHeaders),
 		wrapper.ProcessResponseBody(onResponseBody),
+		wrapper.ProcessStreamDone(onStreamDone),
 	)
 }

@@ -116,6 +116,7 @@ func startOAuth2Call(ctx wrapper.HttpContext, st *requestState, call *mcp.Call, 
 	case ready:
 		return forwardWithToken(st, call, tool, tok)
 	}
+	st.pinned = true // the token cache holds the callback above until the fetch completes
 	return types.ActionPause
 }
 

@@ -53,7 +53,7 @@ func convertRedacted(pc pluginConfig, st *requestState, body []byte) []byte {
 	// One buffer holds the whole message: the envelope, then the result's members appended
 	// in place (the body escaped once), sized for a text result of body: its escapes may
 	// take a quarter more; a body that needs more (base64, a template) grows it once.
-	out := pc.server.AppendResultOpen(nil, st.call, 64+len(body)+len(body)/4)
+	out := pc.server.AppendResultOpen(st.out[:0], st.call, 64+len(body)+len(body)/4)
 	if isImage(st.resp.contentType) && st.secrets.Contains(body) {
 		out = rest.AppendErrorResult(out, withheldImage)
 	} else {
@@ -61,6 +61,7 @@ func convertRedacted(pc pluginConfig, st *requestState, body []byte) []byte {
 			pc.cfg.Bridge.ErrorExcerptBytes)
 	}
 	out = mcp.CloseResult(out)
+	st.out = out // the host copies the message: the buffer serves the state's next request
 	if pc.finalPass[st.call.ToolIndex] || !st.secrets.PlainText() {
 		out = st.secrets.JSON(out)
 	}

@@ -51,6 +51,10 @@ type requestState struct {
 	// read, waits in waitingBody.
 	authWait    bool
 	waitingBody []byte
+	// pinned: a callout holds the state (a JWKS or token wait) and may resume it after the
+	// stream ended, so it is not recycled (plugin/pool.go).
+	pinned bool
+	out    []byte // the tools/call's JSON-RPC message, a buffer recycled with the state
 }
 
 func stateOf(ctx wrapper.HttpContext) *requestState {
@@ -65,7 +69,8 @@ func onRequestHeaders(ctx wrapper.HttpContext, pc pluginConfig) types.Action {
 	ctx.DisableReroute()
 	// The state exists from the first hook on, so that a later hook without
 	// it is an anomaly that fails closed.
-	st := &requestState{metrics: pc.metrics, audit: cfg.Bridge.Audit, start: now()}
+	st := pc.states.get()
+	st.metrics, st.audit, st.start = pc.metrics, cfg.Bridge.Audit, now()
 	ctx.SetContext(stateKey, st)
 	if ctx.Method() == "OPTIONS" {
 		ctx.DontReadRequestBody()

@@ -23,6 +23,7 @@ type Request struct {
 	url  template.URLSink
 	text template.TextSink
 	body template.BodySink
+	wire [][2]string // Wire's result, reused
 }
 
 // Reset empties r, keeping its buffers.
@@ -74,7 +75,8 @@ func writeQueryEscaped(sb *strings.Builder, s string, tmp []byte) {
 
 // Wire returns the header map that goes upstream: :method, :path, :authority and :scheme from
 // the tool URL (a relative URL keeps the client's :authority and :scheme), then r.Headers. The
-// plugin hands exactly this to the host, which replaces the client's whole header map with it.
+// plugin hands exactly this to the host, which replaces the client's whole header map with it
+// (the host copies it). The slice is r's own, valid until the next Wire or Recycle.
 func (r *Request) Wire(client [][2]string) [][2]string {
 	authority, scheme := r.Authority, r.Scheme
 	for _, kv := range client {
@@ -85,12 +87,16 @@ func (r *Request) Wire(client [][2]string) [][2]string {
 			scheme = kv[1]
 		}
 	}
-	out := make([][2]string, 0, len(r.Headers)+4)
+	out := r.wire[:0]
+	if cap(out) < len(r.Headers)+4 {
+		out = make([][2]string, 0, len(r.Headers)+4)
+	}
 	out = append(out, [2]string{":method", r.Method}, [2]string{":path", r.URI()}, [2]string{":authority", authority})
 	if scheme != "" {
 		out = append(out, [2]string{":scheme", scheme})
 	}
-	return append(out, r.Headers...)
+	r.wire = append(out, r.Headers...)
+	return r.wire
 }
 
 // Header returns the first value of the named header (case-insensitive).
