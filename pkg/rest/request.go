@@ -189,29 +189,36 @@ func removeCookie(header, name string) string {
 	return b.String()
 }
 
+// setPair replaces the value of the first pair named name, in place, and removes the later
+// ones; it appends the pair when there is none. Pairs before the match are not rewritten: a
+// store of a string pair into the heap is a write barrier per pointer while the GC marks, and
+// SetHeader runs several times per call (the credential, the access-log headers).
 func setPair(list [][2]string, name, value string) [][2]string {
-	found := false
-	out := list[:0]
-	for _, kv := range list {
-		if kv[0] != name {
-			out = append(out, kv)
-		} else if !found {
-			found = true
-			out = append(out, [2]string{name, value})
+	for i := range list {
+		if list[i][0] == name {
+			list[i][1] = value
+			rest := delPair(list[i+1:], name)
+			return list[:i+1+len(rest)]
 		}
 	}
-	if !found {
-		out = append(out, [2]string{name, value})
-	}
-	return out
+	return append(list, [2]string{name, value})
 }
 
+// delPair removes every pair named name, keeping the others in order; the list is only
+// rewritten from the first match on.
 func delPair(list [][2]string, name string) [][2]string {
-	out := list[:0]
-	for _, kv := range list {
-		if kv[0] != name {
-			out = append(out, kv)
+	for i := range list {
+		if list[i][0] != name {
+			continue
 		}
+		out := list[:i]
+		for _, kv := range list[i+1:] {
+			if kv[0] != name {
+				out = append(out, kv)
+			}
+		}
+		clear(list[len(out):]) // the removed pairs' strings are not kept alive
+		return out
 	}
-	return out
+	return list
 }
