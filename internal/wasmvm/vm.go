@@ -183,11 +183,17 @@ func New(wasm []byte, o Options) (*VM, error) {
 	return &VM{runtime: r, mod: mod, abi: abi, ctx: ctx, streamEnd: o.EnvoyStreamEnd}, nil
 }
 
+// orStderr returns w (os.Stderr if nil) hidden behind a plain io.Writer. Given an *os.File,
+// wazero applies the guest's fd_fdstat_set_flags to the host file, and a Go wasip1 guest puts
+// its stdout and stderr in non-blocking mode when it first uses them: O_NONBLOCK would land on
+// the host's open file description, which the host's stdout often shares (one pipe for both),
+// and the host's own writes there would fail with EAGAIN whenever the pipe is full
+// (plugin/stdio_test.go has the whole story).
 func orStderr(w io.Writer) io.Writer {
 	if w == nil {
-		return os.Stderr
+		w = os.Stderr
 	}
-	return w
+	return struct{ io.Writer }{w}
 }
 
 func closeWith(ctx context.Context, r wazero.Runtime, err error) error {
