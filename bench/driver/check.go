@@ -2,18 +2,23 @@ package main
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"net/url"
 	"reflect"
 	"strings"
 
+	"github.com/higress-group/proxy-wasm-go-sdk/proxywasm/proxytest"
 	"github.com/higress-group/proxy-wasm-go-sdk/proxywasm/types"
 )
 
 func verifier(expect string, sc scenario, fx fixtures) func(outcome) error {
 	if expect == "noop" {
 		return func(res outcome) error { return checkNoop(res, fx) }
+	}
+	if sc.method == "tools/list" {
+		return func(res outcome) error { return checkToolsList(res, fx) }
 	}
 	return func(res outcome) error { return checkBridge(res, sc, fx) }
 }
@@ -164,4 +169,57 @@ func headerValues(h [][2]string, name string) []string {
 		}
 	}
 	return out
+}
+
+// checkTokenRequest: the plugin's token request is the configured client-credentials
+// grant, sent to the token endpoint's cluster with the client's Basic credentials.
+func checkTokenRequest(c proxytest.HttpCalloutAttribute) error {
+	basic := "Basic " + base64.StdEncoding.EncodeToString([]byte(oauthClientID+":"+oauthClientSecret))
+	form, err := url.ParseQuery(string(c.Body))
+	switch {
+	case c.Upstream != oauthCluster:
+		return fmt.Errorf("token request to cluster %q, want %q", c.Upstream, oauthCluster)
+	case header(c.Headers, ":method") != "POST":
+		return fmt.Errorf("token request method %q, want POST", header(c.Headers, ":method"))
+	case header(c.Headers, "authorization") != basic:
+		return fmt.Errorf("token request without the client's Basic credentials")
+	case err != nil || form.Get("grant_type") != "client_credentials" || form.Get("scope") != "pets.read":
+		return fmt.Errorf("token request form %q, want grant_type=client_credentials and scope=pets.read", c.Body)
+	}
+	return nil
+}
+
+// checkToolsList: the plugin answered tools/list itself (nothing went upstream) with
+// the configured tools.
+func checkToolsList(res outcome, fx fixtures) error {
+	lr := res.localResponse
+	if lr == nil {
+		return fmt.Errorf("tools/list was not answered by the plugin (the request went upstream)")
+	}
+	if lr.StatusCode != 200 {
+		return fmt.Errorf("tools/list answer: HTTP %d %.300s", lr.StatusCode, lr.Data)
+	}
+	if ct := header(lr.Headers, "content-type"); !strings.HasPrefix(ct, "application/json") {
+		return fmt.Errorf("tools/list answer: content-type %q, want application/json", ct)
+	}
+	var msg struct {
+		JSONRPC string          `json:"jsonrpc"`
+		ID      json.RawMessage `json:"id"`
+		Result  *struct {
+			Tools []listedTool `json:"tools"`
+		} `json:"result"`
+	}
+	if err := json.Unmarshal(lr.Data, &msg); err != nil {
+		return fmt.Errorf("tools/list answer is not JSON: %w: %.200q", err, lr.Data)
+	}
+	switch {
+	case msg.JSONRPC != "2.0" || string(msg.ID) != fmt.Sprint(rpcID):
+		return fmt.Errorf("tools/list answer: jsonrpc %q id %s, want 2.0 and %d", msg.JSONRPC, msg.ID, rpcID)
+	case msg.Result == nil:
+		return fmt.Errorf("tools/list answer is not a result: %.300s", lr.Data)
+	}
+	if !reflect.DeepEqual(msg.Result.Tools, fx.tools) {
+		return fmt.Errorf("tools/list answer does not list the configured tools: %.300s", lr.Data)
+	}
+	return nil
 }

@@ -35,13 +35,17 @@ type options struct {
 	symbols  string
 	memory   bool
 	warmup   int
+	startup  string
 }
 
 func parseFlags(args []string) (*options, error) {
 	o := &options{}
 	fs := flag.NewFlagSet("driver", flag.ContinueOnError)
 	fs.StringVar(&o.wasm, "wasm", "", "path of the compiled plugin (.wasm)")
-	fs.StringVar(&o.config, "config", "bench/config.json", "plugin configuration (JSON)")
+	fs.StringVar(&o.config, "config", "bench/config.json", "plugin configuration (JSON, or YAML if the name ends in .yaml)")
+	fs.StringVar(&o.startup, "startup", "", "only start, run no request: vm (load the module, proxy_on_vm_start) or plugin (and\n"+
+		"proxy_on_configure with -config); prints the wasm linear memory after it. Under callgrind, I(plugin) - I(vm)\n"+
+		"is the plugin start")
 	fs.IntVar(&o.n, "n", 200, "number of request/response cycles")
 	fs.IntVar(&o.warmup, "warmup", 0, "cycles to run before the n counted ones (same in every run, so they cancel in\n"+
 		"(I(3N)-I(N))/2N; they move the window past the plugin's heap warm-up)")
@@ -86,6 +90,8 @@ func parseFlags(args []string) (*options, error) {
 		return nil, fmt.Errorf("driver: -runtime must be compiler or interpreter, not %q", o.vm.runtime)
 	case o.vm.clock != "virtual" && o.vm.clock != "real" && o.vm.clock != "fake":
 		return nil, fmt.Errorf("driver: -clock must be virtual, real or fake, not %q", o.vm.clock)
+	case o.startup != "" && o.startup != "vm" && o.startup != "plugin":
+		return nil, fmt.Errorf("driver: -startup must be vm or plugin, not %q", o.startup)
 	case o.logLevel > 5:
 		return nil, fmt.Errorf("driver: -log-level must be 0..5")
 	}

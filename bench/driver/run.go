@@ -10,6 +10,8 @@ import (
 
 	"github.com/higress-group/proxy-wasm-go-sdk/proxywasm/proxytest"
 	"github.com/higress-group/proxy-wasm-go-sdk/proxywasm/types"
+
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/internal/testutil"
 )
 
 // outcome is what the host saw after one cycle.
@@ -21,18 +23,43 @@ type outcome struct {
 	responseHeaders                 [][2]string
 	responseBody                    []byte
 	localResponse                   *proxytest.LocalHttpResponse
+	paused                          bool // the request body phase paused (a token request)
 }
 
 func run(o *options, out io.Writer) error {
-	vm, host, reset, err := start(o)
+	var cfg []byte
+	var err error
+	if strings.HasSuffix(o.config, ".yaml") {
+		cfg, err = testutil.YAMLFileToJSON(o.config)
+	} else {
+		cfg, err = os.ReadFile(o.config)
+	}
+	if err != nil {
+		return fmt.Errorf("driver: %w", err)
+	}
+	vm, host, reset, err := start(o, cfg)
 	if err != nil {
 		return err
 	}
 	defer vm.Close()
 	defer reset()
+	if o.startup != "" {
+		fmt.Fprintf(out, "ok: %s started (%s, wazero %s), wasm memory %d KiB\n", o.startup, o.config, o.vm.runtime,
+			vm.Module().Memory().Size()/1024)
+		return nil
+	}
 	sc := scenarios[o.scenario]
-	fx := newFixtures(sc)
+	fx, err := newFixtures(sc, cfg)
+	if err != nil {
+		return err
+	}
 	l := &loop{o: o, vm: vm, host: host, fx: fx, verify: verifier(o.expect, sc, fx), out: out}
+	if sc.oauth2 && o.expect == "bridge" {
+		l.watchTokens = true
+		if err := l.primeToken(); err != nil {
+			return err
+		}
+	}
 	if err := l.warmUp(); err != nil {
 		return err
 	}
@@ -41,8 +68,17 @@ func run(o *options, out io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if l.watchTokens {
+		if err := l.noTokenRequests(); err != nil {
+			return err
+		}
+	}
+	what := sc.method
+	if sc.tool != "" {
+		what += " " + sc.tool
+	}
 	fmt.Fprintf(out, "ok: %d %s cycles (%s, scenario %s, wazero %s) through %s\n",
-		n, o.expect, sc.tool, o.scenario, o.vm.runtime, o.wasm)
+		n, o.expect, what, o.scenario, o.vm.runtime, o.wasm)
 	if o.vm.alignGC {
 		fmt.Fprintf(out, "wasm GC cycles in the counted cycles: %d\n", vm.gcCycles()-gc0)
 	}
@@ -50,16 +86,14 @@ func run(o *options, out io.Writer) error {
 }
 
 // start loads the module into a fresh host emulator and starts VM and plugin.
-func start(o *options) (*wasmVM, proxytest.HostEmulator, func(), error) {
+func start(o *options, cfg []byte) (*wasmVM, proxytest.HostEmulator, func(), error) {
 	wasm, err := os.ReadFile(o.wasm)
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("driver: %w", err)
 	}
-	cfg, err := os.ReadFile(o.config)
-	if err != nil {
-		return nil, nil, nil, fmt.Errorf("driver: %w", err)
-	}
-	vm, err := newVM(wasm, o.vm)
+	vmo := o.vm
+	vmo.env = append([]string{oauthSecretEnv + "=" + oauthClientSecret}, vmo.env...)
+	vm, err := newVM(wasm, vmo)
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("driver: load %s: %w", o.wasm, err)
 	}
@@ -81,6 +115,8 @@ func start(o *options) (*wasmVM, proxytest.HostEmulator, func(), error) {
 		err = fmt.Errorf("driver: %w", err)
 	} else if !host.StartVM() {
 		err = fmt.Errorf("driver: proxy_on_vm_start failed%s", hostLogs(host))
+	} else if o.startup == "vm" {
+		return vm, host, reset, nil
 	} else if !host.StartPlugin() {
 		err = fmt.Errorf("driver: plugin start failed with %s%s", o.config, hostLogs(host))
 	}
@@ -93,11 +129,19 @@ func start(o *options) (*wasmVM, proxytest.HostEmulator, func(), error) {
 }
 
 // cycle replays one full exchange on a fresh HTTP context, as Envoy would.
-func cycle(host proxytest.HostEmulator, fx fixtures) outcome {
+// answer, when not nil, serves the token request of a paused request.
+func cycle(host proxytest.HostEmulator, fx fixtures, answer func(id uint32) error) (outcome, error) {
 	id := host.InitializeHttpContext()
 	var res outcome
 	res.afterReqHeaders = host.CallOnRequestHeaders(id, fx.requestHeaders, false)
 	res.afterReqBody = host.CallOnRequestBody(id, fx.requestBody, true)
+	if res.afterReqBody == types.ActionPause && answer != nil {
+		if err := answer(id); err != nil {
+			return res, err
+		}
+		res.afterReqBody = host.GetCurrentHttpStreamAction(id)
+	}
+	res.paused = res.afterReqBody == types.ActionPause
 	res.requestHeaders = host.GetCurrentRequestHeaders(id)
 	res.requestBody = host.GetCurrentRequestBody(id)
 	res.localResponse = host.GetSentLocalResponse(id)
@@ -108,7 +152,7 @@ func cycle(host proxytest.HostEmulator, fx fixtures) outcome {
 		res.responseBody = host.GetCurrentResponseBody(id)
 	}
 	host.CompleteHttpContext(id)
-	return res
+	return res, nil
 }
 
 // hostLogs renders the plugin's warn/error/critical logs for an error message.
@@ -142,12 +186,13 @@ func saveSymbols(path string, vm *wasmVM) error {
 
 // loop replays the exchange and checks outcomes.
 type loop struct {
-	o      *options
-	vm     *wasmVM
-	host   proxytest.HostEmulator
-	fx     fixtures
-	verify func(outcome) error
-	out    io.Writer
+	o           *options
+	vm          *wasmVM
+	host        proxytest.HostEmulator
+	fx          fixtures
+	verify      func(outcome) error
+	out         io.Writer
+	watchTokens bool // oauth2: no call may pause after the priming cycle
 }
 
 // maxAlign bounds the cycles spent waiting for the plugin's next GC cycle.
@@ -209,12 +254,64 @@ func (l *loop) untilGC(what string) error {
 // step runs one cycle and checks its outcome when asked to.
 func (l *loop) step(check bool, what string) error {
 	l.vm.clock.tick()
-	res := cycle(l.host, l.fx)
+	res, _ := cycle(l.host, l.fx, nil)
+	// oauth2: a call that pauses after the priming cycle waits for a token request
+	// the cache should have made unnecessary; refused in every cycle, checked or not.
+	if res.paused && l.watchTokens {
+		if what == "" {
+			what = "a warm-up cycle"
+		}
+		return fmt.Errorf("driver: %s (-expect %s, -scenario %s): the call paused for a token request after the token was cached%s",
+			what, l.o.expect, l.o.scenario, hostLogs(l.host))
+	}
 	if !check {
 		return nil
 	}
 	if err := l.verify(res); err != nil {
 		return fmt.Errorf("driver: %s (-expect %s, -scenario %s): %w%s", what, l.o.expect, l.o.scenario, err, hostLogs(l.host))
+	}
+	return nil
+}
+
+// primeToken runs the oauth2 scenario's priming cycle: the first call has no cached
+// token, so the plugin must pause it and send one client-credentials token request,
+// which the driver answers as the token endpoint; the call then goes upstream with
+// the issued token. Every later call must use the cached token (noTokenRequests).
+func (l *loop) primeToken() error {
+	l.vm.clock.tick()
+	requests := 0
+	res, err := cycle(l.host, l.fx, func(id uint32) error {
+		c := l.host.GetCalloutAttributesFromContext(id)
+		if len(c) != 1 {
+			return fmt.Errorf("%d token requests from the paused call, want 1", len(c))
+		}
+		if err := checkTokenRequest(c[0]); err != nil {
+			return err
+		}
+		requests++
+		l.host.CallOnHttpCallResponse(c[0].CalloutID, [][2]string{{":status", "200"}, {"content-type", "application/json"}}, nil,
+			[]byte(fmt.Sprintf(`{"access_token":%q,"token_type":"Bearer","expires_in":%d,"scope":"pets.read"}`, oauthToken, oauthTokenTTL)))
+		return nil
+	})
+	if err == nil && requests != 1 {
+		err = fmt.Errorf("the first call made %d token requests, want 1 (it had no token yet)", requests)
+	}
+	if err == nil {
+		err = l.verify(res)
+	}
+	if err != nil {
+		return fmt.Errorf("driver: priming cycle (-expect %s, -scenario %s): %w%s", l.o.expect, l.o.scenario, err, hostLogs(l.host))
+	}
+	return nil
+}
+
+// noTokenRequests fails the run if a token request is pending after the counted
+// cycles (a background refresh from the plugin's root context; a call that paused
+// for one already failed in step): the cached token must serve every counted call.
+func (l *loop) noTokenRequests() error {
+	if c := l.host.GetCalloutAttributesFromContext(proxytest.PluginContextID); len(c) != 0 {
+		return fmt.Errorf("driver: -scenario %s: %d callout(s) from the plugin's root context after the counted cycles (to %s), want none",
+			l.o.scenario, len(c), c[0].Upstream)
 	}
 	return nil
 }
