@@ -158,10 +158,11 @@ measure() {
 
 # measure_startup what: one callgrind run of startup; writes run.startup.<what> = "Ir".
 measure_startup() {
-	local what=$1 t=$SECONDS
+	local what=$1 t=$SECONDS extra=()
+	[ "$RUNTIME" != compiler ] || extra=(-symbols "$OUT/sym.startup.$what")
 	if ! GOMAXPROCS=1 GODEBUG=asyncpreemptoff=1,cpu.rdtscp=off \
 		VALGRIND="valgrind --tool=callgrind --callgrind-out-file=$OUT/callgrind.startup.$what.out --log-file=$OUT/valgrind.startup.$what.log" \
-		startup "$what" >"$OUT/driver.startup.$what.txt" 2>&1; then
+		startup "$what" "${extra[@]}" >"$OUT/driver.startup.$what.txt" 2>&1; then
 		echo "bench: start-up ($what) failed:" >&2
 		cat "$OUT/driver.startup.$what.txt" >&2
 		touch "$OUT/failed.startup.$what"
@@ -209,6 +210,15 @@ for label in "${LABELS[@]}"; do
 		mv "$OUT/callgrind.sym.out" "$OUT/callgrind.$label.long.sym.out"
 	fi
 done
+
+# Where plugin start goes: the started run's profile less the VM-only run's.
+if [ "${#STARTS[@]}" -gt 0 ] && [ "$RUNTIME" = compiler ]; then
+	for what in 60 1000; do
+		"$BUILD/cgprof" -window 1 \
+			"$OUT/callgrind.startup.vm.out" "$OUT/sym.startup.vm" \
+			"$OUT/callgrind.startup.$what.out" "$OUT/sym.startup.$what" >"$OUT/profile.startup.$what.txt"
+	done
+fi
 
 split() { # label -> "wasm host" Ir per request, from the profile
 	awk '/^per request:/ { print $8, $12 }' "$OUT/profile.$1.txt" 2>/dev/null || true
@@ -274,6 +284,11 @@ commit="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- plugin pkg inter
 				"$(startcost "$what")" "$(startmem "$what")" "$(startmem vm)"
 		done
 		echo "  1000 / 60 tools: $(ratio "$(startcost 1000)" "$(startcost 60)")x the instructions"
+		if [ -f "$OUT/profile.startup.1000.txt" ]; then
+			echo
+			echo "plugin start with 1,000 tools (full: $OUT/profile.startup.{60,1000}.txt; \"per request\" = per start):"
+			awk '/^top functions/ { n = 0 } { print } /^top functions/ { on = 1 } on && ++n > 15 { exit }' "$OUT/profile.startup.1000.txt"
+		fi
 	fi
 	first=plugin.${EXCHANGES[0]}
 	if [ -f "$OUT/profile.$first.txt" ]; then
