@@ -18,15 +18,16 @@ help: ## list the targets
 # needs no flag; TAGS=redis still makes build/plugin.wasm the Higress flavour (make v8 uses it).
 TAGS ?=
 WASM_HIGRESS := build/plugin-higress.wasm
-# What `go build` writes (names kept: `make size` reads them), before tools/wasmsize -slim
-# takes runtime.findfunctab out of the data section (a start function writes it at load,
-# 1.2 MB less) and drops the name section (docs/size.md: what that costs in a trap's
-# backtrace; WASM_NAMES=1 keeps it).
+# What `go build` writes, before tools/wasmsize -slim rewrites its data section: the memory
+# image compressed, a start function decompressing it at load (and writing
+# runtime.findfunctab), 13.07 MB -> 9.9 MB (docs/size.md). build/go/ keeps go build's output
+# for `make size`. WASM_STRIP=1 also drops the name section (292 KB; a trap's backtrace in
+# Envoy then shows function indices instead of names, docs/size.md).
 GO_WASM := build/go/plugin.wasm
 GO_WASM_HIGRESS := build/go/plugin-higress.wasm
 WASMSIZE := build/wasmsize
-WASM_NAMES ?=
-SLIM_FLAGS := -slim $(if $(filter 1,$(WASM_NAMES)),,-strip)
+WASM_STRIP ?=
+SLIM_FLAGS := -slim $(if $(filter 1,$(WASM_STRIP)),-strip,)
 # The size budget of build/plugin.wasm and build/plugin-higress.wasm (issue 13): 11 MB.
 WASM_MAX_BYTES ?= 11000000
 build: ## build build/plugin.wasm (Envoy and Higress) and build/plugin-higress.wasm (Higress only: adds the Redis token cache)

@@ -10,8 +10,9 @@
 // the code section; its package comes from the symbol name the linker writes
 // into the name section, so the file must be built without -ldflags=-s.
 //
-// -slim writes the module without runtime.findfunctab in its data (a start
-// function writes it; see wasmsize.Slim); -strip also drops the name section.
+// -slim writes the module with its data section compressed and a start
+// function that restores the memory at load (wasmsize.Slim); -strip also
+// drops the name section.
 package main
 
 import (

@@ -28,7 +28,13 @@ var pcHeaderMagic = []byte{0xf1, 0xff, 0xff, 0xff, 0, 0, 1, 8}
 // moduledata through a pointer to the pcHeader, its first field; we do the
 // same, checking the next field (funcnametab) points where the header says.
 func DataRanges(segs []Segment) ([]Range, error) {
-	mem := image(segs)
+	ranges, _, err := dataLayout(image(segs))
+	return ranges, err
+}
+
+// dataLayout is DataRanges on a memory image; it also returns where the
+// module's static memory ends (runtime.end: past bss, where the heap starts).
+func dataLayout(mem []byte) ([]Range, uint64, error) {
 	word := func(at uint64) uint64 {
 		if at+8 > uint64(len(mem)) {
 			return 0
@@ -37,7 +43,7 @@ func DataRanges(segs []Segment) ([]Range, error) {
 	}
 	hdr := bytes.Index(mem, pcHeaderMagic)
 	if hdr < 0 {
-		return nil, errors.New("no pcHeader (not a Go 1.20+ wasm module?)")
+		return nil, 0, errors.New("no pcHeader (not a Go 1.20+ wasm module?)")
 	}
 	h := uint64(hdr)
 	// nfunc, nfiles, (unused), funcnameOffset, cuOffset, filetabOffset, pctabOffset, pclnOffset
@@ -48,7 +54,7 @@ func DataRanges(segs []Segment) ([]Range, error) {
 	for from := 0; ; {
 		i := bytes.Index(mem[from:], le[:])
 		if i < 0 {
-			return nil, errors.New("no runtime.moduledata pointing at the pcHeader")
+			return nil, 0, errors.New("no runtime.moduledata pointing at the pcHeader")
 		}
 		at := uint64(from + i)
 		if at%8 == 0 && word(at+8) == h+funcnameOff {
@@ -84,10 +90,13 @@ func DataRanges(segs []Segment) ([]Range, error) {
 	// image; it may not end past a 32-bit memory.
 	for _, r := range ranges {
 		if r.End < r.Start || r.End > 1<<32 {
-			return nil, fmt.Errorf("runtime.moduledata does not have the expected layout: %s at [%#x, %#x) in %#x bytes of memory", r.Name, r.Start, r.End, len(mem))
+			return nil, 0, fmt.Errorf("runtime.moduledata does not have the expected layout: %s at [%#x, %#x) in %#x bytes of memory", r.Name, r.Start, r.End, len(mem))
 		}
 	}
-	return ranges, nil
+	if f(34) < f(27) || f(34) > 1<<32 {
+		return nil, 0, fmt.Errorf("runtime.moduledata does not have the expected layout: end %#x", f(34))
+	}
+	return ranges, f(34), nil
 }
 
 // findfunctabSize is the linker's size for runtime.findfunctab: per 4096-byte

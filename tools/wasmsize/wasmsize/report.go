@@ -59,6 +59,12 @@ func Report(w io.Writer, path string, m *Module, pkgs *Packages, top, nfuncs int
 			return err
 		}
 	}
+	for _, s := range m.Sections {
+		if s.ID == 8 && len(m.Segments) == 1 {
+			fmt.Fprintln(w, "\ndata section: compressed (wasmsize -slim); its parts are those of the module before")
+			return nil
+		}
+	}
 	ranges, err := DataRanges(m.Segments)
 	if err != nil {
 		fmt.Fprintf(w, "\ndata section: not split (%v)\n", err)

@@ -7,26 +7,29 @@ import (
 	"fmt"
 )
 
-// Slim rewrites a Go wasm module so that it does not carry runtime.findfunctab
-// in its data section, and writes it at instantiation instead.
+// Slim rewrites a Go wasm module so that its data section is a fraction of
+// the linker's, with the same memory once the module is loaded.
+//
+// The linker writes the initial memory as data segments, a new one at every
+// run of 8+ zero bytes. Slim writes it as one segment holding the memory
+// compressed (lz.go: 5.7 MB of ours become 1.4 MB), placed past the memory
+// the module uses, and a start function (which the engine runs after loading
+// the data segments and before any export can be called) that decompresses
+// it where it belongs, zeroes the compressed copy and writes
+// runtime.findfunctab.
 //
 // findfunctab maps a PC to its function in 4096-byte buckets of PC space, 20
 // bytes a bucket: a uint32 function index and 16 one-byte offsets. On wasm the
 // Go linker gives each function the PC (0x1000+i)<<16, so every function spans
 // exactly 16 buckets whatever its size, bucket b holds index b/16 and every
-// offset is 0. The table is 320 bytes per function (2 MB for ours), and since
-// each bucket's two non-zero bytes are followed by 18 zeros, the linker writes
-// one data segment per bucket: ~11.5 bytes of file per bucket, 1.2 MB.
+// offset is 0: 320 bytes a function, 2 MB of ours, that a loop writes. Slim
+// checks that the table is exactly that and fails otherwise (a Go release
+// that lays PCs out differently is not slimmed into a broken module).
 //
-// Slim checks that the table is exactly that (and fails otherwise: a Go
-// release that lays PCs out differently is not slimmed into a broken
-// module), zeroes it out of the data, and adds a start function, which the
-// engine runs after loading the data segments and before any export can be
-// called, that stores b/16 at each bucket. The memory every Go function later
-// sees is byte for byte the original's (the tests compare it). The rest of the
-// data is re-cut into segments the way the linker cuts it (a new segment at a
-// run of 8+ zero bytes), without the linker's 100,000-segment cap, which the
-// table's segments had used up, so sections after it went out whole.
+// The memory every Go function sees is byte for byte the original's (the
+// tests compare it after instantiation). The module's initial memory grows by
+// the pages the compressed copy needs; they are zero again before Go runs and
+// the heap grows into them as into any page.
 //
 // strip drops the "name" custom section (as -ldflags=-s would).
 func Slim(b []byte, strip bool) ([]byte, error) {
@@ -39,7 +42,8 @@ func Slim(b []byte, strip bool) ([]byte, error) {
 			return nil, errors.New("module already has a start function")
 		}
 	}
-	ranges, err := DataRanges(m.Segments)
+	mem := image(m.Segments)
+	ranges, staticEnd, err := dataLayout(mem)
 	if err != nil {
 		return nil, err
 	}
@@ -49,7 +53,6 @@ func Slim(b []byte, strip bool) ([]byte, error) {
 			ft = r
 		}
 	}
-	mem := image(m.Segments)
 	if uint64(len(mem)) < ft.End {
 		mem = append(mem, make([]byte, ft.End-uint64(len(mem)))...)
 	}
@@ -69,10 +72,21 @@ func Slim(b []byte, strip bool) ([]byte, error) {
 	}
 	clear(mem[ft.Start:ft.End])
 
+	// What the decompressor writes: from the first non-zero byte to the last.
+	lo, hi := 0, len(mem)
+	for lo < hi && mem[lo] == 0 {
+		lo++
+	}
+	for hi > lo && mem[hi-1] == 0 {
+		hi--
+	}
+	packed := lzCompress(mem[lo:hi])
+
 	var out bytes.Buffer
 	out.Write(b[:8])
 	typeIdx := -1
 	started := false
+	var blobAt uint64 // where the compressed memory is loaded
 	for _, s := range m.Sections {
 		body := s.Body
 		switch s.ID {
@@ -81,7 +95,7 @@ func Slim(b []byte, strip bool) ([]byte, error) {
 				if strip {
 					continue
 				}
-				if body, err = addName(body, m.Imports+len(m.Funcs), "runtime.findfunctab.fill"); err != nil {
+				if body, err = addName(body, m.Imports+len(m.Funcs), "wasmsize.start"); err != nil {
 					return nil, err
 				}
 			}
@@ -94,6 +108,13 @@ func Slim(b []byte, strip bool) ([]byte, error) {
 				return nil, errors.New("no type section before the function section")
 			}
 			body = appendToVec(body, uleb(nil, uint64(typeIdx)))
+		case 5:
+			if body, blobAt, err = growMemory(body, len(packed)); err != nil {
+				return nil, err
+			}
+			if blobAt < staticEnd || blobAt < uint64(hi) {
+				return nil, fmt.Errorf("initial memory ends at %#x, inside the module's static memory (to %#x)", blobAt, max(staticEnd, uint64(hi)))
+			}
 		case 9, 10, 11, 12:
 			// The start section goes after exports, before elements,
 			// data count, code and data.
@@ -102,17 +123,58 @@ func Slim(b []byte, strip bool) ([]byte, error) {
 				started = true
 			}
 			if s.ID == 10 {
-				body = appendToVec(body, fillBody(uint32(ft.Start), uint32(buckets)))
+				if blobAt == 0 {
+					return nil, errors.New("no memory section before the code section")
+				}
+				body = appendToVec(body, startFunc(uint32(blobAt), uint32(len(packed)), uint32(lo), uint32(ft.Start), uint32(buckets)))
 			}
 			if s.ID == 11 {
-				if body, err = dataSection(mem); err != nil {
-					return nil, err
-				}
+				body = uleb(nil, 1)
+				body = append(body, 0, 0x41) // memory 0, i32.const
+				body = sleb(body, int64(blobAt))
+				body = append(body, 0x0b)
+				body = uleb(body, uint64(len(packed)))
+				body = append(body, packed...)
 			}
 		}
 		writeSection(&out, s.ID, body)
 	}
 	return out.Bytes(), nil
+}
+
+// growMemory adds to the memory section's initial size the pages n bytes
+// need, and returns where those pages start.
+func growMemory(body []byte, n int) ([]byte, uint64, error) {
+	r := &reader{b: body}
+	if count, err := r.uleb(); err != nil || count != 1 {
+		return nil, 0, errors.New("memory section: not one memory")
+	}
+	flags, err := r.byte()
+	if err != nil || flags > 1 {
+		return nil, 0, fmt.Errorf("memory section: flags %#x", flags)
+	}
+	minPages, err := r.uleb()
+	if err != nil {
+		return nil, 0, err
+	}
+	const page = 65536
+	newMin := minPages + (uint64(n)+page-1)/page
+	out := append(uleb(nil, 1), flags)
+	out = uleb(out, newMin)
+	if flags == 1 {
+		maxPages, err := r.uleb()
+		if err != nil {
+			return nil, 0, err
+		}
+		if maxPages < newMin {
+			return nil, 0, fmt.Errorf("memory section: maximum %d pages, %d needed", maxPages, newMin)
+		}
+		out = uleb(out, maxPages)
+	}
+	if newMin*page > 1<<31 {
+		return nil, 0, errors.New("memory section: the compressed data does not fit below 2 GiB")
+	}
+	return out, minPages * page, nil
 }
 
 func allZero(b []byte) bool {
@@ -189,22 +251,6 @@ func voidType(body []byte) ([]byte, int, error) {
 	return appendToVec(body, []byte{0x60, 0, 0}), n, nil
 }
 
-// fillBody is the start function: for b := 0; b < buckets; b++ { *(u32*)(start+20*b) = b>>4 }.
-func fillBody(start, buckets uint32) []byte {
-	code := []byte{
-		1, 1, 0x7f, // one local: i32 b
-		0x03, 0x40, // loop
-		0x20, 0, 0x41, 20, 0x6c, // b*20
-		0x20, 0, 0x41, 4, 0x76, // b>>4
-		0x36, 2, // i32.store align=4, offset=start
-	}
-	code = uleb(code, uint64(start))
-	code = append(code, 0x20, 0, 0x41, 1, 0x6a, 0x22, 0, 0x41) // b = b+1; b < buckets
-	code = sleb(code, int64(buckets))
-	code = append(code, 0x49, 0x0d, 0, 0x0b, 0x0b) // i32.lt_u, br_if 0, end loop, end
-	return append(uleb(nil, uint64(len(code))), code...)
-}
-
 // addName appends (idx, name) to the function-name subsection of a "name"
 // section body; idx must be past every named function.
 func addName(body []byte, idx int, name string) ([]byte, error) {
@@ -234,53 +280,6 @@ func addName(body []byte, idx int, name string) ([]byte, error) {
 		out = append(out, id)
 		out = uleb(out, uint64(len(sub)))
 		out = append(out, sub...)
-	}
-	return out, nil
-}
-
-// dataSection cuts a memory image into active segments as the Go linker does
-// (cmd/link/internal/wasm writeDataSec): leading zeros skipped, a new segment
-// where at least 8 zero bytes (a segment header's size) would be saved.
-func dataSection(mem []byte) ([]byte, error) {
-	const overhead = 8
-	type seg struct{ off, end int }
-	var segs []seg
-	i := 0
-	for i < len(mem) {
-		for i < len(mem) && mem[i] == 0 {
-			i++
-		}
-		if i == len(mem) {
-			break
-		}
-		start, end := i, i
-		for {
-			for end < len(mem) && mem[end] != 0 {
-				end++
-			}
-			zeros := end
-			for zeros < len(mem) && mem[zeros] == 0 {
-				zeros++
-			}
-			if zeros-end >= overhead || zeros == len(mem) {
-				break
-			}
-			end = zeros
-		}
-		segs = append(segs, seg{start, end})
-		i = end
-	}
-	// V8 (Envoy's engine) refuses a module with more (kV8MaxWasmDataSegments).
-	if len(segs) > 100000 {
-		return nil, fmt.Errorf("%d data segments, more than engines accept", len(segs))
-	}
-	out := uleb(nil, uint64(len(segs)))
-	for _, s := range segs {
-		out = append(out, 0, 0x41) // memory 0, i32.const
-		out = sleb(out, int64(int32(s.off)))
-		out = append(out, 0x0b)
-		out = uleb(out, uint64(s.end-s.off))
-		out = append(out, mem[s.off:s.end]...)
 	}
 	return out, nil
 }
