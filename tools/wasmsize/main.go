@@ -2,6 +2,7 @@
 //
 //	wasmsize [-pkgs list] [-top n] [-funcs n] file.wasm
 //	wasmsize -slim [-strip] -o out.wasm file.wasm
+//	wasmsize -instantiate n file.wasm
 //
 // The report: bytes per section, code bytes per Go package and per module (from
 // the name section), and the data section split into the parts the Go linker
@@ -13,13 +14,21 @@
 // -slim writes the module with its data section compressed and a start
 // function that restores the memory at load (wasmsize.Slim); -strip also
 // drops the name section.
+//
+// -instantiate instantiates n times, in wazero's compiler, a module made of
+// the file's memory, data and start function only (wasmsize.DataOnly): under
+// callgrind, the difference between two counts is what loading the initial
+// memory costs.
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+
+	"github.com/tetratelabs/wazero"
 
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/tools/wasmsize/wasmsize"
 )
@@ -31,8 +40,9 @@ func main() {
 	slim := flag.Bool("slim", false, "write a slimmed module to -o instead of reporting")
 	strip := flag.Bool("strip", false, "with -slim: drop the name section")
 	out := flag.String("o", "", "with -slim: output file")
+	inst := flag.Int("instantiate", 0, "instantiate the file's memory, data and start function this many times")
 	flag.Usage = func() {
-		fmt.Fprintln(os.Stderr, "usage: wasmsize [-pkgs list] [-top n] [-funcs n] file.wasm\n       wasmsize -slim [-strip] -o out.wasm file.wasm")
+		fmt.Fprintln(os.Stderr, "usage: wasmsize [-pkgs list] [-top n] [-funcs n] file.wasm\n       wasmsize -slim [-strip] -o out.wasm file.wasm\n       wasmsize -instantiate n file.wasm")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
@@ -41,9 +51,12 @@ func main() {
 		os.Exit(2)
 	}
 	var err error
-	if *slim {
+	switch {
+	case *slim:
 		err = slimFile(flag.Arg(0), *out, *strip)
-	} else {
+	case *inst > 0:
+		err = instantiate(flag.Arg(0), *inst)
+	default:
 		err = run(os.Stdout, flag.Arg(0), *pkgs, *top, *funcs)
 	}
 	if err != nil {
@@ -85,4 +98,32 @@ func slimFile(in, out string, strip bool) error {
 		return fmt.Errorf("%s: %w", in, err)
 	}
 	return os.WriteFile(out, s, 0o644)
+}
+
+func instantiate(path string, n int) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	mod, err := wasmsize.DataOnly(b)
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	ctx := context.Background()
+	r := wazero.NewRuntimeWithConfig(ctx, wazero.NewRuntimeConfigCompiler())
+	defer r.Close(ctx)
+	cm, err := r.CompileModule(ctx, mod)
+	if err != nil {
+		return err
+	}
+	for range n {
+		m, err := r.InstantiateModule(ctx, cm, wazero.NewModuleConfig().WithName(""))
+		if err != nil {
+			return err
+		}
+		if err := m.Close(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
 }

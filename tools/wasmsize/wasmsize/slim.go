@@ -109,7 +109,8 @@ func Slim(b []byte, strip bool) ([]byte, error) {
 			}
 			body = appendToVec(body, uleb(nil, uint64(typeIdx)))
 		case 5:
-			if body, blobAt, err = growMemory(body, len(packed)); err != nil {
+			// +8: the decoder reads up to 7 bytes past the compressed copy.
+			if body, blobAt, err = growMemory(body, len(packed)+8); err != nil {
 				return nil, err
 			}
 			if blobAt < staticEnd || blobAt < uint64(hi) {

@@ -96,6 +96,18 @@ func TestSlimKeepsMemoryAndTracebacks(t *testing.T) {
 			}
 			t.Fatalf("strip=%v: memory differs at %#x", strip, i)
 		}
+		// DataOnly keeps just that: the same memory again.
+		do, err := DataOnly(orig)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ds, err := DataOnly(slim)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c, d := instantiate(t, do), instantiate(t, ds); !bytes.Equal(c, a) || !bytes.Equal(d[:len(a)], a) {
+			t.Errorf("strip=%v: DataOnly modules do not load the module's memory", strip)
+		}
 		want, got := run(t, orig), run(t, slim)
 		if got != want {
 			t.Errorf("strip=%v: output differs:\n--- original\n%s\n--- slimmed\n%s", strip, want, got)

@@ -8,7 +8,7 @@ const (
 	opGet, opSet, opTee                             = 0x20, 0x21, 0x22
 	opLoad64, opLoad8, opLoad16, opStore, opStore64 = 0x29, 0x2d, 0x2f, 0x36, 0x37
 	opStore8, opI32, opI64                          = 0x3a, 0x41, 0x42
-	opEqz, opEq, opLtU, opGeU                       = 0x45, 0x46, 0x49, 0x4f
+	opEqz, opEq, opLtU, opGtS, opGeU                = 0x45, 0x46, 0x49, 0x4a, 0x4f
 	opAdd, opSub, opMul, opAnd, opShrU              = 0x6a, 0x6b, 0x6c, 0x71, 0x76
 	blockVoid                                       = 0x40
 )
@@ -30,12 +30,13 @@ func (a *asm) add(l byte, v uint32) *asm { return a.get(l).i32(v).op(opAdd).set(
 //	for {                                   // lz.go's format
 //		t := mem[src]; src++
 //		n := extend(t >> 4)                  // literals
-//		copy n bytes from src to dst         // 8 at a time, then 1
+//		copy n bytes from src to dst         // 8 at a time
 //		if src >= end { break }
 //		m := dst - uint16 at src; src += 2
 //		n = extend(t & 15) + 4               // match
-//		copy n bytes from m to dst           // 8 at a time if dst-m >= 8, then 1
+//		copy n bytes from m to dst           // 8 at a time if dst-m >= 8, else 1
 //	}
+//	zero the 8 bytes at dst
 //	zero blob..blob+blobLen, 8 bytes a store (blob is page-aligned)
 //	for b := 0; b < buckets; b++ { uint32 at findfunctab+20*b = b >> 4 }
 func startFunc(blob, blobLen, out, findfunctab, buckets uint32) []byte {
@@ -54,11 +55,18 @@ func startFunc(blob, blobLen, out, findfunctab, buckets uint32) []byte {
 	a.get(src).mem(opLoad8, 0).set(t).add(src, 1)
 	a.get(t).i32(4).op(opShrU).set(n)
 	extend()
-	wide := func(from byte) { // while n >= 8: 8 bytes from local from to dst
-		a.op(opBlock, blockVoid, opLoop, blockVoid)
-		a.get(n).i32(8).op(opLtU, opBrIf, 1)
-		a.get(dst).get(from).mem(opLoad64, 0).mem(opStore64, 0).add(dst, 8).add(from, 8).add(n, 0xfffffff8)
-		a.op(opBr, 0, opEnd, opEnd)
+	// wide copies n bytes from local from to dst 8 at a time, writing up to
+	// 7 bytes past them (and reading up to 7 past the source): what follows
+	// is written over, and what the last sequence leaves past the output is
+	// zeroed at the end. Then dst and from are where an exact copy leaves them.
+	wide := func(from byte) {
+		a.op(opBlock, blockVoid)
+		a.get(n).op(opEqz, opBrIf, 0)
+		a.op(opLoop, blockVoid)
+		a.get(dst).get(from).mem(opLoad64, 0).mem(opStore64, 0).add(dst, 8).add(from, 8)
+		a.get(n).i32(8).op(opSub, opTee, n).i32(0).op(opGtS, opBrIf, 0, opEnd)
+		a.get(dst).get(n).op(opAdd).set(dst).get(from).get(n).op(opAdd).set(from)
+		a.op(opEnd)
 	}
 	bytewise := func(from byte) { // while n > 0: 1 byte from local from to dst
 		a.op(opBlock, blockVoid, opLoop, blockVoid)
@@ -67,20 +75,22 @@ func startFunc(blob, blobLen, out, findfunctab, buckets uint32) []byte {
 		a.op(opBr, 0, opEnd, opEnd)
 	}
 	wide(src)
-	bytewise(src)
 	a.get(src).get(end).op(opGeU, opBrIf, 1) // to the end of $done
 	a.get(dst).get(src).mem(opLoad16, 0).op(opSub).set(m).add(src, 2)
 	a.get(t).i32(15).op(opAnd).set(n)
 	extend()
 	a.add(n, lzMinMatch)
 	// A match at least 8 bytes back is copied 8 bytes at a time: each read
-	// is of bytes already written. A closer one repeats a pattern: bytewise.
-	a.op(opBlock, blockVoid)
+	// is of bytes this copy already wrote, or earlier ones. A closer one
+	// repeats a pattern: byte by byte.
+	a.op(opBlock, blockVoid, opBlock, blockVoid)
 	a.get(dst).get(m).op(opSub).i32(8).op(opLtU, opBrIf, 0)
 	wide(m)
-	a.op(opEnd)
+	a.op(opBr, 1, opEnd)
 	bytewise(m)
-	a.op(opBr, 0, opEnd, opEnd) // next sequence; end $seq, $done
+	a.op(opEnd)
+	a.op(opBr, 0, opEnd, opEnd)               // next sequence; end $seq, $done
+	a.get(dst).op(opI64, 0).mem(opStore64, 0) // what the last wide copy wrote past the output
 
 	a.i32(blob).set(i)
 	a.op(opLoop, blockVoid)
