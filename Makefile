@@ -56,7 +56,7 @@ size-check: ## fail if build/plugin.wasm or build/plugin-higress.wasm is larger 
 
 LIST_FORMAT := {{.Name}} {{.ImportPath}} {{with .Module}}{{.Path}}{{end}}
 
-test: lint test-unit test-converter test-plugin e2e v8 ## everything CI runs: lint, unit, converter, plugin (Go + real .wasm), e2e, V8
+test: lint test-unit test-converter test-plugin e2e v8 size-check ## everything CI runs: lint, unit, converter, plugin (Go + real .wasm), e2e, V8, the 11 MB size budget
 
 test-unit: ## plain Go tests of pkg/ (race detector on)
 	$(GO) test -race -count=1 ./pkg/... ./internal/... ./bench/... ./tools/wasmsize/... | { grep -v 'no test files' || true; }
