@@ -78,8 +78,9 @@ func (r *reader) n() (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	if v > uint64(len(r.b)-r.pos) && v > 1<<31 {
-		return 0, fmt.Errorf("length %d past the end", v)
+	// A length, or a count of elements of at least one byte each.
+	if v > uint64(len(r.b)-r.pos) {
+		return 0, fmt.Errorf("count or length %d past the end", v)
 	}
 	return int(v), nil
 }
@@ -256,7 +257,7 @@ func readNames(r *reader, names map[int]string) error {
 			return err
 		}
 		for range count {
-			idx, err := sr.n()
+			idx, err := sr.uleb() // an index, not a length
 			if err != nil {
 				return err
 			}
@@ -264,7 +265,7 @@ func readNames(r *reader, names map[int]string) error {
 			if err != nil {
 				return err
 			}
-			names[idx] = name
+			names[int(idx)] = name
 		}
 	}
 	return nil

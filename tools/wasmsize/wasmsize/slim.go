@@ -107,7 +107,9 @@ func Slim(b []byte, strip bool) ([]byte, error) {
 			if typeIdx < 0 {
 				return nil, errors.New("no type section before the function section")
 			}
-			body = appendToVec(body, uleb(nil, uint64(typeIdx)))
+			if body, err = appendToVec(body, uleb(nil, uint64(typeIdx))); err != nil {
+				return nil, fmt.Errorf("function section: %w", err)
+			}
 		case 5:
 			// +8: the decoder reads up to 7 bytes past the compressed copy.
 			if body, blobAt, err = growMemory(body, len(packed)+8); err != nil {
@@ -127,7 +129,9 @@ func Slim(b []byte, strip bool) ([]byte, error) {
 				if blobAt == 0 {
 					return nil, errors.New("no memory section before the code section")
 				}
-				body = appendToVec(body, startFunc(uint32(blobAt), uint32(len(packed)), uint32(lo), uint32(ft.Start), uint32(buckets)))
+				if body, err = appendToVec(body, startFunc(uint32(blobAt), uint32(len(packed)), uint32(lo), uint32(ft.Start), uint32(buckets))); err != nil {
+					return nil, fmt.Errorf("code section: %w", err)
+				}
 			}
 			if s.ID == 11 {
 				body = uleb(nil, 1)
@@ -213,15 +217,15 @@ func writeSection(out *bytes.Buffer, id byte, body []byte) {
 }
 
 // appendToVec adds one element to a section that is a vector (count, elements).
-func appendToVec(body, elem []byte) []byte {
+func appendToVec(body, elem []byte) ([]byte, error) {
 	r := &reader{b: body}
 	n, err := r.uleb()
 	if err != nil {
-		return nil
+		return nil, err
 	}
 	out := uleb(nil, n+1)
 	out = append(out, body[r.pos:]...)
-	return append(out, elem...)
+	return append(out, elem...), nil
 }
 
 // voidType returns the type section with a [] -> [] function type, and its index.
@@ -249,7 +253,8 @@ func voidType(body []byte) ([]byte, int, error) {
 			return body, i, nil
 		}
 	}
-	return appendToVec(body, []byte{0x60, 0, 0}), n, nil
+	out, err := appendToVec(body, []byte{0x60, 0, 0})
+	return out, n, err
 }
 
 // addName appends (idx, name) to the function-name subsection of a "name"
@@ -276,7 +281,9 @@ func addName(body []byte, idx int, name string) ([]byte, error) {
 		if id == 1 {
 			entry := uleb(nil, uint64(idx))
 			entry = uleb(entry, uint64(len(name)))
-			sub = appendToVec(sub, append(entry, name...))
+			if sub, err = appendToVec(sub, append(entry, name...)); err != nil {
+				return nil, err
+			}
 		}
 		out = append(out, id)
 		out = uleb(out, uint64(len(sub)))
