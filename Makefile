@@ -21,7 +21,7 @@ WASM_HIGRESS := build/plugin-higress.wasm
 # What `go build` writes, before tools/wasmsize -slim rewrites its data section: the memory
 # image compressed, a start function decompressing it at load (and writing
 # runtime.findfunctab), 13.07 MB -> 9.9 MB (docs/size.md). build/go/ keeps go build's output
-# for `make size`. WASM_STRIP=1 also drops the name section (292 KB; a trap's backtrace in
+# for `make size`. WASM_STRIP=1 also drops the name section (294 KB; a trap's backtrace in
 # Envoy then shows function indices instead of names, docs/size.md).
 GO_WASM := build/go/plugin.wasm
 GO_WASM_HIGRESS := build/go/plugin-higress.wasm
