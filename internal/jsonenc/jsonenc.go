@@ -89,20 +89,63 @@ func AppendStringContent(dst []byte, s string) []byte {
 			i, j = i+1, j+int(w>>56)
 			continue
 		}
-		size := runeLen(s, i, c)
-		if size == 0 {
-			*(*uint64)(unsafe.Add(d, j)) = badByteEscape
-			i, j = i+1, j+6
-			continue
-		}
-		if i+8 <= n { // size <= 4 bytes of a word copy; the slack covers the whole word
-			*(*uint64)(unsafe.Add(d, j)) = *(*uint64)(unsafe.Add(src, i))
-		} else {
-			for t := 0; t < size; t++ {
-				*(*byte)(unsafe.Add(d, j+t)) = s[i+t]
+		// Non-ASCII: copy valid UTF-8 sequences while they follow each other (text in most
+		// scripts but Latin is nothing else). The checks are utf8.DecodeRuneInString's rules
+		// (no overlong forms, no surrogates, nothing above U+10FFFF), inline: a call per
+		// character costs more in Wasm than the check.
+		for {
+			size := 0
+			switch {
+			case c < 0xC2: // a continuation byte, or the lead of an overlong 2-byte form
+			case c < 0xE0:
+				if i+1 < n && s[i+1]&0xC0 == 0x80 {
+					size = 2
+				}
+			case c < 0xF0:
+				if i+2 < n {
+					lo, hi := byte(0x80), byte(0xBF)
+					if c == 0xE0 {
+						lo = 0xA0
+					} else if c == 0xED {
+						hi = 0x9F
+					}
+					if c1 := s[i+1]; lo <= c1 && c1 <= hi && s[i+2]&0xC0 == 0x80 {
+						size = 3
+					}
+				}
+			case c < 0xF5:
+				if i+3 < n {
+					lo, hi := byte(0x80), byte(0xBF)
+					if c == 0xF0 {
+						lo = 0x90
+					} else if c == 0xF4 {
+						hi = 0x8F
+					}
+					if c1 := s[i+1]; lo <= c1 && c1 <= hi && s[i+2]&0xC0 == 0x80 && s[i+3]&0xC0 == 0x80 {
+						size = 4
+					}
+				}
+			}
+			if size == 0 { // an invalid byte: U+FFFD, then back to the slack check
+				*(*uint64)(unsafe.Add(d, j)) = badByteEscape
+				i, j = i+1, j+6
+				break
+			}
+			if i+8 <= n { // size <= 4 bytes of a word copy; the slack covers the whole word
+				*(*uint64)(unsafe.Add(d, j)) = *(*uint64)(unsafe.Add(src, i))
+			} else {
+				for t := 0; t < size; t++ {
+					*(*byte)(unsafe.Add(d, j+t)) = s[i+t]
+				}
+			}
+			i, j = i+size, j+size
+			if i >= n {
+				break
+			}
+			if c = s[i]; c < utf8.RuneSelf {
+				break
 			}
 		}
-		i, j = i+size, j+size
 	}
 	return dst[:j]
 }
@@ -128,46 +171,6 @@ var asciiEscapes = func() (t [256]uint64) {
 
 // badByteEscape is `\ufffd` as the little-endian bytes of a word: what an invalid UTF-8 byte becomes.
 var badByteEscape = binary.LittleEndian.Uint64([]byte("\\ufffd\x00\x00"))
-
-// runeLen returns the length of the valid UTF-8 sequence starting at s[i] = c (>= 0x80), or
-// 0 when it is not one: the rules of utf8.DecodeRuneInString (no overlong forms, no
-// surrogates, nothing above U+10FFFF), inline because a call per character costs more in
-// Wasm than the check.
-func runeLen(s string, i int, c byte) int {
-	switch {
-	case c < 0xC2: // a continuation byte, or the lead of an overlong 2-byte form
-		return 0
-	case c < 0xE0:
-		if i+1 < len(s) && s[i+1]&0xC0 == 0x80 {
-			return 2
-		}
-	case c < 0xF0:
-		if i+2 < len(s) {
-			lo, hi := byte(0x80), byte(0xBF)
-			if c == 0xE0 {
-				lo = 0xA0
-			} else if c == 0xED {
-				hi = 0x9F
-			}
-			if c1 := s[i+1]; lo <= c1 && c1 <= hi && s[i+2]&0xC0 == 0x80 {
-				return 3
-			}
-		}
-	case c < 0xF5:
-		if i+3 < len(s) {
-			lo, hi := byte(0x80), byte(0xBF)
-			if c == 0xF0 {
-				lo = 0x90
-			} else if c == 0xF4 {
-				hi = 0x8F
-			}
-			if c1 := s[i+1]; lo <= c1 && c1 <= hi && s[i+2]&0xC0 == 0x80 && s[i+3]&0xC0 == 0x80 {
-				return 4
-			}
-		}
-	}
-	return 0
-}
 
 // SWAR constants: a byte value repeated in each byte of a 64-bit word.
 const (
@@ -198,9 +201,12 @@ func NextSpecial(s string, i int) int {
 // specialBytes sets the high bit of each byte of x that is < 0x20, '"', '\\'
 // or >= 0x80. Bits above the lowest flagged byte may be false positives
 // (borrows), the lowest one is exact, which is all its callers use.
+//
+// A byte of q or bs can only have its high bit set when x's has it, which flags it anyway,
+// so none of the terms needs the usual "&^ y" of zero-byte detection.
 func specialBytes(x uint64) uint64 {
 	q, bs := x^quotes, x^backslashes
-	return ((x-0x20*lsb)&^x | (q-lsb)&^q | (bs-lsb)&^bs | x) & msb
+	return ((x - 0x20*lsb) | (q - lsb) | (bs - lsb) | x) & msb
 }
 
 func appendEscapedASCII(dst []byte, c byte) []byte {
