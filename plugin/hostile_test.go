@@ -100,8 +100,9 @@ func argumentsAtLimit(t *testing.T, limit int) {
 }
 
 // groupHostileBackend: a REST body nested 1M levels deep (or just past the
-// limit) never reaches a JSON parser, whatever the tool does with the body;
-// the client gets a tool error and the plugin keeps serving.
+// limit) never reaches a JSON parser: a tool that parses it (outputSchema,
+// responseTemplate, errorResponseTemplate) answers a tool error, one that only
+// escapes it into text content returns it; the plugin keeps serving.
 func groupHostileBackend(t *testing.T) {
 	cfg := loadYAMLConfig(t, testdataPath("bridge.yaml"))
 	cfg = setConfig(t, cfg, "tools.1.responseTemplate.body", "first: {{range .items}}{{.title}}{{end}}")
@@ -115,15 +116,31 @@ func groupHostileBackend(t *testing.T) {
 		{"outputSchema, objects", "create_note", `{"title":"t"}`, "200", strings.Repeat(`{"a":`, million) + "1" + strings.Repeat("}", million)},
 		{"responseTemplate, arrays", "search_notes", `{"q":"x"}`, "200", `{"items":` + strings.Repeat("[", million) + strings.Repeat("]", million) + "}"},
 		{"errorResponseTemplate, unclosed", "search_notes", `{"q":"x"}`, "500", `{"error":` + strings.Repeat("[", million)},
-		{"prependBody, just past the limit", "get_pet", `{"petId":"p1"}`, "200", strings.Repeat("[", 129) + strings.Repeat("]", 129)},
+		{"errorResponseTemplate, an image content type", "search_notes", `{"q":"x"}`, "500", `{"error":` + strings.Repeat("[", million)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			defer host.CompleteHttp()
 			post(host, legacyHeaders(), callBody(21, tc.tool, tc.args))
 			require.Nil(t, host.GetLocalResponse())
-			out := respond(t, host, tc.status, json, tc.body)
+			headers := json
+			if strings.Contains(tc.name, "image") {
+				headers = [][2]string{{"content-type", "image/png"}}
+			}
+			out := respond(t, host, tc.status, headers, tc.body)
 			require.Equal(t, `{"jsonrpc":"2.0","id":21,"result":{"content":[{"type":"text","text":"the REST backend returned HTTP `+tc.status+
 				` with a body nested deeper than 128 levels, which is not read"}],"isError":true}}`, string(out))
+		})
+	}
+	// A body only escaped into text content is never parsed, so its nesting does not matter:
+	// get_pet (prependBody) returns it, a credential in it redacted as bytes.
+	for _, n := range []int{129, million} {
+		t.Run("prependBody, not parsed, "+strconv.Itoa(n)+" levels", func(t *testing.T) {
+			defer host.CompleteHttp()
+			post(host, legacyHeaders(), callBody(24, "get_pet", `{"petId":"p1"}`))
+			body := strings.Repeat("[", n) + `"hdr-key-9d2f6b1e"` + strings.Repeat("]", n)
+			out := respond(t, host, "200", json, body)
+			require.Equal(t, `{"jsonrpc":"2.0","id":24,"result":{"content":[{"type":"text","text":"Pet record:\n`+
+				strings.Repeat("[", n)+`\"[REDACTED]\"`+strings.Repeat("]", n)+`"}],"isError":false}}`, string(out))
 		})
 	}
 	t.Run("image bytes are not counted", func(t *testing.T) {

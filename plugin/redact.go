@@ -57,7 +57,7 @@ func convertRedacted(pc pluginConfig, st *requestState, body []byte) []byte {
 	if isImage(st.resp.contentType) && st.secrets.Contains(body) {
 		out = rest.AppendErrorResult(out, withheldImage)
 	} else {
-		out = st.restCall.AppendResponse(out, st.resp.status, st.resp.contentType, st.secrets.Body(body),
+		out = st.restCall.AppendResponse(out, st.resp.status, st.resp.contentType, st.secrets.BodyWithin(body, pc.cfg.Bridge.MaxJSONDepth),
 			pc.cfg.Bridge.ErrorExcerptBytes)
 	}
 	out = mcp.CloseResult(out)

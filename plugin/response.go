@@ -83,13 +83,18 @@ func upstreamOutcome(status int) metrics.ToolOutcome {
 	return metrics.ToolUpstreamError
 }
 
-// convert turns the REST response into the JSON-RPC response. A body nested
-// deeper than bridge.maxJsonDepth is refused before anything reads it:
-// gjson's validator and the response templates recurse per level, and a
-// hostile backend must not be able to trap the plugin. Images are never
-// parsed (their bytes may hold any number of brackets).
+// convert turns the REST response into the JSON-RPC response. A body that the
+// conversion parses (outputSchema, responseTemplate, errorResponseTemplate:
+// rest.Call.ReadsResponse) and that is nested deeper than bridge.maxJsonDepth
+// is refused before anything reads it: gjson's validator and the response
+// templates recurse per level, and a hostile backend must not be able to trap
+// the plugin. A body only escaped into text content is not parsed, so its
+// nesting is not counted (a pass over every byte of every response, make
+// bench); redaction reads a body as JSON only within the same bound
+// (redact.Set.BodyWithin).
 func convert(pc pluginConfig, st *requestState, body []byte) []byte {
-	if limit := pc.cfg.Bridge.MaxJSONDepth; !isImage(st.resp.contentType) && jsonscan.Deeper(body, limit) {
+	if limit := pc.cfg.Bridge.MaxJSONDepth; st.restCall.ReadsResponse(st.resp.status, st.resp.contentType) &&
+		jsonscan.Deeper(body, limit) {
 		endToolCall(st, st.call, metrics.ToolUpstreamError, false)
 		result := rest.ErrorResult("the REST backend returned HTTP " + strconv.Itoa(st.resp.status) +
 			" with a body nested deeper than " + strconv.Itoa(limit) + " levels, which is not read")

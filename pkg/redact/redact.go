@@ -1,6 +1,10 @@
 package redact
 
-import "github.com/tidwall/gjson"
+import (
+	"github.com/tidwall/gjson"
+
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/jsonscan"
+)
 
 // Contains reports whether b holds any secret of s, in any form.
 func (s *Set) Contains(b []byte) bool {
@@ -42,11 +46,17 @@ func (s *Set) JSON(b []byte) []byte {
 
 // Body redacts a backend response body: as JSON when it is valid JSON, else as bytes. It
 // returns b itself when nothing matches; validity is only checked when something does.
-func (s *Set) Body(b []byte) []byte {
+func (s *Set) Body(b []byte) []byte { return s.BodyWithin(b, -1) }
+
+// BodyWithin is Body for a body whose nesting is not bounded yet: it is read as JSON only when
+// it opens at most maxDepth levels of objects and arrays (gjson's validator recurses once per
+// level, and a hostile backend must not trap the plugin), else redacted as bytes. A negative
+// maxDepth means no bound.
+func (s *Set) BodyWithin(b []byte, maxDepth int) []byte {
 	if !s.Contains(b) {
 		return b
 	}
-	if gjson.ValidBytes(b) {
+	if (maxDepth < 0 || !jsonscan.Deeper(b, maxDepth)) && gjson.ValidBytes(b) {
 		return s.redactJSON(b)
 	}
 	return s.Bytes(b)

@@ -178,3 +178,40 @@ func TestPlainText(t *testing.T) {
 		}
 	}
 }
+
+// TestBodyWithin: a body read as JSON (a number holding the secret becomes the string
+// "[REDACTED]") only within the nesting bound; past it, the same body is redacted as bytes,
+// without any JSON parser reading it, and no form of the secret remains either way.
+func TestBodyWithin(t *testing.T) {
+	s := New(tok("1234567890123"))
+	body := func(depth int) []byte {
+		return []byte(strings.Repeat(`[`, depth) + `{"n":1234567890123,"s":"k=1234567890123"}` + strings.Repeat(`]`, depth))
+	}
+	asJSON := func(depth int) string {
+		return strings.Repeat(`[`, depth) + `{"n":"[REDACTED]","s":"k=[REDACTED]"}` + strings.Repeat(`]`, depth)
+	}
+	asBytes := func(depth int) string {
+		return strings.Repeat(`[`, depth) + `{"n":[REDACTED],"s":"k=[REDACTED]"}` + strings.Repeat(`]`, depth)
+	}
+	for _, tc := range []struct {
+		depth, limit int
+		want         string
+	}{
+		{0, 1, asJSON(0)},
+		{3, 4, asJSON(3)},  // 4 levels: at the limit
+		{3, 3, asBytes(3)}, // 4 levels: one past it
+		{100000, 128, asBytes(100000)},
+		{100000, -1, asJSON(100000)}, // no bound: Body
+	} {
+		if got := string(s.BodyWithin(body(tc.depth), tc.limit)); got != tc.want {
+			t.Errorf("depth %d limit %d: got %.80s..., want %.80s...", tc.depth, tc.limit, got[tc.depth:], tc.want[tc.depth:])
+		}
+	}
+	if got := string(s.Body(body(3))); got != asJSON(3) {
+		t.Errorf("Body: got %s, want %s", got, asJSON(3))
+	}
+	plain := []byte(strings.Repeat("[", 200))
+	if got := s.BodyWithin(plain, 128); &got[0] != &plain[0] {
+		t.Error("no match: BodyWithin must return the body itself")
+	}
+}

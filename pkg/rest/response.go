@@ -30,6 +30,25 @@ func (t *Tool) ResponseTexts() (prepend, appendText string, templated bool) {
 	return t.resp.prepend, t.resp.append, t.resp.body != nil || t.resp.errBody != nil
 }
 
+// ReadsResponse reports whether AppendResponse parses the body as JSON for this status and
+// content type: errorResponseTemplate for a non-2xx status (whatever the content type),
+// outputSchema or responseTemplate.body for a 2xx that is not an image. gjson's validator and
+// the templates recurse once per nesting level, so the plugin bounds the body's nesting before
+// such a parse; a body that is only escaped into text content (or base64 of an image, or an
+// excerpt of an error) is never parsed, and its nesting does not matter.
+func (call *Call) ReadsResponse(status int, contentType string) bool {
+	t := call.tool
+	switch {
+	case t == nil:
+		return false
+	case status < 200 || status > 299:
+		return t.resp.errBody != nil
+	case strings.HasPrefix(mediaType(contentType), "image/"):
+		return false
+	}
+	return t.outSchema || t.resp.body != nil
+}
+
 // ConvertResponse turns the REST response into a CallToolResult JSON object.
 //   - non-2xx: isError, text errorResponseTemplate (when set and not empty) or
 //     "HTTP <status>: <body excerpt of at most maxExcerpt bytes>";

@@ -157,3 +157,35 @@ func TestErrorResponseTemplateFailure(t *testing.T) {
 		assert.Equal(t, `{"content":[{"type":"text","text":`+q(c.want)+`}],"isError":true}`, string(got), c.body)
 	}
 }
+
+// TestReadsResponse: the responses AppendResponse parses as JSON (the plugin bounds their
+// nesting first) and those it only escapes, base64-encodes or excerpts.
+func TestReadsResponse(t *testing.T) {
+	f := loadFixture(t)
+	cases := []struct {
+		tool        string
+		status      int
+		contentType string
+		want        bool
+	}{
+		{"get_item", 200, "application/json", false}, // text content
+		{"get_item", 404, "application/json", false}, // excerpt
+		{"wrapped", 200, "application/json", false},  // prependBody + body + appendBody
+		{"forecast", 200, "application/json", true},  // responseTemplate.body
+		{"forecast", 200, "text/html", true},         // parsed to learn it is not JSON
+		{"forecast", 200, "Image/PNG; q=1", false},   // base64
+		{"forecast", 500, "application/json", false}, // no errorResponseTemplate: excerpt
+		{"with_error_template", 404, "application/json", true},
+		{"with_error_template", 503, "image/png", true}, // the template reads any error body
+		{"with_error_template", 200, "application/json", false},
+		{"structured", 200, "application/json", true}, // outputSchema
+		{"structured", 200, "image/png", false},
+		{"structured", 502, "application/json", false},
+	}
+	for _, c := range cases {
+		var call Call
+		require.NoError(t, f.tool(t, c.tool).Prepare(gjson.Parse(`{"id":"1","city":"Oslo"}`), &call))
+		assert.Equal(t, c.want, call.ReadsResponse(c.status, c.contentType), "%s %d %s", c.tool, c.status, c.contentType)
+	}
+	assert.False(t, (&Call{}).ReadsResponse(200, "application/json"), "an unprepared call parses nothing")
+}
