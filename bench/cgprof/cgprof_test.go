@@ -35,6 +35,11 @@ calls=` + calls + ` 0
 * 900
 fn=(3)
 0 30
+fn=(5) github.com/tetratelabs/wazero/internal/engine/wazevo/backend/isa/amd64.afterGoFunctionCallEntrypoint.abi0
+0 5
+cfn=(3)
+calls=` + calls + ` 0
+* 900
 fn=(4) 0x0000000052000010'2
 0 1
 
@@ -58,7 +63,8 @@ func TestParseAndDiff(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantSelf := map[string]int64{"reflect.Value.call": 150, "wasm:runtime.mallocgc": 1000, "host:env.proxy_get_header_map_value": 31}
+	wantSelf := map[string]int64{"reflect.Value.call": 150, "wasm:runtime.mallocgc": 1000, "host:env.proxy_get_header_map_value": 31,
+		"github.com/tetratelabs/wazero/internal/engine/wazevo/backend/isa/amd64.afterGoFunctionCallEntrypoint.abi0": 5}
 	if !reflect.DeepEqual(a.self, wantSelf) {
 		t.Errorf("self = %v, want %v", a.self, wantSelf)
 	}
