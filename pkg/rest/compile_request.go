@@ -176,7 +176,7 @@ func (c *compiler) warnPlaceholders(p, path string) {
 			return
 		}
 		name := path[i+1 : i+j]
-		if name != "" && !strings.ContainsAny(name, "/{?&= ") {
+		if name != "" && isPlaceholderName(name) {
 			if c.tool.pathArg(name) < 0 {
 				c.warn(p, "placeholder {"+name+"} is not filled by an arg with position path; calls will be refused")
 			}
