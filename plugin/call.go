@@ -47,7 +47,7 @@ func startToolCall(ctx wrapper.HttpContext, pc pluginConfig, st *requestState, c
 	}
 	st.credSource = applied.Source
 	log.Debugf("mcp-rest-bridge: tools/call %s: credential source %s", tool.Rest.Name(), applied.Source)
-	st.secrets = st.secrets.With(applied.Credential)
+	st.secrets = st.secrets.WithInto(&st.secretSet, applied.Credential)
 	return forward(st, call, tool)
 }
 

@@ -106,7 +106,7 @@ func startOAuth2Call(ctx wrapper.HttpContext, st *requestState, call *mcp.Call, 
 			strconv.Quote(tool.Policy.OAuth2Scheme()) + ")"})
 	}
 	st.oauth2 = oauth2State{grant: grant, subject: subject}
-	st.secrets = st.secrets.With(security.Credential{Value: subject, Form: security.FormToken})
+	st.secrets = st.secrets.WithInto(&st.secretSet, security.Credential{Value: subject, Form: security.FormToken})
 	tok, ready, err := tokens.Token(grant, subject.Reveal(), func(tok string, err error) {
 		resumeWithToken(id, st, call, tool, tok, err)
 	})
@@ -139,7 +139,7 @@ func resumeWithToken(id uint32, st *requestState, call *mcp.Call, tool *config.T
 
 func forwardWithToken(st *requestState, call *mcp.Call, tool *config.Tool, tok string) types.Action {
 	st.oauth2.token = security.NewSecret(tok)
-	st.secrets = st.secrets.With(security.Credential{Value: st.oauth2.token, Form: security.FormToken})
+	st.secrets = st.secrets.WithInto(&st.secretSet, security.Credential{Value: st.oauth2.token, Form: security.FormToken})
 	tool.Policy.PutToken(&st.upstream, st.oauth2.token)
 	return forward(st, call, tool)
 }

@@ -7,7 +7,8 @@ import (
 // statePool is a configuration's free list of finished requests' states: a stream's state
 // comes from it in onRequestHeaders and goes back in onStreamDone, with the buffers a
 // tools/call fills (the prepared arguments, the upstream request, the header map handed to
-// the host, the JSON-RPC message) kept for the next request. A tools/call then allocates
+// the host, the JSON-RPC message, the redaction set of a call that adds a credential) kept
+// for the next request. A tools/call then allocates
 // almost nothing of its own, and the Go GC, which in a Wasm VM runs inside requests (by
 // allocation assists), runs less often.
 //
@@ -48,13 +49,14 @@ func (p *statePool) put(st *requestState) {
 	if st.pinned || len(p.free) >= maxFreeStates {
 		return
 	}
-	call, upstream, out := st.restCall, st.upstream, st.out
+	call, upstream, out, set := st.restCall, st.upstream, st.out, st.secretSet
 	call.Recycle(maxKeptBuffer)
 	upstream.Recycle(maxKeptBuffer)
 	if cap(out) > maxKeptBuffer {
 		out = nil
 	}
-	*st = requestState{restCall: call, upstream: upstream, out: out[:0]}
+	set.Clear() // no credential of the last call stays in memory
+	*st = requestState{restCall: call, upstream: upstream, out: out[:0], secretSet: set}
 	p.free = append(p.free, st)
 }
 

@@ -7,6 +7,8 @@ import (
 	"github.com/higress-group/proxy-wasm-go-sdk/proxywasm/types"
 	"github.com/higress-group/wasm-go/pkg/test"
 	"github.com/stretchr/testify/require"
+
+	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/security"
 )
 
 // recycleStep is one complete exchange: a POST, and the REST response when it goes upstream.
@@ -122,6 +124,8 @@ func TestStatePool(t *testing.T) {
 	st.out = make([]byte, 100, 4096)
 	st.upstream.Body = append(st.upstream.Body, "body"...)
 	st.upstream.Headers = append(st.upstream.Headers, [2]string{"x-api-key", "secret"})
+	st.secrets = st.secrets.WithInto(&st.secretSet, security.Credential{Value: security.NewSecret("client-token-4f1a"), Form: security.FormToken})
+	require.Equal(t, 1, st.secretSet.Len())
 	p.put(st)
 	require.Len(t, p.free, 1)
 
@@ -136,6 +140,9 @@ func TestStatePool(t *testing.T) {
 	require.Empty(t, again.upstream.Body)
 	require.Empty(t, again.upstream.Headers)
 	require.Equal(t, [2]string{}, again.upstream.Headers[:1][0], "no string of the last request is kept")
+	require.Nil(t, again.secrets)
+	require.Zero(t, again.secretSet.Len(), "no credential of the last request is kept")
+	require.False(t, again.secretSet.Contains([]byte("client-token-4f1a")))
 
 	again.out = make([]byte, 0, maxKeptBuffer+1)
 	p.put(again)

@@ -39,6 +39,7 @@ type requestState struct {
 	tool          *config.Tool
 	restCall      rest.Call   // the tools/call's arguments, prepared for its tool
 	secrets       *redact.Set // the call's credentials: the tool's configured ones plus the applied one
+	secretSet     redact.Set  // holds secrets when the call adds a credential (Set.WithInto), recycled
 	upstream      rest.Request
 	resp          responseState
 	oauth2        oauth2State // the tool's oauth2 grant, when its upstream scheme is oauth2

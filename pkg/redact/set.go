@@ -2,7 +2,7 @@ package redact
 
 import (
 	"encoding/base64"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/security"
@@ -67,6 +67,48 @@ func (s *Set) With(c security.Credential) *Set {
 	n.add(c)
 	n.index()
 	return n
+}
+
+// WithInto is With building the new set in dst, whose buffers it reuses, instead of allocating
+// one: the plugin keeps one Set per request state (plugin/pool.go), so a passthrough call,
+// whose client credential is new every time, allocates none. It returns s when c adds nothing
+// (dst untouched), else dst. dst may be s (c is added in place); otherwise nothing may still
+// use dst's earlier contents.
+func (s *Set) WithInto(dst *Set, c security.Credential) *Set {
+	if c.Value.IsZero() || s.has(c) {
+		return s
+	}
+	if s != dst {
+		dst.Clear()
+		if s != nil {
+			dst.pats = append(dst.pats, s.pats...)
+			dst.creds = append(dst.creds, s.creds...)
+		}
+	}
+	dst.add(c)
+	dst.plain, dst.first, dst.m4, dst.masks = [256]bool{}, [256]bool{}, [4]uint64{}, dst.masks[:0]
+	dst.index()
+	return dst
+}
+
+// Clear empties s, keeping its buffers, and drops its references to secrets.
+func (s *Set) Clear() {
+	clear(s.pats[:cap(s.pats)])
+	clear(s.creds[:cap(s.creds)])
+	*s = Set{pats: s.pats[:0], creds: s.creds[:0], masks: s.masks[:0]}
+}
+
+// has reports whether s already holds c (same form and value).
+func (s *Set) has(c security.Credential) bool {
+	if s == nil {
+		return false
+	}
+	for _, o := range s.creds {
+		if o.Form == c.Form && o.Value.Reveal() == c.Value.Reveal() {
+			return true
+		}
+	}
+	return false
 }
 
 // Len reports how many patterns s looks for.
@@ -160,7 +202,9 @@ func (s *Set) addPattern(b string) {
 
 // index sorts the patterns longest first and fills the first-byte table.
 func (s *Set) index() {
-	sort.SliceStable(s.pats, func(i, j int) bool { return len(s.pats[i].b) > len(s.pats[j].b) })
+	// slices' stable sort, not sort.SliceStable: no reflection and no allocation, which
+	// counted per passthrough call (With indexes a set per call).
+	slices.SortStableFunc(s.pats, func(a, b pattern) int { return len(b.b) - len(a.b) })
 	for _, p := range s.pats {
 		s.plain[p.b[0]], s.first[p.b[0]] = true, true
 		if p.b[0] == ' ' {
