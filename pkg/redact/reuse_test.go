@@ -20,7 +20,7 @@ func sameSet(a, b *Set) bool {
 // place when dst is s; it returns s when the credential adds nothing; a cleared buffer keeps
 // no secret.
 func TestWithInto(t *testing.T) {
-	bases := []*Set{nil, New(), New(tok(secHeaderKey), basic(secBasic)), New(tok("short"), authz("Bearer "+secBearer))}
+	bases := []*Set{nil, {}, New(), New(tok(secHeaderKey), basic(secBasic)), New(tok("short"), authz("Bearer "+secBearer))}
 	creds := []security.Credential{tok(secBearer), basic(secUnicode), authz("Basic " + b64(secBasic)), tok(`back\slash%41-token`),
 		tok("k9"), tok(secHeaderKey), {}}
 	body := []byte(`{"a":"` + secBearer + `","b":"` + secHeaderKey + `","c":"back\\\\slash%41-token k9"}`)

@@ -78,16 +78,24 @@ func (s *Set) WithInto(dst *Set, c security.Credential) *Set {
 	if c.Value.IsZero() || s.has(c) {
 		return s
 	}
+	// s is indexed already: dst starts from its tables and marks only c's patterns.
+	plainText := s == nil || len(s.pats) == 0 || s.plainText
 	if s != dst {
 		dst.Clear()
 		if s != nil {
 			dst.pats = append(dst.pats, s.pats...)
 			dst.creds = append(dst.creds, s.creds...)
+			dst.plain, dst.first = s.plain, s.first
 		}
 	}
+	dst.plainText = plainText
+	n := len(dst.pats)
 	dst.add(c)
-	dst.plain, dst.first, dst.m4, dst.masks = [256]bool{}, [256]bool{}, [4]uint64{}, dst.masks[:0]
-	dst.index()
+	for _, p := range dst.pats[n:] {
+		dst.mark(p)
+	}
+	slices.SortStableFunc(dst.pats, longestFirst)
+	dst.buildMasks()
 	return dst
 }
 
@@ -200,41 +208,51 @@ func (s *Set) addPattern(b string) {
 	s.pats = append(s.pats, pattern{b: b, short: len(b) < MinLength, ambiguous: strings.ContainsAny(b, `\%`)})
 }
 
-// index sorts the patterns longest first and fills the first-byte table.
+// index sorts the patterns longest first and fills the first-byte tables and plainText.
 func (s *Set) index() {
 	// slices' stable sort, not sort.SliceStable: no reflection and no allocation, which
 	// counted per passthrough call (With indexes a set per call).
-	slices.SortStableFunc(s.pats, func(a, b pattern) int { return len(b.b) - len(a.b) })
-	for _, p := range s.pats {
-		s.plain[p.b[0]], s.first[p.b[0]] = true, true
-		if p.b[0] == ' ' {
-			s.first['+'] = true
-		}
-	}
-	if len(s.pats) > 0 {
-		s.first['\\'], s.first['%'] = true, true
-	}
+	slices.SortStableFunc(s.pats, longestFirst)
 	s.plainText = true
 	for _, p := range s.pats {
-		// A short secret is redacted only as a whole token, and a marker written by the first
-		// pass can make one of it ("0<secret>0000" becomes "0[REDACTED]0000"): only a second
-		// pass sees that token (a FuzzRedact finding, kept as a seed).
-		if p.short {
+		s.mark(p)
+	}
+	s.buildMasks()
+}
+
+func longestFirst(a, b pattern) int { return len(b.b) - len(a.b) }
+
+// mark records p in the first-byte tables and in plainText.
+func (s *Set) mark(p pattern) {
+	s.plain[p.b[0]], s.first[p.b[0]] = true, true
+	if p.b[0] == ' ' {
+		s.first['+'] = true
+	}
+	s.first['\\'], s.first['%'] = true, true
+	// A short secret is redacted only as a whole token, and a marker written by the first
+	// pass can make one of it ("0<secret>0000" becomes "0[REDACTED]0000"): only a second
+	// pass sees that token (a FuzzRedact finding, kept as a seed).
+	if p.short {
+		s.plainText = false
+	}
+	for i := 0; i < len(p.b); i++ {
+		// Outside a JSON string a ':' follows a key's closing quote, so a pattern without
+		// '"' can only match one there if the ':' is its first byte ("user:pass" is fine).
+		if !plainByte(p.b[i]) && !(p.b[i] == ':' && i > 0) {
 			s.plainText = false
 		}
-		for i := 0; i < len(p.b); i++ {
-			// Outside a JSON string a ':' follows a key's closing quote, so a pattern without
-			// '"' can only match one there if the ':' is its first byte ("user:pass" is fine).
-			if !plainByte(p.b[i]) && !(p.b[i] == ':' && i > 0) {
-				s.plainText = false
-			}
-		}
 	}
+}
+
+// buildMasks derives scan's masks from the first table.
+func (s *Set) buildMasks() {
+	s.masks = s.masks[:0]
 	for c := range s.first {
 		if s.first[c] {
 			s.masks = append(s.masks, lo8*uint64(c))
 		}
 	}
+	s.m4 = [4]uint64{}
 	for k := range s.m4 {
 		if k < len(s.masks) {
 			s.m4[k] = s.masks[k]
