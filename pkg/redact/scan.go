@@ -31,7 +31,19 @@ func load8(b []byte, i int) uint64 {
 
 // scan returns the index of the first candidate byte at or after i in b[:hi], or hi.
 func (s *Set) scan(b []byte, i, hi int) int {
-	if len(s.masks) <= 4 { // the common case, unrolled: a token and the escape bytes
+	if s.ascii4 { // the common case, unrolled: a token and the escape bytes
+		m0, m1, m2, m3 := s.m4[0], s.m4[1], s.m4[2], s.m4[3]
+		p := unsafe.Pointer(unsafe.SliceData(b))
+		for ; i+8 <= hi; i += 8 {
+			x := *(*uint64)(unsafe.Add(p, i)) // i+8 <= hi <= len(b)
+			// has() without its "&^ y" per byte: every candidate byte is ASCII, so a byte of
+			// x^m with its high bit set comes from a byte of x with it set, and "&^ x" once
+			// clears them all. No borrow starts below the lowest true match, which stays exact.
+			if m := (((x ^ m0) - lo8) | ((x ^ m1) - lo8) | ((x ^ m2) - lo8) | ((x ^ m3) - lo8)) &^ x & hi8; m != 0 {
+				return i + bits.TrailingZeros64(m)/8
+			}
+		}
+	} else if len(s.masks) <= 4 {
 		m0, m1, m2, m3 := s.m4[0], s.m4[1], s.m4[2], s.m4[3]
 		for ; i+8 <= hi; i += 8 {
 			x := load8(b, i)

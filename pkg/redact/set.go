@@ -31,6 +31,8 @@ type Set struct {
 	first [256]bool // bytes a match can start with: plain, and the escapes that can stand for one
 	masks []uint64  // each byte set in first, times 0x01..01, for scan
 	m4    [4]uint64 // masks padded to 4 (repeating the first) for scan's unrolled loop
+	// ascii4: at most 4 masks, all of ASCII bytes (scan's cheapest loop)
+	ascii4 bool
 	// plainText: every pattern byte is visible ASCII that is neither JSON structure (" , [ ] { },
 	// ':' but inside), nor a space, nor a byte JSON escaping changes (\, Go's < > &). See PlainText.
 	plainText bool
@@ -253,6 +255,12 @@ func (s *Set) buildMasks() {
 		}
 	}
 	s.m4 = [4]uint64{}
+	s.ascii4 = len(s.masks) > 0 && len(s.masks) <= 4
+	for c := 0x80; c < 0x100; c++ {
+		if s.first[c] {
+			s.ascii4 = false
+		}
+	}
 	for k := range s.m4 {
 		if k < len(s.masks) {
 			s.m4[k] = s.masks[k]
