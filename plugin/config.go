@@ -55,6 +55,7 @@ var errConfigTooDeep = errors.New("mcp-rest-bridge: plugin configuration is nest
 // checkRawConfig runs before the wrapper parses the configuration.
 func checkRawConfig(wrapper.PluginContext) error {
 	tickRegistered = false
+	logger.forget() // the level may have changed with the configuration
 	data, err := proxywasm.GetPluginConfiguration()
 	if err != nil && !errors.Is(err, types.ErrorStatusNotFound) {
 		return errors.New("mcp-rest-bridge: cannot read plugin configuration")

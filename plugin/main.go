@@ -8,6 +8,7 @@ func main() {}
 
 func init() {
 	wrapper.SetCtx(pluginName,
+		wrapper.WithLogger[pluginConfig](logger),
 		wrapper.PrePluginStartOrReload[pluginConfig](checkRawConfig),
 		wrapper.ParseRawConfig(parseConfig),
 		wrapper.ProcessRequestHeaders(onRequestHeaders),

@@ -59,5 +59,6 @@ func TestPlugin(t *testing.T) {
 		t.Run("OAuth2ConsumerCredentialsRefused", groupOAuth2ConsumerCredentialsRefused)
 		t.Run("OAuth2ConsumerCredentialsRedacted", groupOAuth2ConsumerCredentialsRedacted)
 		t.Run("StateRecycling", groupStateRecycling)
+		t.Run("LogLevel", groupLogLevel)
 	})
 }
