@@ -106,6 +106,7 @@ func replyToolResult(pc pluginConfig, st *requestState, call *mcp.Call, o metric
 // otherwise print the REST URL and its API key.
 func rewriteRequest(st *requestState, req *rest.Request) error {
 	accesslog.Set(req, st.clientHeaders, st.logPath)
+	disableReroute()
 	if err := proxywasm.ReplaceHttpRequestHeaders(req.Wire(st.clientHeaders)); err != nil {
 		return err
 	}

@@ -21,9 +21,6 @@ import (
 
 const pluginName = "mcp-rest-bridge"
 
-// envoyDefaultBufferLimit is Envoy's default per-connection buffer limit.
-const envoyDefaultBufferLimit = 1 << 20
-
 // pluginConfig is what the wrapper stores per rule; it points at the
 // immutable, pre-compiled configuration.
 type pluginConfig struct {
@@ -34,9 +31,8 @@ type pluginConfig struct {
 	finalPass []bool // finalPass[i]: cfg.Tools[i]'s final message gets a second redaction pass
 	// metrics are this configuration's counters, defined once at start.
 	metrics *metrics.Set
-	// decoderLimit and encoderLimit are the buffer limits as the host
-	// property wants them, formatted once.
-	decoderLimit, encoderLimit []byte
+	// bufferLimit is the stream buffer limit as the host property wants it, formatted once.
+	bufferLimit []byte
 	// jwks is the JWKS of bridge.clientAuth.jwt.jwksUri (nil without it), this worker's.
 	jwks *jwks.Cache
 	// states is the free list of request states (plugin/pool.go), this worker's.
@@ -100,9 +96,6 @@ func parseConfig(data []byte, pc *pluginConfig) error {
 	if usesOAuth2(cfg) {
 		registerTokenTick() // no ticks for configurations without oauth2
 	}
-	if cfg.Bridge.MaxRequestBytes != envoyDefaultBufferLimit {
-		pc.decoderLimit = []byte(strconv.Itoa(cfg.Bridge.MaxRequestBytes))
-	}
-	pc.encoderLimit = []byte(strconv.Itoa(cfg.Bridge.MaxResponseBytes))
+	pc.bufferLimit = []byte(strconv.Itoa(max(cfg.Bridge.MaxRequestBytes, cfg.Bridge.MaxResponseBytes)))
 	return nil
 }

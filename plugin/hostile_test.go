@@ -107,6 +107,8 @@ func groupHostileBackend(t *testing.T) {
 	cfg := loadYAMLConfig(t, testdataPath("bridge.yaml"))
 	cfg = setConfig(t, cfg, "tools.1.responseTemplate.body", "first: {{range .items}}{{.title}}{{end}}")
 	cfg = setConfig(t, cfg, "tools.1.errorResponseTemplate", "backend says {{.error}}")
+	// The 1M-level bodies are ~6 MB: within the size bound, so that depth is what refuses them.
+	cfg = setConfig(t, cfg, "bridge.maxResponseBodyBytes", 8<<20)
 	host := mustStart(t, cfg)
 	json := [][2]string{{"content-type", "application/json"}}
 	const million = 1_000_000

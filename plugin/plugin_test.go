@@ -60,5 +60,7 @@ func TestPlugin(t *testing.T) {
 		t.Run("OAuth2ConsumerCredentialsRedacted", groupOAuth2ConsumerCredentialsRedacted)
 		t.Run("StateRecycling", groupStateRecycling)
 		t.Run("LogLevel", groupLogLevel)
+		t.Run("HostProperties", groupHostProperties)
+		t.Run("ResponseBound", groupResponseBound)
 	})
 }

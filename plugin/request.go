@@ -67,7 +67,6 @@ func stateOf(ctx wrapper.HttpContext) *requestState {
 // keeps the client's headers (credential carriers included) in hand.
 func onRequestHeaders(ctx wrapper.HttpContext, pc pluginConfig) types.Action {
 	cfg := pc.cfg
-	ctx.DisableReroute()
 	// The state exists from the first hook on, so that a later hook without
 	// it is an anomaly that fails closed.
 	st := pc.states.get()
@@ -114,6 +113,7 @@ func onRequestHeaders(ctx wrapper.HttpContext, pc pluginConfig) types.Action {
 	if forgedLogPath {
 		// Access logs print this header instead of :path: a client must not
 		// write its own log line, even for a request answered locally.
+		disableReroute()
 		for _, name := range accesslog.Names {
 			_ = proxywasm.RemoveHttpRequestHeader(name)
 		}
@@ -156,20 +156,34 @@ func onRequestHeaders(ctx wrapper.HttpContext, pc pluginConfig) types.Action {
 	return types.HeaderStopIteration
 }
 
-// setBufferLimits asks the host (Higress) to bound what it buffers for this
-// stream. The request limit is only sent when it differs from Envoy's default
-// buffer limit (1 MiB): the plugin enforces it itself either way. Plain Envoy has no such property; its own buffer limits apply. The
-// properties are set directly: the wrapper's helpers log each call.
+// setBufferLimits asks the host (Higress) to buffer this stream's bodies up to the larger of
+// bridge.maxRequestBodyBytes and bridge.maxResponseBodyBytes, in one property: Higress's Envoy
+// applies set_decoder_buffer_limit and set_encoder_buffer_limit alike, to the stream's one
+// buffer limit (FilterManager::setBufferLimit), so a second property only overwrote the first.
+// The plugin enforces both bounds itself (onRequestHeaders, onRequestBody, onResponseBody).
+// The property cannot be skipped: the host's own limit is its downstream connection buffer
+// limit, 32 KiB in Higress's default configuration (64 KiB per HTTP/2 stream), below every
+// bound the plugin accepts, and the guest cannot read it. Plain Envoy keeps the property as
+// filter state and applies its own limit. It is set directly: the wrapper's helpers log.
 func setBufferLimits(pc pluginConfig) {
-	if pc.decoderLimit != nil {
-		_ = proxywasm.SetProperty(decoderLimitProperty, pc.decoderLimit)
-	}
-	_ = proxywasm.SetProperty(encoderLimitProperty, pc.encoderLimit)
+	_ = proxywasm.SetProperty(bufferLimitProperty, pc.bufferLimit)
+}
+
+// bufferLimitProperty: the response's name, should a host ever tell the two apart (the
+// response is the body likely to exceed a host's default).
+var bufferLimitProperty = []string{"set_encoder_buffer_limit"}
+
+// disableReroute keeps Envoy on the route it chose for the client's request: Higress clears
+// the route cache at each change of the request headers unless clear_route_cache is "off"
+// (plain Envoy always clears it and ignores the property). Only a request the plugin changes
+// needs it, so it is set just before the change, not for requests answered locally.
+func disableReroute() {
+	_ = proxywasm.SetProperty(clearRouteCacheProperty, routeCacheOff)
 }
 
 var (
-	decoderLimitProperty = []string{"set_decoder_buffer_limit"}
-	encoderLimitProperty = []string{"set_encoder_buffer_limit"}
+	clearRouteCacheProperty = []string{"clear_route_cache"}
+	routeCacheOff           = []byte("off")
 )
 
 func isJSONContentType(ct string) bool {

@@ -83,7 +83,8 @@ func upstreamOutcome(status int) metrics.ToolOutcome {
 	return metrics.ToolUpstreamError
 }
 
-// convert turns the REST response into the JSON-RPC response. A body that the
+// convert turns the REST response into the JSON-RPC response. A body larger than
+// bridge.maxResponseBodyBytes is refused unread. A body that the
 // conversion parses (outputSchema, responseTemplate, errorResponseTemplate:
 // rest.Call.ReadsResponse) and that is nested deeper than bridge.maxJsonDepth
 // is refused before anything reads it: gjson's validator and the response
@@ -93,6 +94,14 @@ func upstreamOutcome(status int) metrics.ToolOutcome {
 // bench); redaction reads a body as JSON only within the same bound
 // (redact.Set.BodyWithin).
 func convert(pc pluginConfig, st *requestState, body []byte) []byte {
+	if limit := pc.cfg.Bridge.MaxResponseBytes; len(body) > limit {
+		// The host buffers up to the larger of the two body bounds (setBufferLimits), or
+		// its own limit on plain Envoy: the response bound is the plugin's to keep.
+		endToolCall(st, st.call, metrics.ToolUpstreamError, false)
+		result := rest.ErrorResult("the REST backend returned HTTP " + strconv.Itoa(st.resp.status) +
+			" with a body larger than " + strconv.Itoa(limit) + " bytes, which is not read")
+		return pc.server.WrapResult(st.call, result)
+	}
 	if limit := pc.cfg.Bridge.MaxJSONDepth; st.restCall.ReadsResponse(st.resp.status, st.resp.contentType) &&
 		jsonscan.Deeper(body, limit) {
 		endToolCall(st, st.call, metrics.ToolUpstreamError, false)
