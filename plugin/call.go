@@ -107,7 +107,7 @@ func replyToolResult(pc pluginConfig, st *requestState, call *mcp.Call, o metric
 func rewriteRequest(st *requestState, req *rest.Request) error {
 	accesslog.Set(req, st.clientHeaders, st.logPath)
 	disableReroute()
-	if err := proxywasm.ReplaceHttpRequestHeaders(req.Wire(st.clientHeaders)); err != nil {
+	if err := setHeaderMap(mapRequestHeaders, req.Wire(st.clientHeaders)); err != nil {
 		return err
 	}
 	return proxywasm.ReplaceHttpRequestBody(req.Body)

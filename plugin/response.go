@@ -18,6 +18,12 @@ import (
 // survives.
 var clientResponseHeaders = [][2]string{{":status", "200"}, {"content-type", "application/json"}}
 
+// The proxy-wasm ABI's header map types (proxy_set_header_map_pairs).
+const (
+	mapRequestHeaders  uint32 = 0
+	mapResponseHeaders uint32 = 2
+)
+
 type responseState struct {
 	status      int
 	contentType string
@@ -57,7 +63,7 @@ func onResponseHeaders(ctx wrapper.HttpContext, pc pluginConfig) types.Action {
 	if st.cors != nil {
 		headers = append(append(make([][2]string, 0, 2+len(st.cors)), clientResponseHeaders...), st.cors...)
 	}
-	if err := proxywasm.ReplaceHttpResponseHeaders(headers); err != nil {
+	if err := setHeaderMap(mapResponseHeaders, headers); err != nil {
 		log.Errorf("mcp-rest-bridge: cannot replace response headers: %v", err)
 	}
 	return types.HeaderStopIteration
