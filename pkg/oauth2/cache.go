@@ -52,6 +52,9 @@ type entry struct {
 	token     string
 	refreshAt time.Time
 	expiresAt time.Time
+	// seen is the shared data version (CAS) localEntry last decided on for this copy; 0: none.
+	// The same version is the same value, hence the same decision: it is not decoded again.
+	seen uint32
 }
 
 // flight is one token fetch in progress for a cache key, by this worker (remote false) or,
@@ -169,14 +172,15 @@ func (c *Cache) Token(g *Grant, subject string, w Waiter) (token string, ok bool
 // token from shared data (a backend answered 401 there) or replaced it: a worker's copy must
 // not outlive the shared token, or each worker would send a rejected token once more. A
 // token that was never shared, a lease (a refresh in flight) or another key's token in a
-// token exchange slot leave the copy as it is. One shared data read per cached call.
+// token exchange slot leave the copy as it is. One shared data read per cached call, decoded
+// only when its version differs from the one last decided on (the common case: unchanged).
 func (c *Cache) localEntry(g *Grant, k string) (entry, bool) {
 	e, hit := c.entries[k]
 	if !hit {
 		return entry{}, false
 	}
-	v, _, err := c.store.Get(sharedKey(g, k))
-	if err != nil {
+	v, cas, err := c.store.Get(sharedKey(g, k))
+	if err != nil || (cas != 0 && cas == e.seen) {
 		return e, true
 	}
 	sv, ok := decodeShared(v)
@@ -185,9 +189,12 @@ func (c *Cache) localEntry(g *Grant, k string) (entry, bool) {
 		delete(c.entries, k)
 		return entry{}, false
 	case ok && sv.key == k && !sv.lease && sv.e.token != e.token: // replaced
+		sv.e.seen = cas
 		c.entries[k] = sv.e
 		return sv.e, true
 	}
+	e.seen = cas
+	c.entries[k] = e
 	return e, true
 }
 

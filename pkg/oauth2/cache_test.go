@@ -281,6 +281,48 @@ func TestDropAndReplaceReachOtherWorkersCopies(t *testing.T) {
 	}
 }
 
+// countingStore counts reads and can change a value behind the cache's back without a new
+// version, which no real host does: it shows whether a read was decoded.
+type countingStore struct {
+	*memStore
+	gets int
+}
+
+func (s *countingStore) Get(key string) ([]byte, uint32, error) {
+	s.gets++
+	return s.memStore.Get(key)
+}
+
+// TestCachedCallDecodesASharedVersionOnce: a cached call still reads the shared entry (a drop
+// by another worker must be seen at once), but decodes it only when its version changed.
+func TestCachedCallDecodesASharedVersionOnce(t *testing.T) {
+	clk, store := newClock(), &countingStore{memStore: newMemStore()}
+	w1, w2 := newWorker(store, clk, "w1"), newWorker(store, clk, "w2")
+	g := mustGrant(t, ccSpec())
+	w1.c.Token(g, "", func(string, error) {})
+	w1.tr.answer(0, 200, okBody)
+	sk := sharedKey(g, Key(g, ""))
+	for i := range 2 {
+		if tok, ok, _ := w1.c.Token(g, "", nil); !ok || tok != "tok-1" {
+			t.Fatalf("call %d: %q %v", i, tok, ok)
+		}
+	}
+	// Same version, different bytes: not decoded, so the copy stands.
+	orig := store.data[sk]
+	store.data[sk] = []byte("t|" + Key(g, "") + "|0|0|tok-forged")
+	gets := store.gets
+	if tok, ok, _ := w1.c.Token(g, "", nil); !ok || tok != "tok-1" || store.gets != gets+1 {
+		t.Fatalf("unchanged version: %q %v, %d reads", tok, ok, store.gets-gets)
+	}
+	// A new version (another worker's drop) is decoded: the copy goes.
+	store.data[sk] = orig
+	w2.c.Token(g, "", nil)
+	w2.c.Drop(g, "", "tok-1")
+	if _, ok, _ := w1.c.Token(g, "", func(string, error) {}); ok {
+		t.Fatal("the dropped token was served from w1's copy")
+	}
+}
+
 func TestBoundedEntries(t *testing.T) {
 	clk, store := newClock(), newMemStore()
 	tr := &fakeTransport{}
