@@ -1,7 +1,6 @@
 package main
 
 import (
-	"github.com/higress-group/proxy-wasm-go-sdk/proxywasm"
 	"github.com/higress-group/wasm-go/pkg/log"
 
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/audit"
@@ -16,7 +15,6 @@ func writeAudit(st *requestState, call *mcp.Call, o metrics.ToolOutcome) {
 	if call.Era == mcp.Modern {
 		era = "modern"
 	}
-	requestID, _ := proxywasm.GetProperty(requestIDProperty)
 	log.Info(audit.Record{
 		Tool:             call.Tool,
 		Consumer:         st.identity.Consumer,
@@ -25,11 +23,8 @@ func writeAudit(st *requestState, call *mcp.Call, o metrics.ToolOutcome) {
 		CredentialSource: st.credSource,
 		Era:              era,
 		ProtocolVersion:  call.Version,
-		RequestID:        string(requestID),
+		RequestID:        st.requestID,
 		Start:            st.start,
 		End:              now(),
 	}.Line())
 }
-
-// requestIDProperty is Envoy's x-request-id of the stream.
-var requestIDProperty = []string{"x_request_id"}

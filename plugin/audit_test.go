@@ -63,19 +63,19 @@ func auditOn(t *testing.T) {
 	host := mustStart(t, raw)
 	bearer := [2]string{"authorization", "Bearer " + clientBearer}
 	call := auditCall
-	require.NoError(t, host.SetProperty(requestIDProperty, []byte("req-7f3e")))
-	post(host, legacyHeaders(bearer), call("get_pet", `{"petId":"p1"}`))
+	rid := func(n string) [2]string { return [2]string{"x-request-id", "req-7f3e-" + n} } // each line names its own request
+	post(host, legacyHeaders(bearer, rid("1")), call("get_pet", `{"petId":"p1"}`))
 	respond(t, host, "200", [][2]string{{"content-type", "application/json"}}, `{"id":"p1","key":"`+testAPIKey+`"}`)
 	host.CompleteHttp()
 	meta := `"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{},` +
 		`"io.modelcontextprotocol/clientInfo":{"name":"modern-client","version":"2.0"}}`
-	post(host, modernHeaders("tools/call", "my_profile", bearer),
+	post(host, modernHeaders("tools/call", "my_profile", bearer, rid("2")),
 		`{"jsonrpc":"2.0","id":"c","method":"tools/call","params":{"name":"my_profile","arguments":{},`+meta+`}}`)
 	respond(t, host, "503", [][2]string{{"content-type", "text/plain"}}, "down")
 	host.CompleteHttp()
-	post(host, legacyHeaders(), call("my_profile", `{}`))
+	post(host, legacyHeaders(rid("3")), call("my_profile", `{}`))
 	host.CompleteHttp()
-	post(host, legacyHeaders(bearer), call("get_pet", `{}`))
+	post(host, legacyHeaders(bearer, rid("4")), call("get_pet", `{}`))
 	host.CompleteHttp()
 	post(host, legacyHeaders(), `{"jsonrpc":"2.0","id":1,"method":"tools/list"}`)
 	host.CompleteHttp()
@@ -85,13 +85,13 @@ func auditOn(t *testing.T) {
 	p := audit.Prefix
 	require.Equal(t, []string{
 		p + `{"tool":"get_pet","consumer":null,"outcome":"ok","upstream_status":200,"credential_source":"default:apiKey:header:x-api-key",` +
-			`"duration_ms":D,"era":"legacy","protocol_version":"2025-11-25","request_id":"req-7f3e"}`,
+			`"duration_ms":D,"era":"legacy","protocol_version":"2025-11-25","request_id":"req-7f3e-1"}`,
 		p + `{"tool":"my_profile","consumer":null,"outcome":"upstream_error","upstream_status":503,"credential_source":"passthrough:header:authorization",` +
-			`"duration_ms":D,"era":"modern","protocol_version":"2026-07-28","request_id":"req-7f3e"}`,
+			`"duration_ms":D,"era":"modern","protocol_version":"2026-07-28","request_id":"req-7f3e-2"}`,
 		p + `{"tool":"my_profile","consumer":null,"outcome":"credential_refused","upstream_status":0,"credential_source":"passthrough:header:authorization",` +
-			`"duration_ms":D,"era":"legacy","protocol_version":"2025-11-25","request_id":"req-7f3e"}`,
+			`"duration_ms":D,"era":"legacy","protocol_version":"2025-11-25","request_id":"req-7f3e-3"}`,
 		p + `{"tool":"get_pet","consumer":null,"outcome":"invalid_arguments","upstream_status":0,"credential_source":"",` +
-			`"duration_ms":D,"era":"legacy","protocol_version":"2025-11-25","request_id":"req-7f3e"}`,
+			`"duration_ms":D,"era":"legacy","protocol_version":"2025-11-25","request_id":"req-7f3e-4"}`,
 	}, auditLines(t, host))
 	requireNoSecretInLogs(t, host, allSecrets...)
 }
@@ -122,7 +122,7 @@ func groupClientAuthObservability(t *testing.T) {
 		requireCounter(t, host, name, want)
 	}
 	require.Equal(t, []string{audit.Prefix + `{"tool":"list_orders","consumer":"alice","outcome":"ok","upstream_status":200,` +
-		`"credential_source":"default:apiKey:header:x-orders-key","duration_ms":D,"era":"legacy","protocol_version":"2025-11-25","request_id":"test-request-id-default"}`}, // the test host's x_request_id
+		`"credential_source":"default:apiKey:header:x-orders-key","duration_ms":D,"era":"legacy","protocol_version":"2025-11-25","request_id":null}`}, // the request has no x-request-id
 		auditLines(t, host))
 	requireNoSecretInLogs(t, host, alice, carolGWKey, ordersBackend)
 }

@@ -6,7 +6,6 @@ import (
 	"github.com/higress-group/proxy-wasm-go-sdk/proxywasm"
 	"github.com/higress-group/proxy-wasm-go-sdk/proxywasm/types"
 	"github.com/higress-group/wasm-go/pkg/log"
-	"github.com/higress-group/wasm-go/pkg/wrapper"
 
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/accesslog"
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/config"
@@ -19,7 +18,7 @@ import (
 // startToolCall validates the arguments, builds the REST request, resolves
 // the credential and rewrites the in-flight request. Every refusal is a
 // local reply: no request goes upstream unless all of it succeeded.
-func startToolCall(ctx wrapper.HttpContext, pc pluginConfig, st *requestState, call *mcp.Call) types.Action {
+func startToolCall(ctx *httpContext, pc pluginConfig, st *requestState, call *mcp.Call) types.Action {
 	tool := pc.cfg.Tools[call.ToolIndex]
 	req := &st.upstream
 	// The arguments are validated and resolved once, here; the request and the response

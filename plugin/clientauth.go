@@ -3,7 +3,6 @@ package main
 import (
 	"github.com/higress-group/proxy-wasm-go-sdk/proxywasm/types"
 	"github.com/higress-group/wasm-go/pkg/log"
-	"github.com/higress-group/wasm-go/pkg/wrapper"
 
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/clientauth"
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/config"
@@ -44,7 +43,7 @@ func challenge(ca *config.ClientAuth, st *requestState, err error) types.Action 
 }
 
 // serveMetadata answers GET of the RFC 9728 well-known paths; ok is false for other paths.
-func serveMetadata(ctx wrapper.HttpContext, st *requestState, ca *config.ClientAuth) (types.Action, bool) {
+func serveMetadata(ctx *httpContext, st *requestState, ca *config.ClientAuth) (types.Action, bool) {
 	if ca == nil || ca.Metadata == nil || !ca.Metadata.Serves(ctx.Path()) {
 		return 0, false
 	}

@@ -62,6 +62,7 @@ func checkRawConfig(wrapper.PluginContext) error {
 	if len(data) > 0 && !gjson.ValidBytes(data) {
 		return errConfigNotJSON
 	}
+	startRules = gjson.GetBytes(data, "_rules_").Exists()
 	return nil
 }
 
@@ -97,5 +98,6 @@ func parseConfig(data []byte, pc *pluginConfig) error {
 		registerTokenTick() // no ticks for configurations without oauth2
 	}
 	pc.bufferLimit = []byte(strconv.Itoa(max(cfg.Bridge.MaxRequestBytes, cfg.Bridge.MaxResponseBytes)))
+	startGlobal = *pc // without matchRules, the one configuration parsed (pluginContext.OnPluginStart)
 	return nil
 }

@@ -9,7 +9,6 @@ import (
 	"github.com/higress-group/proxy-wasm-go-sdk/proxywasm"
 	"github.com/higress-group/proxy-wasm-go-sdk/proxywasm/types"
 	"github.com/higress-group/wasm-go/pkg/log"
-	"github.com/higress-group/wasm-go/pkg/wrapper"
 
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/clientauth"
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/config"
@@ -40,7 +39,7 @@ func newJWKSCache(cfg *config.Config) *jwks.Cache {
 // authenticate finds the caller of a POST; it returns false after answering a refusal. With
 // jwksUri, a JWT that needs keys not held yet, or names a kid the held set lacks, waits for a
 // fetch: st.authWait is set and the body waits (onRequestBody) until finishAuth decides.
-func authenticate(ctx wrapper.HttpContext, pc pluginConfig, st *requestState, headers [][2]string) (types.Action, bool) {
+func authenticate(ctx *httpContext, pc pluginConfig, st *requestState, headers [][2]string) (types.Action, bool) {
 	ca := pc.cfg.ClientAuth
 	if ca == nil {
 		return 0, true
@@ -56,7 +55,7 @@ func authenticate(ctx wrapper.HttpContext, pc pluginConfig, st *requestState, he
 		return 0, true
 	}
 	if pc.jwks != nil {
-		if cid, ok := contextID(ctx); ok && waitForKeys(pc, st, err, jwksWait{ctx: ctx, id: cid, pc: pc, st: st, headers: headers}.done) {
+		if waitForKeys(pc, st, err, jwksWait{ctx: ctx, id: ctx.id, pc: pc, st: st, headers: headers}.done) {
 			st.authWait = true
 			st.pinned = true // the JWKS cache holds done until the fetch completes
 			return 0, true
@@ -83,7 +82,7 @@ func waitForKeys(pc pluginConfig, st *requestState, err error, done jwks.Done) b
 
 // jwksWait is one request waiting for a JWKS fetch.
 type jwksWait struct {
-	ctx     wrapper.HttpContext
+	ctx     *httpContext
 	id      uint32
 	pc      pluginConfig
 	st      *requestState

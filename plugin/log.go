@@ -26,6 +26,8 @@ type hostLog struct {
 	name, id string
 	level    wrapper.LogLevel
 	readAt   time.Time // zero: read the level at the next line
+	// requestID is the x-request-id of the stream whose hook runs ("" outside hooks).
+	requestID string
 }
 
 var logger = &hostLog{name: pluginName, id: "nil"}
@@ -65,8 +67,7 @@ func (l *hostLog) writef(level wrapper.LogLevel, format string, args ...any) {
 }
 
 func (l *hostLog) emit(level wrapper.LogLevel, msg string) {
-	id, _ := proxywasm.GetProperty(requestIDProperty)
-	requestID := string(id)
+	requestID := l.requestID
 	if requestID == "" {
 		requestID = "nil"
 	}

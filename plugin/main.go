@@ -2,19 +2,18 @@
 // the wrapper hooks; every decision is made in pkg/.
 package main
 
-import "github.com/higress-group/wasm-go/pkg/wrapper"
+import (
+	"github.com/higress-group/proxy-wasm-go-sdk/proxywasm"
+	"github.com/higress-group/wasm-go/pkg/wrapper"
+)
 
 func main() {}
 
 func init() {
-	wrapper.SetCtx(pluginName,
+	// wasm-go's VM and plugin contexts, the plugin's HTTP contexts (httpctx.go).
+	proxywasm.SetVMContext(vmContext{wrapper.NewCommonVmCtx(pluginName,
 		wrapper.WithLogger[pluginConfig](logger),
 		wrapper.PrePluginStartOrReload[pluginConfig](checkRawConfig),
 		wrapper.ParseRawConfig(parseConfig),
-		wrapper.ProcessRequestHeaders(onRequestHeaders),
-		wrapper.ProcessRequestBody(onRequestBody),
-		wrapper.ProcessResponseHeaders(onResponseHeaders),
-		wrapper.ProcessResponseBody(onResponseBody),
-		wrapper.ProcessStreamDone(onStreamDone),
-	)
+	)})
 }

@@ -4,7 +4,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
-	"reflect"
 	"strconv"
 	"time"
 
@@ -87,16 +86,13 @@ type oauth2State struct {
 // startOAuth2Call strips the client's credential, then sends the call upstream with a
 // cached token, or pauses it until the token request (this worker's, or another worker's
 // seen through shared data) completes. Nothing goes upstream without a token.
-func startOAuth2Call(ctx wrapper.HttpContext, st *requestState, call *mcp.Call, tool *config.Tool) types.Action {
+func startOAuth2Call(ctx *httpContext, st *requestState, call *mcp.Call, tool *config.Tool) types.Action {
 	source, subject, err := tool.Policy.ApplyOAuth2(security.Inbound{Headers: st.clientHeaders, RawQuery: st.rawQuery}, &st.upstream)
 	if err != nil {
 		return refuseCredential(st, call, err)
 	}
 	log.Debugf("mcp-rest-bridge: tools/call %s: credential source %s", tool.Rest.Name(), source)
-	id, ok := contextID(ctx)
-	if !ok {
-		return replyBackendCredential(st, call, tool, errors.New("no http context id"))
-	}
+	id := ctx.id
 	// consumerCredentials: the consumer's own client; none for a consumer without an entry
 	// or an anonymous caller, who are refused like for the other scheme types.
 	grant := tool.GrantFor(st.identity.Consumer)
@@ -159,21 +155,6 @@ func dropRefusedToken(st *requestState) {
 		tokens.Drop(o.grant, o.subject.Reveal(), o.token.Reveal())
 		log.Debugf("mcp-rest-bridge: backend answered 401: dropped the token of %s", o.grant.Source())
 	}
-}
-
-// contextID returns the proxy-wasm id of the wrapper's HTTP context, needed to resume a call
-// from another stream's callout or from a tick (proxywasm.SetEffectiveContext). wasm-go's
-// HttpContext does not expose it; its CommonHttpCtx keeps it in the field contextID.
-func contextID(ctx wrapper.HttpContext) (uint32, bool) {
-	v := reflect.ValueOf(ctx)
-	if v.Kind() != reflect.Pointer || v.IsNil() {
-		return 0, false
-	}
-	f := v.Elem().FieldByName("contextID")
-	if !f.IsValid() || f.Kind() != reflect.Uint32 {
-		return 0, false
-	}
-	return uint32(f.Uint()), true
 }
 
 // vmOwner identifies this worker VM in shared-data leases.

@@ -62,5 +62,6 @@ func TestPlugin(t *testing.T) {
 		t.Run("LogLevel", groupLogLevel)
 		t.Run("HostProperties", groupHostProperties)
 		t.Run("ResponseBound", groupResponseBound)
+		t.Run("MatchRules", groupMatchRules)
 	})
 }

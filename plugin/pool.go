@@ -1,9 +1,5 @@
 package main
 
-import (
-	"github.com/higress-group/wasm-go/pkg/wrapper"
-)
-
 // statePool is a configuration's free list of finished requests' states: a stream's state
 // comes from it in onRequestHeaders and goes back in onStreamDone, with the buffers a
 // tools/call fills (the prepared arguments, the upstream request, the header map handed to
@@ -61,11 +57,11 @@ func (p *statePool) put(st *requestState) {
 }
 
 // onStreamDone returns the stream's state to its configuration's pool.
-func onStreamDone(ctx wrapper.HttpContext, pc pluginConfig) {
+func onStreamDone(ctx *httpContext, pc pluginConfig) {
 	st := stateOf(ctx)
 	if st == nil || pc.states == nil {
 		return
 	}
-	ctx.SetContext(stateKey, nil)
+	ctx.st = nil
 	pc.states.put(st)
 }

@@ -23,6 +23,7 @@ const (
 	reasonUpstreamResult   = "mcp-rest.upstream-result"
 	reasonPreflight        = "mcp-rest.cors-preflight"
 	reasonStateLost        = "mcp-rest.state-lost"
+	reasonInternal         = "mcp-rest.internal-error"
 )
 
 var jsonHeaders = [][2]string{{"content-type", "application/json"}}

@@ -7,7 +7,6 @@ import (
 
 	"github.com/higress-group/proxy-wasm-go-sdk/proxywasm"
 	"github.com/higress-group/proxy-wasm-go-sdk/proxywasm/types"
-	"github.com/higress-group/wasm-go/pkg/wrapper"
 
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/accesslog"
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/clientauth"
@@ -17,8 +16,6 @@ import (
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/redact"
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/rest"
 )
-
-const stateKey = "mcp-rest-bridge.state"
 
 // now is the plugin's clock (audit durations).
 var now = time.Now
@@ -56,22 +53,21 @@ type requestState struct {
 	// stream ended, so it is not recycled (plugin/pool.go).
 	pinned bool
 	out    []byte // the tools/call's JSON-RPC message, a buffer recycled with the state
+	// requestID is the client's x-request-id (the audit line's request_id).
+	requestID string
 }
 
-func stateOf(ctx wrapper.HttpContext) *requestState {
-	st, _ := ctx.GetContext(stateKey).(*requestState)
-	return st
-}
+func stateOf(ctx *httpContext) *requestState { return ctx.st }
 
 // onRequestHeaders checks what can be checked before the body arrives and
 // keeps the client's headers (credential carriers included) in hand.
-func onRequestHeaders(ctx wrapper.HttpContext, pc pluginConfig) types.Action {
+func onRequestHeaders(ctx *httpContext, pc pluginConfig) types.Action {
 	cfg := pc.cfg
 	// The state exists from the first hook on, so that a later hook without
 	// it is an anomaly that fails closed.
 	st := pc.states.get()
-	st.metrics, st.audit, st.start = pc.metrics, cfg.Bridge.Audit, now()
-	ctx.SetContext(stateKey, st)
+	st.metrics, st.audit, st.start, st.requestID = pc.metrics, cfg.Bridge.Audit, now(), ctx.requestID
+	ctx.st = st
 	if ctx.Method() == "OPTIONS" {
 		ctx.DontReadRequestBody()
 		st.answered = true
@@ -88,7 +84,7 @@ func onRequestHeaders(ctx wrapper.HttpContext, pc pluginConfig) types.Action {
 		st.answered = true
 		return reply(405, reasonMethodNotAllowed, [][2]string{{"allow", "POST"}}, nil)
 	}
-	headers, _ := proxywasm.GetHttpRequestHeaders()
+	headers := ctx.headers
 	st.clientHeaders = headers
 	var origin, contentType, contentLength string
 	forgedLogPath := false
@@ -195,7 +191,7 @@ func isJSONContentType(ct string) bool {
 
 // onRequestBody answers MCP locally or rewrites the request into the tool's
 // REST call.
-func onRequestBody(ctx wrapper.HttpContext, pc pluginConfig, body []byte) types.Action {
+func onRequestBody(ctx *httpContext, pc pluginConfig, body []byte) types.Action {
 	cfg := pc.cfg
 	st := stateOf(ctx)
 	switch {

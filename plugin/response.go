@@ -6,7 +6,6 @@ import (
 	"github.com/higress-group/proxy-wasm-go-sdk/proxywasm"
 	"github.com/higress-group/proxy-wasm-go-sdk/proxywasm/types"
 	"github.com/higress-group/wasm-go/pkg/log"
-	"github.com/higress-group/wasm-go/pkg/wrapper"
 
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/jsonscan"
 	"github.com/mcp-rest-bridge/mcp-rest-bridge/pkg/metrics"
@@ -31,7 +30,7 @@ type responseState struct {
 
 // onResponseHeaders takes the REST response's status and replaces every
 // backend header; the body is converted in onResponseBody.
-func onResponseHeaders(ctx wrapper.HttpContext, pc pluginConfig) types.Action {
+func onResponseHeaders(ctx *httpContext, pc pluginConfig) types.Action {
 	st := stateOf(ctx)
 	switch {
 	case st != nil && st.answered:
@@ -40,7 +39,7 @@ func onResponseHeaders(ctx wrapper.HttpContext, pc pluginConfig) types.Action {
 		return failClosed(st, "response headers")
 	}
 	headers, _ := proxywasm.GetHttpResponseHeaders()
-	var length string
+	var length, encoding string
 	for _, h := range headers {
 		switch h[0] {
 		case ":status":
@@ -49,8 +48,11 @@ func onResponseHeaders(ctx wrapper.HttpContext, pc pluginConfig) types.Action {
 			st.resp.contentType = h[1]
 		case "content-length":
 			length = h[1]
+		case "content-encoding":
+			encoding = h[1]
 		}
 	}
+	ctx.responseRead(st.resp.contentType, encoding)
 	if st.resp.status == 401 {
 		dropRefusedToken(st)
 	}
@@ -120,7 +122,7 @@ func convert(pc pluginConfig, st *requestState, body []byte) []byte {
 }
 
 // onResponseBody converts the buffered REST body into the CallToolResult.
-func onResponseBody(ctx wrapper.HttpContext, pc pluginConfig, body []byte) types.Action {
+func onResponseBody(ctx *httpContext, pc pluginConfig, body []byte) types.Action {
 	st := stateOf(ctx)
 	switch {
 	case st != nil && st.answered:
