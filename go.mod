@@ -3,6 +3,7 @@ module github.com/mcp-rest-bridge/mcp-rest-bridge
 go 1.24.1
 
 require (
+	github.com/Masterminds/sprig/v3 v3.3.0
 	github.com/higress-group/gjson_template v0.0.0-20250413075336-4c4161ed428b
 	github.com/higress-group/proxy-wasm-go-sdk v0.0.0-20251103120604-77e9cce339d2
 	github.com/higress-group/wasm-go v1.0.10-0.20260120033417-1c84f010156d
@@ -18,7 +19,6 @@ require (
 	dario.cat/mergo v1.0.1 // indirect
 	github.com/Masterminds/goutils v1.1.1 // indirect
 	github.com/Masterminds/semver/v3 v3.3.0 // indirect
-	github.com/Masterminds/sprig/v3 v3.3.0 // indirect
 	github.com/bahlo/generic-list-go v0.2.0 // indirect
 	github.com/buger/jsonparser v1.1.1 // indirect
 	github.com/davecgh/go-spew v1.1.1 // indirect

@@ -4,8 +4,10 @@ import (
 	"crypto/rand"
 	"strconv"
 	"strings"
+	"sync"
 	_ "time/tzdata" // sprig's dateInZone needs zone data; a Wasm VM has no zoneinfo (Higress embeds it too)
 
+	"github.com/Masterminds/sprig/v3"
 	gjt "github.com/higress-group/gjson_template"
 	"github.com/higress-group/gjson_template/parse"
 	"github.com/tidwall/gjson"
@@ -20,6 +22,39 @@ type Scope struct {
 	Warn func(msg string)
 	// Rand is the randomness of {{uuidv4}} on the fast path; nil means crypto/rand.
 	Rand func([]byte) (int, error)
+}
+
+// engineFuncNames are the function names gjson_template's Template.Parse accepts besides
+// parseFuncs: its own built-ins and sprig's text functions without env and expandenv
+// (gjson_template's builtins()). Its Parse builds that map, sprig's ~200 functions included,
+// anew for every template: most of plugin start's allocation with a large catalog (several
+// templates per tool). parseEngine parses against this set, built once per VM; the parse
+// itself only asks whether a name is in it. TestEngineFuncNames pins the set to Parse's.
+var engineFuncNames = sync.OnceValue(func() map[string]any {
+	names := sprig.TxtFuncMap()
+	delete(names, "env")
+	delete(names, "expandenv")
+	for _, n := range [...]string{"and", "call", "html", "index", "slice", "js", "len", "not", "or",
+		"print", "printf", "println", "urlquery", "gjson", "eq", "ge", "gt", "le", "lt", "ne"} {
+		names[n] = true
+	}
+	return names
+})
+
+// parseEngine is gjt.New(name).Funcs(parseFuncs).Parse(src) with the function names from
+// engineFuncNames: the same trees, associated as Parse does.
+func parseEngine(name, src string) (*gjt.Template, error) {
+	eng := gjt.New(name).Funcs(parseFuncs)
+	trees, err := parse.Parse(name, src, "", "", parseFuncs, engineFuncNames())
+	if err != nil {
+		return nil, err
+	}
+	for n, tree := range trees {
+		if _, err := eng.AddParseTree(n, tree); err != nil {
+			return nil, err
+		}
+	}
+	return eng, nil
 }
 
 type segKind uint8
@@ -55,7 +90,7 @@ type Template struct {
 // {{.args.x}}, {{.config.x}} and {{uuidv4}}, turns it into segments rendered by appending. A
 // template over a REST body (sc.OverBody) takes the fast path only when it is all literal text.
 func Compile(name, src string, sc Scope) (*Template, error) {
-	eng, err := gjt.New(name).Funcs(parseFuncs).Parse(src)
+	eng, err := parseEngine(name, src)
 	if err != nil {
 		return nil, err
 	}

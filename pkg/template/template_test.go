@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/Masterminds/sprig/v3"
+	gjt "github.com/higress-group/gjson_template"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/tidwall/gjson"
@@ -260,5 +262,51 @@ func TestLiteralText(t *testing.T) {
 		tp, err := Compile("body", src, testScope(&warns))
 		require.NoError(t, err)
 		assert.Equal(t, want, tp.LiteralText(), src)
+	}
+}
+
+// TestEngineFuncNames: parseEngine accepts exactly the function names gjson_template's own
+// Parse does, and yields the same templates, errors included, so compiling against the
+// once-built name set changes no configuration's outcome.
+func TestEngineFuncNames(t *testing.T) {
+	names := map[string]bool{"env": true, "expandenv": true, "nosuch": true, "getRealIP": true, "getSocketIP": true}
+	for n := range sprig.GenericFuncMap() {
+		names[n] = true
+	}
+	for n := range engineFuncNames() {
+		names[n] = true
+	}
+	srcs := []string{
+		`{{define "x"}}{{.args.id}}{{end}}{{template "x" .}}`,
+		`{{define "empty"}} {{end}}{{if .args.q}}{{.args.q | upper}}{{else}}none{{end}}`,
+		`{"id": {{.args.id | toJson}}, "at": "{{now | date "2006"}}"}`,
+		`{{range $i, $v := gjson "items"}}{{$i}}{{end}}`,
+		`{{.args.id`,
+		`{{end}}`,
+		`{{env "HOME"}}`,
+	}
+	for n := range names {
+		srcs = append(srcs, "{{"+n+"}}", "{{.args.x | "+n+"}}")
+	}
+	for _, src := range srcs {
+		want, wantErr := gjt.New("tool").Funcs(parseFuncs).Parse(src)
+		got, err := parseEngine("tool", src)
+		if wantErr != nil || err != nil {
+			if wantErr == nil || err == nil || err.Error() != wantErr.Error() {
+				t.Errorf("%s: error %v, gjson_template's Parse: %v", src, err, wantErr)
+			}
+			continue
+		}
+		trees := func(tp *gjt.Template) map[string]string {
+			m := map[string]string{}
+			for _, t := range tp.Templates() {
+				if t.Tree != nil {
+					m[t.Name()] = t.Root.String()
+				}
+			}
+			return m
+		}
+		assert.Equal(t, trees(want), trees(got), src)
+		assert.Equal(t, want.Root.String(), got.Root.String(), src)
 	}
 }
