@@ -23,7 +23,7 @@ func Parse(data []byte, env security.Env) (*Config, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := walk("", root, &rootField); err != nil {
+	if err := walk(nil, root, &rootField); err != nil {
 		return nil, err
 	}
 	c := &Config{}
