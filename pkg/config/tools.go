@@ -16,41 +16,75 @@ import (
 // Each arg spec carries its JSON path in the configuration (after merging a duplicate arg name,
 // the path of the definition that won).
 func toolSpec(path string, tj gjson.Result) (rest.ToolSpec, []configerr.Warning, error) {
-	spec := rest.ToolSpec{
-		Name:                  tj.Get("name").Str,
-		Description:           tj.Get("description").Str,
-		ErrorResponseTemplate: tj.Get("errorResponseTemplate").Str,
-		OutputSchema:          rawOrNil(tj.Get("outputSchema")),
-	}
-	args, warns, err := argSpecs(join(path, "args"), tj.Get("args"))
+	var spec rest.ToolSpec
+	var argsJSON, rt, resp gjson.Result
+	// One pass over the tool, as argSpec does: a Get per key rescans the tool's JSON from its start
+	// for every key (a tenth of plugin start with 1,000 tools). walk has checked keys and types
+	// and refused duplicate keys, so which of two equal keys a Get would pick cannot matter.
+	tj.ForEach(func(k, v gjson.Result) bool {
+		switch k.Str {
+		case "name":
+			spec.Name = v.Str
+		case "description":
+			spec.Description = v.Str
+		case "errorResponseTemplate":
+			spec.ErrorResponseTemplate = v.Str
+		case "outputSchema":
+			spec.OutputSchema = rawOrNil(v)
+		case "args":
+			argsJSON = v
+		case "requestTemplate":
+			rt = v
+		case "responseTemplate":
+			resp = v
+		}
+		return true
+	})
+	args, warns, err := argSpecs(join(path, "args"), argsJSON)
 	if err != nil {
 		return spec, nil, err
 	}
 	spec.Args = args
-	if rt := tj.Get("requestTemplate"); rt.IsObject() {
+	if rt.IsObject() {
 		spec.Request = requestSpec(rt)
 	}
-	resp := tj.Get("responseTemplate")
-	spec.Response = rest.ResponseTemplateSpec{
-		Body:        resp.Get("body").Str,
-		PrependBody: resp.Get("prependBody").Str,
-		AppendBody:  resp.Get("appendBody").Str,
-	}
+	resp.ForEach(func(k, v gjson.Result) bool {
+		switch k.Str {
+		case "body":
+			spec.Response.Body = v.Str
+		case "prependBody":
+			spec.Response.PrependBody = v.Str
+		case "appendBody":
+			spec.Response.AppendBody = v.Str
+		}
+		return true
+	})
 	return spec, warns, nil
 }
 
 func requestSpec(rt gjson.Result) *rest.RequestTemplateSpec {
-	req := &rest.RequestTemplateSpec{
-		URL:            rt.Get("url").Str,
-		Method:         rt.Get("method").Str,
-		Body:           rt.Get("body").Str,
-		ArgsToJSONBody: rt.Get("argsToJsonBody").Bool(),
-		ArgsToURLParam: rt.Get("argsToUrlParam").Bool(),
-		ArgsToFormBody: rt.Get("argsToFormBody").Bool(),
-	}
-	for _, h := range rt.Get("headers").Array() {
-		req.Headers = append(req.Headers, rest.HeaderSpec{Key: h.Get("key").Str, Value: h.Get("value").Str})
-	}
+	req := &rest.RequestTemplateSpec{}
+	rt.ForEach(func(k, v gjson.Result) bool { // one pass, as toolSpec
+		switch k.Str {
+		case "url":
+			req.URL = v.Str
+		case "method":
+			req.Method = v.Str
+		case "body":
+			req.Body = v.Str
+		case "argsToJsonBody":
+			req.ArgsToJSONBody = v.Bool()
+		case "argsToUrlParam":
+			req.ArgsToURLParam = v.Bool()
+		case "argsToFormBody":
+			req.ArgsToFormBody = v.Bool()
+		case "headers":
+			for _, h := range v.Array() {
+				req.Headers = append(req.Headers, rest.HeaderSpec{Key: h.Get("key").Str, Value: h.Get("value").Str})
+			}
+		}
+		return true
+	})
 	return req
 }
 
