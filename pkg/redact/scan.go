@@ -43,6 +43,17 @@ func (s *Set) scan(b []byte, i, hi int) int {
 				return i + bits.TrailingZeros64(m)/8
 			}
 		}
+	} else if s.ascii8 { // the same for up to 8 candidate bytes
+		m := &s.m8
+		p := unsafe.Pointer(unsafe.SliceData(b))
+		for ; i+8 <= hi; i += 8 {
+			x := *(*uint64)(unsafe.Add(p, i)) // i+8 <= hi <= len(b)
+			y := ((x ^ m[0]) - lo8) | ((x ^ m[1]) - lo8) | ((x ^ m[2]) - lo8) | ((x ^ m[3]) - lo8) |
+				((x ^ m[4]) - lo8) | ((x ^ m[5]) - lo8) | ((x ^ m[6]) - lo8) | ((x ^ m[7]) - lo8)
+			if y = y &^ x & hi8; y != 0 {
+				return i + bits.TrailingZeros64(y)/8
+			}
+		}
 	} else if len(s.masks) <= 4 {
 		m0, m1, m2, m3 := s.m4[0], s.m4[1], s.m4[2], s.m4[3]
 		for ; i+8 <= hi; i += 8 {

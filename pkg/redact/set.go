@@ -31,8 +31,16 @@ type Set struct {
 	first [256]bool // bytes a match can start with: plain, and the escapes that can stand for one
 	masks []uint64  // each byte set in first, times 0x01..01, for scan
 	m4    [4]uint64 // masks padded to 4 (repeating the first) for scan's unrolled loop
-	// ascii4: at most 4 masks, all of ASCII bytes (scan's cheapest loop)
-	ascii4 bool
+	m8    [8]uint64 // masks padded to 8 likewise, for scan's loop of ascii8
+	// pairs: the patterns' first two bytes, folded to 6 bits each (pairs[b0&63] bit b1&63), so
+	// that next drops most candidates without a call (see cannotStart). Folding only adds false
+	// candidates, which the full match then rejects.
+	pairs [64]uint64
+	// single: some pattern is one byte long, which pairs cannot vouch for.
+	single bool
+	// ascii4: at most 4 masks, all of ASCII bytes (scan's cheapest loop); ascii8: 5 to 8 such
+	// masks (a set with an OAuth2 client's Basic forms and a token: 'b', 'm', 'e', '\', '%').
+	ascii4, ascii8 bool
 	// plainText: every pattern byte is visible ASCII that is neither JSON structure (" , [ ] { },
 	// ':' but inside), nor a space, nor a byte JSON escaping changes (\, Go's < > &). See PlainText.
 	plainText bool
@@ -88,6 +96,7 @@ func (s *Set) WithInto(dst *Set, c security.Credential) *Set {
 			dst.pats = append(dst.pats, s.pats...)
 			dst.creds = append(dst.creds, s.creds...)
 			dst.plain, dst.first = s.plain, s.first
+			dst.pairs, dst.single = s.pairs, s.single
 		}
 	}
 	dst.plainText = plainText
@@ -231,6 +240,11 @@ func (s *Set) mark(p pattern) {
 		s.first['+'] = true
 	}
 	s.first['\\'], s.first['%'] = true, true
+	if len(p.b) == 1 {
+		s.single = true
+	} else {
+		s.pairs[p.b[0]&63] |= 1 << (p.b[1] & 63)
+	}
 	// A short secret is redacted only as a whole token, and a marker written by the first
 	// pass can make one of it ("0<secret>0000" becomes "0[REDACTED]0000"): only a second
 	// pass sees that token (a FuzzRedact finding, kept as a seed).
@@ -254,19 +268,26 @@ func (s *Set) buildMasks() {
 			s.masks = append(s.masks, lo8*uint64(c))
 		}
 	}
-	s.m4 = [4]uint64{}
-	s.ascii4 = len(s.masks) > 0 && len(s.masks) <= 4
+	s.m4, s.m8 = [4]uint64{}, [8]uint64{}
+	ascii := len(s.masks) > 0
 	for c := 0x80; c < 0x100; c++ {
 		if s.first[c] {
-			s.ascii4 = false
+			ascii = false
 		}
 	}
-	for k := range s.m4 {
+	s.ascii4 = ascii && len(s.masks) <= 4
+	s.ascii8 = ascii && len(s.masks) > 4 && len(s.masks) <= 8
+	for k := range s.m8 {
+		m := uint64(0)
 		if k < len(s.masks) {
-			s.m4[k] = s.masks[k]
+			m = s.masks[k]
 		} else if len(s.masks) > 0 {
-			s.m4[k] = s.masks[0]
+			m = s.masks[0]
 		}
+		if k < len(s.m4) {
+			s.m4[k] = m
+		}
+		s.m8[k] = m
 	}
 }
 
