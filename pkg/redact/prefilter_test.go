@@ -3,6 +3,7 @@ package redact
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 )
 
@@ -51,5 +52,45 @@ func TestCannotStartOnlyRejectsNonMatches(t *testing.T) {
 	}
 	if checked == 0 {
 		t.Fatal("no candidate was rejected: the test checks nothing")
+	}
+}
+
+// TestMasksFollowFirst: scan's masks are exactly the first table's bytes, in byte order, and
+// its loop choice fits them, however the set was built (New, With, WithInto into a dirty
+// buffer or in place): a byte missing from masks would be a candidate scan never stops at.
+func TestMasksFollowFirst(t *testing.T) {
+	var buf Set
+	base := New(tok(secHeaderKey), basic(secBasic))
+	sets := map[string]*Set{
+		"new":          New(tok(secHeaderKey), tok(secQueryKey), basic(secUnicode), tok(" space-first-token")),
+		"with":         base.With(tok(secBearer)).With(authz("Basic " + b64(secBasic))),
+		"withinto":     base.WithInto(&buf, tok("eyJhbGciOiJSUzI1NiJ9.e30.c2ln")),
+		"non-ascii":    New(tok("äöü-long-secret"), tok("zz-another-one")),
+		"many-firsts":  New(tok("a-token-1"), tok("b-token-2"), tok("c-token-3"), tok("d-token-4"), tok("e-token-5"), tok("f-token-6"), tok("g-token-7")),
+		"five-firsts":  New(tok("bench-oauth-secret"), tok("mcp-gateway:bench")).With(tok("eyJhbGciOiJSUzI1NiJ9.e30.c2ln")),
+		"in-place-two": nil,
+	}
+	var inPlace Set
+	sets["in-place-two"] = New(tok(secCookie)).WithInto(&inPlace, tok("eyJ-first-call-token")).WithInto(&inPlace, tok("~tilde-second-token"))
+	for name, s := range sets {
+		var want []uint64
+		ascii := true
+		for c := range s.first {
+			if s.first[c] {
+				want = append(want, lo8*uint64(c))
+				ascii = ascii && c < 0x80
+			}
+		}
+		if !slices.Equal(s.masks, want) {
+			t.Errorf("%s: masks %x, want %x", name, s.masks, want)
+		}
+		if s.ascii4 != (ascii && len(want) <= 4) || s.ascii8 != (ascii && len(want) > 4 && len(want) <= 8) {
+			t.Errorf("%s: ascii4 %v ascii8 %v for %d masks (ASCII %v)", name, s.ascii4, s.ascii8, len(want), ascii)
+		}
+		for k := range s.m8 {
+			if m := s.m8[k]; !slices.Contains(want, m) {
+				t.Errorf("%s: m8[%d] = %x is no mask", name, k, m)
+			}
+		}
 	}
 }

@@ -97,6 +97,7 @@ func (s *Set) WithInto(dst *Set, c security.Credential) *Set {
 			dst.creds = append(dst.creds, s.creds...)
 			dst.plain, dst.first = s.plain, s.first
 			dst.pairs, dst.single = s.pairs, s.single
+			dst.masks = append(dst.masks, s.masks...)
 		}
 	}
 	dst.plainText = plainText
@@ -235,11 +236,13 @@ func longestFirst(a, b pattern) int { return len(b.b) - len(a.b) }
 
 // mark records p in the first-byte tables and in plainText.
 func (s *Set) mark(p pattern) {
-	s.plain[p.b[0]], s.first[p.b[0]] = true, true
+	s.plain[p.b[0]] = true
+	s.setFirst(p.b[0])
 	if p.b[0] == ' ' {
-		s.first['+'] = true
+		s.setFirst('+')
 	}
-	s.first['\\'], s.first['%'] = true, true
+	s.setFirst('\\')
+	s.setFirst('%')
 	if len(p.b) == 1 {
 		s.single = true
 	} else {
@@ -260,18 +263,28 @@ func (s *Set) mark(p pattern) {
 	}
 }
 
-// buildMasks derives scan's masks from the first table.
-func (s *Set) buildMasks() {
-	s.masks = s.masks[:0]
-	for c := range s.first {
-		if s.first[c] {
-			s.masks = append(s.masks, lo8*uint64(c))
-		}
+// setFirst marks c in the first table and, when it is new there, inserts its mask into masks,
+// which stay in byte order (as a walk of the table would list them): WithInto adds a call's
+// credential without walking the 256 entries again (make bench).
+func (s *Set) setFirst(c byte) {
+	if s.first[c] {
+		return
 	}
+	s.first[c] = true
+	m := lo8 * uint64(c)
+	k := len(s.masks)
+	for k > 0 && s.masks[k-1] > m {
+		k--
+	}
+	s.masks = slices.Insert(s.masks, k, m)
+}
+
+// buildMasks derives scan's padded masks and loop choice from masks (see setFirst).
+func (s *Set) buildMasks() {
 	s.m4, s.m8 = [4]uint64{}, [8]uint64{}
 	ascii := len(s.masks) > 0
-	for c := 0x80; c < 0x100; c++ {
-		if s.first[c] {
+	for _, m := range s.masks {
+		if m&0x80 != 0 {
 			ascii = false
 		}
 	}
