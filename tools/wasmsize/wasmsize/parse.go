@@ -94,6 +94,20 @@ func (r *reader) bytes(n int) ([]byte, error) {
 	return s, nil
 }
 
+// section reads one (sub)section: its id byte and its length-prefixed body. The id is valid
+// when only the body is bad (short), so a caller can name the section in its error.
+func (r *reader) section() (id byte, body []byte, err error) {
+	if id, err = r.byte(); err != nil {
+		return 0, nil, err
+	}
+	n, err := r.n()
+	if err != nil {
+		return id, nil, err
+	}
+	body, err = r.bytes(n)
+	return id, body, err
+}
+
 func (r *reader) name() (string, error) {
 	n, err := r.n()
 	if err != nil {
@@ -114,15 +128,7 @@ func Parse(b []byte) (*Module, error) {
 	names := map[int]string{}
 	for r.pos < len(b) {
 		start := r.pos
-		id, err := r.byte()
-		if err != nil {
-			return nil, err
-		}
-		n, err := r.n()
-		if err != nil {
-			return nil, err
-		}
-		body, err := r.bytes(n)
+		id, body, err := r.section()
 		if err != nil {
 			return nil, fmt.Errorf("section %d: %w", id, err)
 		}
@@ -236,15 +242,7 @@ func readCode(r *reader, imports int) ([]Func, error) {
 // readNames reads subsection 1 (function names) of the "name" section.
 func readNames(r *reader, names map[int]string) error {
 	for r.pos < len(r.b) {
-		id, err := r.byte()
-		if err != nil {
-			return err
-		}
-		n, err := r.n()
-		if err != nil {
-			return err
-		}
-		body, err := r.bytes(n)
+		id, body, err := r.section()
 		if err != nil {
 			return err
 		}

@@ -266,15 +266,7 @@ func addName(body []byte, idx int, name string) ([]byte, error) {
 	}
 	out := append([]byte(nil), body[:r.pos]...)
 	for r.pos < len(r.b) {
-		id, err := r.byte()
-		if err != nil {
-			return nil, err
-		}
-		n, err := r.n()
-		if err != nil {
-			return nil, err
-		}
-		sub, err := r.bytes(n)
+		id, sub, err := r.section()
 		if err != nil {
 			return nil, err
 		}
